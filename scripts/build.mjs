@@ -1,0 +1,59 @@
+// Builds everything: the kernel (asc: release with SIMD, debug, and a no-SIMD release
+// that wasm2js turns into the JS engine) and the host (tsc → build/host).
+// Skips a step whose outputs are newer than all of its inputs.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+const force = process.argv.includes('--force');
+
+function newest(dir) {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+const stale = (outs, inputsTime) => force || outs.some((o) => !existsSync(o) || statSync(o).mtimeMs < inputsTime);
+const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
+
+mkdirSync(join(root, 'build'), { recursive: true });
+
+// ABI mirror for the host, generated from assembly/abi (declared once, DESIGN.md).
+if (existsSync(join(root, 'scripts', 'gen-abi.mjs'))) run(process.execPath, [join(root, 'scripts', 'gen-abi.mjs')]);
+
+const asmTime = Math.max(newest(join(root, 'assembly')), statSync(join(root, 'asconfig.json')).mtimeMs);
+for (const target of ['release', 'debug', 'nosimd']) {
+  const out = join(root, 'build', target === 'release' ? 'kernel.wasm' : `kernel.${target}.wasm`);
+  if (stale([out], asmTime)) {
+    console.log(`asc: ${target}`);
+    run(bin('asc'), ['assembly/index.ts', '--config', 'asconfig.json', '--target', target]);
+  }
+}
+
+// The JS engine: wasm2js of the no-SIMD release module. wasm2js emits an ES module that
+// instantiates itself once at import; every kstack host needs its own kernel, so the tail
+// is rewritten into a factory: `export function instantiate(imports) → exports`.
+const jsOut = join(root, 'build', 'kernel.js');
+const nosimd = join(root, 'build', 'kernel.nosimd.wasm');
+if (force || !existsSync(jsOut) || statSync(jsOut).mtimeMs < statSync(nosimd).mtimeMs) {
+  console.log('wasm2js: kernel.js');
+  const tmp = join(root, 'build', 'kernel.wasm2js.mjs');
+  run(bin('wasm2js'), [nosimd, '-O2', '--enable-bulk-memory', '--enable-sign-ext', '--enable-mutable-globals', '--enable-nontrapping-float-to-int', '-o', tmp]);
+  let src = readFileSync(tmp, 'utf8');
+  const cut = src.indexOf('var retasmFunc = asmFunc(');
+  if (cut < 0) throw new Error('wasm2js output changed shape: no retasmFunc');
+  src = src.slice(0, cut).replace(/^import \* as env from 'env';\s*$/m, '');
+  src += '\nexport function instantiate(imports) { return asmFunc(imports); }\n';
+  writeFileSync(jsOut, src);
+}
+
+const hostTime = Math.max(newest(join(root, 'host')), statSync(join(root, 'tsconfig.json')).mtimeMs);
+if (stale([join(root, 'build', 'host', 'index.js')], hostTime)) {
+  console.log('tsc: host');
+  run(bin('tsc'), ['-p', 'tsconfig.json']);
+}
