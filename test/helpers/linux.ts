@@ -1,0 +1,273 @@
+// Runs differential test cases against this machine's real Linux kernel, through python3's
+// socket module over loopback. test/helpers/kstack-steps.ts interprets the same cases on
+// kstack, and the tests compare the two answers.
+//
+// The step language (shared by both interpreters). A case is { name, steps }; each step is
+// an array whose first element is the operation. Socket operands are *names* ('a', 'b');
+// real fd numbers never appear in a result because they differ between the two sides.
+//
+//   ['socket', s, domain, type, protocol]   → 'fd' or '-ENAME'
+//   ['badfd', s, n]                         → 0; name s now means raw fd n (nothing opened)
+//   ['bind', s, addr, port]                 → 0 or '-ENAME'
+//   ['connect', s, addr, port]              → 0 or '-ENAME'
+//   ['connect', s, 'AF_UNSPEC']             → connect to an AF_UNSPEC sockaddr (dissolves
+//                                             a UDP association, udp_disconnect)
+//   ['listen', s, backlog] / ['accept', s]  → 0 / 'fd', or '-ENAME'
+//   ['send', s, data, flags]                → bytes sent or '-ENAME'
+//   ['sendto', s, data, flags, addr, port]  → bytes sent or '-ENAME'
+//   ['sendto', s, data, flags]              → sendto(2) with a NULL address
+//   ['recv', s, bufsize, flags]             → recv(2)'s return value (MSG_TRUNC: real length)
+//   ['recvtext', s, bufsize, flags]         → the bytes received as a latin1 string
+//   ['recvfrom', s, bufsize, flags]         → { n, addr: 'ip:port' } or '-ENAME'
+//   ['getsockname', s] / ['getpeername', s] → 'ip:port' or '-ENAME'
+//   ['setsockopt', s, level, name, value]   → 0 or '-ENAME'
+//   ['getsockopt', s, level, name]          → the int value or '-ENAME'
+//   ['getsockopt', s, level, name, sysctl]  → the value divided by that sysctl's value
+//                                             (e.g. 2 for 2*net.core.rmem_max)
+//   ['fcntl', s, cmd, arg?]                 → fcntl(2)'s return value or '-ENAME'
+//   ['ioctl', s, request]                   → the int the ioctl wrote (FIONREAD) or '-ENAME'
+//   ['shutdown', s, how]                    → 0 or '-ENAME'
+//   ['close', s]                            → 0 or '-ENAME'
+//   ['sleep', ms]                           → 0 (lets loopback traffic and ICMP errors land)
+//
+// Arguments: a constant is a number, a C name ('SOL_SOCKET') or names or-ed together
+// ('SOCK_DGRAM|SOCK_NONBLOCK'); a port is a number or '$portof:x', the port socket x was
+// last seen bound to (the kernel picks it: cases bind to port 0); data is a number (that
+// many bytes of a fixed pattern) or a string (its latin1 bytes).
+//
+// Ports in results are symbolic too: a port that some socket x of the case was seen bound
+// to is written '$x' ('127.0.0.1:$b'); 0 is written 0; anything else as its number. Both
+// interpreters silently call getsockname after every step that may bind a socket (bind,
+// connect, send, sendto, listen) to learn those ports.
+//
+// Errno names are canonical: EAGAIN (not EWOULDBLOCK), EOPNOTSUPP (not ENOTSUP), EDEADLK.
+
+import { execFileSync } from 'node:child_process';
+
+export type Arg = string | number;
+export type Step = [string, ...Arg[]];
+export interface LinuxCase {
+  name: string;
+  steps: Step[];
+}
+export type StepResult = number | string | { n: number; addr: string };
+/** One entry per step of the case, in order. */
+export type LinuxResult = StepResult[];
+
+/** Aliases some errno tables prefer, mapped to the names Linux's headers list first. */
+export const ERRNO_ALIASES: Record<string, string> = {
+  EWOULDBLOCK: 'EAGAIN',
+  ENOTSUP: 'EOPNOTSUPP',
+  EDEADLOCK: 'EDEADLK',
+};
+
+const PY = String.raw`
+import errno, fcntl, json, os, socket, sys, termios, time, ctypes, array
+
+ALIASES = {'EWOULDBLOCK': 'EAGAIN', 'ENOTSUP': 'EOPNOTSUPP', 'EDEADLOCK': 'EDEADLK'}
+libc = ctypes.CDLL(None, use_errno=True)
+
+def ename(n):
+    name = errno.errorcode.get(n, 'E%d' % n)
+    return '-' + ALIASES.get(name, name)
+
+EXTRA = {'SIOCINQ': termios.FIONREAD, 'SIOCOUTQ': termios.TIOCOUTQ}
+
+def const(v):
+    if isinstance(v, int):
+        return v
+    total = 0
+    for part in v.split('|'):
+        part = part.strip()
+        found = EXTRA.get(part)
+        for mod in (socket, fcntl, os, termios):
+            if hasattr(mod, part):
+                found = getattr(mod, part)
+                break
+        if found is None:
+            raise KeyError('unknown constant ' + part)
+        total |= int(found)
+    return total
+
+def payload(d):
+    if isinstance(d, int):
+        return bytes((i * 7 + 3) & 0xff for i in range(d))
+    return d.encode('latin1')
+
+def read_sysctl(name):
+    with open('/proc/sys/' + name.replace('.', '/')) as f:
+        return int(f.read().split()[0])
+
+def run_case(case):
+    socks = {}      # name -> socket object (its fd may be a stale, closed number)
+    closed = {}     # name -> fd number we closed behind the socket object's back
+    ports = {}      # port -> name
+    last_port = {}  # name -> port
+
+    def fd_of(n):
+        if n in closed:
+            return closed[n]
+        return socks[n].fileno()
+
+    def learn(n):
+        if n not in socks or n in closed:
+            return
+        try:
+            ip, port = socks[n].getsockname()[:2]
+        except OSError:
+            return
+        if port:
+            last_port[n] = port
+            ports.setdefault(port, n)
+
+    def port_arg(p):
+        if isinstance(p, str) and p.startswith('$portof:'):
+            return last_port[p[len('$portof:'):]]
+        return int(p)
+
+    def fmt(addr):
+        ip, port = addr[:2]
+        if port == 0:
+            return '%s:0' % ip
+        if port in ports:
+            return '%s:$%s' % (ip, ports[port])
+        return '%s:%d' % (ip, port)
+
+    def do(step):
+        op = step[0]
+        if op == 'sleep':
+            time.sleep(step[1] / 1000.0)
+            return 0
+        if op == 'socket':
+            _, n, dom, typ, proto = step
+            socks[n] = socket.socket(const(dom), const(typ), const(proto))
+            closed.pop(n, None)
+            return 'fd'
+        if op == 'badfd':
+            # A socket object around a raw fd number that is not open: dup a socket to
+            # that number, wrap it, then close the number underneath the wrapper.
+            _, n, num = step
+            tmp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            os.dup2(tmp.fileno(), num)
+            tmp.close()
+            socks[n] = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, 0, num)
+            os.close(num)
+            closed[n] = num
+            return 0
+        n = step[1]
+        s = socks[n]
+        if op == 'close':
+            fd = fd_of(n)
+            closed[n] = fd
+            os.close(fd)
+            return 0
+        if op == 'bind':
+            s.bind((step[2], port_arg(step[3])))
+            return 0
+        if op == 'connect':
+            if step[2] == 'AF_UNSPEC':
+                sa = bytes(16)  # sa_family = AF_UNSPEC (0), rest zero
+                r = libc.connect(fd_of(n), ctypes.c_char_p(sa), ctypes.c_uint(16))
+                if r < 0:
+                    raise OSError(ctypes.get_errno(), 'connect')
+                return r
+            s.connect((step[2], port_arg(step[3])))
+            return 0
+        if op == 'listen':
+            s.listen(step[2])
+            return 0
+        if op == 'accept':
+            s._accept()
+            return 'fd'
+        if op == 'send':
+            return s.send(payload(step[2]), const(step[3]))
+        if op == 'sendto':
+            if len(step) <= 4:
+                # sendto(fd, buf, len, flags, NULL, 0) is what send(2) does.
+                return s.send(payload(step[2]), const(step[3]))
+            return s.sendto(payload(step[2]), const(step[3]), (step[4], port_arg(step[5])))
+        if op == 'recv':
+            buf = bytearray(step[2])
+            return s.recv_into(buf, step[2], const(step[3]))
+        if op == 'recvtext':
+            buf = bytearray(step[2])
+            r = s.recv_into(buf, step[2], const(step[3]))
+            return bytes(buf[:min(r, step[2])]).decode('latin1')
+        if op == 'recvfrom':
+            buf = bytearray(step[2])
+            r, addr = s.recvfrom_into(buf, step[2], const(step[3]))
+            return {'n': r, 'addr': fmt(addr)}
+        if op == 'getsockname':
+            return fmt(s.getsockname())
+        if op == 'getpeername':
+            return fmt(s.getpeername())
+        if op == 'setsockopt':
+            s.setsockopt(const(step[2]), const(step[3]), int(step[4]))
+            return 0
+        if op == 'getsockopt':
+            v = s.getsockopt(const(step[2]), const(step[3]))
+            if len(step) > 4:
+                return v / read_sysctl(step[4])
+            return v
+        if op == 'fcntl':
+            if len(step) > 3:
+                return fcntl.fcntl(fd_of(n), const(step[2]), const(step[3]))
+            return fcntl.fcntl(fd_of(n), const(step[2]))
+        if op == 'ioctl':
+            buf = array.array('i', [0])
+            fcntl.ioctl(fd_of(n), const(step[2]), buf, True)
+            return buf[0]
+        if op == 'shutdown':
+            s.shutdown(const(step[2]))
+            return 0
+        raise KeyError('unknown step ' + op)
+
+    out = []
+    try:
+        for step in case['steps']:
+            try:
+                r = do(step)
+            except OSError as e:
+                r = ename(e.errno)
+            out.append(r)
+            if step[0] in ('bind', 'connect', 'send', 'sendto', 'listen', 'socket'):
+                learn(step[1])
+    finally:
+        for n, s in socks.items():
+            if n in closed:
+                s.detach()
+            else:
+                s.close()
+    return out
+
+cases = json.load(sys.stdin)
+print(json.dumps([run_case(c) for c in cases]))
+`;
+
+/** Runs every case against this machine's kernel in one python3 process. */
+export function linuxRun(cases: LinuxCase[]): LinuxResult[] {
+  const out = execFileSync('python3', ['-c', PY], {
+    input: JSON.stringify(cases),
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
+  return JSON.parse(out) as LinuxResult[];
+}
+
+/** The numeric values of C constant names on this machine (python's socket/fcntl/os/termios). */
+export function linuxConstants(names: string[]): Record<string, number> {
+  const script = String.raw`
+import json, sys, socket, fcntl, os, termios
+out = {}
+for n in json.load(sys.stdin):
+    if n == 'SIOCINQ': out[n] = termios.FIONREAD; continue
+    if n == 'SIOCOUTQ': out[n] = termios.TIOCOUTQ; continue
+    for mod in (socket, fcntl, os, termios):
+        if hasattr(mod, n):
+            out[n] = int(getattr(mod, n))
+            break
+print(json.dumps(out))
+`;
+  const out = execFileSync('python3', ['-c', script], { input: JSON.stringify(names), encoding: 'utf8' });
+  return JSON.parse(out) as Record<string, number>;
+}
