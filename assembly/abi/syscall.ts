@@ -1,0 +1,9 @@
+// kstack-internal syscall codes shared by the kernel and the host; never user-visible.
+// Negative like -errno, but far past the last errno (EHWPOISON = 133), so they never
+// collide with a real error; the host consumes them before a result reaches user code.
+// Not part of the public `constants` (scripts/gen-abi.mjs leaves KSTACK_* names out).
+
+// The syscall would block: the host waits on the task's wake-up and then retries the call
+// (Linux puts the task to sleep inside the syscall instead; a Wasm kernel cannot).
+// @ts-ignore: decorator
+@inline export const KSTACK_EBLOCK: i32 = -1000;
