@@ -43,7 +43,7 @@ const nosimd = join(root, 'build', 'kernel.nosimd.wasm');
 if (force || !existsSync(jsOut) || statSync(jsOut).mtimeMs < statSync(nosimd).mtimeMs) {
   console.log('wasm2js: kernel.js');
   const tmp = join(root, 'build', 'kernel.wasm2js.mjs');
-  run(bin('wasm2js'), [nosimd, '-O2', '--enable-bulk-memory', '--enable-sign-ext', '--enable-mutable-globals', '--enable-nontrapping-float-to-int', '-o', tmp]);
+  run(bin('wasm2js'), [nosimd, '-O2', '--enable-bulk-memory', '--enable-bulk-memory-opt', '--enable-sign-ext', '--enable-mutable-globals', '--enable-nontrapping-float-to-int', '-o', tmp]);
   let src = readFileSync(tmp, 'utf8');
   const cut = src.indexOf('var retasmFunc = asmFunc(');
   if (cut < 0) throw new Error('wasm2js output changed shape: no retasmFunc');

@@ -1,14 +1,18 @@
 // Network byte order, in one place. Wire bytes are read and written only through these
 // (DESIGN.md rule 2): nothing else in the kernel calls bswap. Linux: include/linux/byteorder.
+// Every access carries an alignment hint of 1: wire fields can sit at any offset (IP
+// options, TCP options, injected frames), and wasm2js (the JS engine) trusts the hint —
+// an i32 load hinted as aligned becomes HEAP32[p >> 2], which silently reads the wrong
+// bytes at an odd address. In Wasm the hint costs nothing on x86.
 
 // @ts-ignore: decorator
-@inline export function ld16be(p: usize): u32 { return <u32>bswap<u16>(load<u16>(p)); }
+@inline export function ld16be(p: usize): u32 { return <u32>bswap<u16>(load<u16>(p, 0, 1)); }
 // @ts-ignore: decorator
-@inline export function ld32be(p: usize): u32 { return bswap<u32>(load<u32>(p)); }
+@inline export function ld32be(p: usize): u32 { return bswap<u32>(load<u32>(p, 0, 1)); }
 // @ts-ignore: decorator
-@inline export function st16be(p: usize, v: u32): void { store<u16>(p, bswap<u16>(<u16>v)); }
+@inline export function st16be(p: usize, v: u32): void { store<u16>(p, bswap<u16>(<u16>v), 0, 1); }
 // @ts-ignore: decorator
-@inline export function st32be(p: usize, v: u32): void { store<u32>(p, bswap<u32>(v)); }
+@inline export function st32be(p: usize, v: u32): void { store<u32>(p, bswap<u32>(v), 0, 1); }
 // @ts-ignore: decorator
 @inline export function ld8(p: usize): u32 { return <u32>load<u8>(p); }
 // @ts-ignore: decorator

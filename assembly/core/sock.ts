@@ -1,0 +1,319 @@
+// struct sock: the protocol-independent socket (with inet_sock's fields, since every
+// socket here is AF_INET), its memory accounting and wake-ups, and the struct proto table
+// through which the socket layer calls UDP, ping and TCP without importing them.
+// Linux: include/net/sock.h, net/core/sock.c, include/net/inet_sock.h.
+//
+// Buffers follow Linux: sk_rcvbuf/sk_sndbuf bound sk_rmem_alloc/sk_wmem_alloc, which
+// are charged with skb->truesize (data plus struct overhead), so many small datagrams
+// fill a buffer faster than their payload suggests.
+import { init_waitqueue_head, __wake_up, waitqueue_active } from "../kernel/wait";
+import { skb_queue_head_init, skb_dequeue, SIZEOF_SKB_QUEUE } from "./skb_queue";
+import { kfree_skb_reason, SkBuff } from "./skbuff";
+import { SKB_DROP_REASON_NOT_SPECIFIED } from "../kernel/drop_reason";
+
+// sk_shutdown bits
+// @ts-ignore: decorator
+@inline export const RCV_SHUTDOWN: u32 = 1;
+// @ts-ignore: decorator
+@inline export const SEND_SHUTDOWN: u32 = 2;
+// sk_userlocks
+// @ts-ignore: decorator
+@inline export const SOCK_SNDBUF_LOCK: u32 = 1;
+// @ts-ignore: decorator
+@inline export const SOCK_RCVBUF_LOCK: u32 = 2;
+// @ts-ignore: decorator
+@inline export const SOCK_BINDADDR_LOCK: u32 = 4;
+// @ts-ignore: decorator
+@inline export const SOCK_BINDPORT_LOCK: u32 = 8;
+// sk_flags
+// @ts-ignore: decorator
+@inline export const SOCK_DEAD: u32 = 1;
+// @ts-ignore: decorator
+@inline export const SOCK_BROADCAST: u32 = 2;
+// @ts-ignore: decorator
+@inline export const SOCK_KEEPOPEN: u32 = 4;
+
+/** SOCK_MIN_SNDBUF / SOCK_MIN_RCVBUF on x86-64 (2 * (2048 + SKB_TRUESIZE(...)) style). */
+// @ts-ignore: decorator
+@inline export const SOCK_MIN_SNDBUF: i32 = 4608;
+// @ts-ignore: decorator
+@inline export const SOCK_MIN_RCVBUF: i32 = 2304;
+
+/** net.core.{r,w}mem_{default,max}: Linux's defaults, 212992. */
+export let sysctl_rmem_default: i32 = 212992;
+export let sysctl_wmem_default: i32 = 212992;
+export let sysctl_rmem_max: i32 = 212992;
+export let sysctl_wmem_max: i32 = 212992;
+export function set_core_mem(which: u32, v: i32): void {
+  if (which == 0) sysctl_rmem_default = v;
+  else if (which == 1) sysctl_wmem_default = v;
+  else if (which == 2) sysctl_rmem_max = v;
+  else sysctl_wmem_max = v;
+}
+
+/**
+ * struct sock + inet_sock. Layout is plain host-order fields; the three list heads
+ * (sk_wq 8 bytes, sk_receive_queue 16, sk_write_queue 16) follow the struct in memory.
+ */
+@final @unmanaged export class Sock {
+  /** Chain in the protocol's port hash (udp_table, ping table, bhash). */
+  hash_next: usize;
+  sk_family: u32;
+  sk_type: u32;
+  sk_protocol: u32;
+  sk_state: u32;
+  sk_flags: u32;
+  sk_shutdown: u32;
+  sk_err: i32;
+  sk_err_soft: i32;
+  sk_rcvbuf: i32;
+  sk_sndbuf: i32;
+  sk_rmem_alloc: i32;
+  sk_wmem_alloc: i32;
+  sk_userlocks: u32;
+  sk_reuse: u32;
+  sk_reuseport: u32;
+  /** Timeouts in ms; 0 = wait forever (MAX_SCHEDULE_TIMEOUT). */
+  sk_rcvtimeo: u32;
+  sk_sndtimeo: u32;
+  sk_rcvlowat: u32;
+  sk_bound_dev_if: u32;
+  sk_priority: u32;
+  sk_mark: u32;
+  sk_drops: u32;
+  sk_uid: u32;
+  /** The struct proto (ops table) of this socket. */
+  sk_prot: usize;
+  /** Number of files referring to this socket (struct file f_count lives in sys/). */
+  sk_refcnt: u32;
+  // inet_sock
+  inet_saddr: u32;
+  inet_rcv_saddr: u32;
+  inet_daddr: u32;
+  inet_sport: u32;
+  inet_dport: u32;
+  inet_num: u32;
+  inet_id: u32;
+  uc_ttl: i32;
+  tos: u32;
+  pmtudisc: u32;
+  recverr: u32;
+  bind_address_no_port: u32;
+  freebind: u32;
+  /** Protocol-private word (TCP's tcp_sock pointer, ...). */
+  sk_private: usize;
+  /** Async owner for SIGIO (F_SETOWN) and the signal (F_SETSIG). */
+  sk_owner: i32;
+  sk_sig: u32;
+  sk_wq: usize;
+  sk_receive_queue: usize;
+  sk_write_queue: usize;
+  pool_next: usize;
+}
+// @ts-ignore: decorator
+@inline export const SIZEOF_SOCK: usize = offsetof<Sock>() + 8 + SIZEOF_SKB_QUEUE * 2;
+
+/**
+ * struct proto: the transport's operations, as table indices of top-level functions.
+ * The socket layer (socket/af_inet.ts) calls these; the transport registers one per
+ * (type, protocol) at init.
+ */
+@final @unmanaged export class Proto {
+  /** (sk) → void: set up protocol state after inet_create. */
+  init: u32;
+  /** (sk) → void: the last reference is gone (close). */
+  close: u32;
+  /** (sk, port) → i32: take a local port (0 = pick one); -errno on failure. */
+  get_port: u32;
+  /** (sk, daddr, dport) → i32. */
+  connect: u32;
+  /** (sk) → i32: AF_UNSPEC connect. */
+  disconnect: u32;
+  /** (sk, buf, len, flags, daddr, dport, has_addr) → i32 bytes or -errno (-EAGAIN = would block). */
+  sendmsg: u32;
+  /** (sk, buf, len, flags, addr_out) → i32 bytes or -errno (-EAGAIN = would block). */
+  recvmsg: u32;
+  /** (sk) → u32 poll mask (EPOLLIN, EPOLLOUT, ...). */
+  poll: u32;
+  /** (sk, how) → i32. */
+  shutdown: u32;
+  /** (sk, cmd) → i32 (FIONREAD, SIOCOUTQ). */
+  ioctl: u32;
+  /** (sk, level, name, val) → i32; -ENOPROTOOPT passes to the generic layer. */
+  setsockopt: u32;
+  /** (sk, level, name, out) → i32 value or -errno. */
+  getsockopt: u32;
+  /** (sk, backlog) → i32 (stream only). */
+  listen: u32;
+  /** (sk, flags) → usize new sk, or 0 with the error in sk.sk_err_soft (stream only). */
+  accept: u32;
+}
+
+// ───── the sock slab ─────
+let sock_free: usize = 0;
+let socks_inuse: u32 = 0;
+// @ts-ignore: decorator
+@inline const SOCK_SLAB_CHUNK: u32 = 64;
+
+function sock_slab_grow(): void {
+  const base = heap.alloc(<usize>SOCK_SLAB_CHUNK * SIZEOF_SOCK);
+  for (let i: u32 = 0; i < SOCK_SLAB_CHUNK; i++) {
+    const s = changetype<Sock>(base + <usize>i * SIZEOF_SOCK);
+    s.pool_next = sock_free;
+    sock_free = changetype<usize>(s);
+  }
+}
+
+/** Sockets allocated (leak check). */
+export function sock_inuse(): u32 { return socks_inuse; }
+
+/** sk_alloc(): a zeroed sock with Linux's defaults (sock_init_data). */
+export function sk_alloc(family: u32, type: u32, protocol: u32, prot: Proto): Sock {
+  if (sock_free == 0) sock_slab_grow();
+  const sk = changetype<Sock>(sock_free);
+  sock_free = sk.pool_next;
+  memory.fill(changetype<usize>(sk), 0, SIZEOF_SOCK);
+  socks_inuse++;
+  sk.sk_family = family;
+  sk.sk_type = type;
+  sk.sk_protocol = protocol;
+  sk.sk_state = 7; // TCP_CLOSE
+  sk.sk_rcvbuf = sysctl_rmem_default;
+  sk.sk_sndbuf = sysctl_wmem_default;
+  sk.sk_rcvlowat = 1;
+  sk.uc_ttl = -1;
+  sk.pmtudisc = 1; // IP_PMTUDISC_WANT (net.ipv4.ip_no_pmtu_disc = 0)
+  sk.sk_prot = changetype<usize>(prot);
+  sk.sk_refcnt = 1;
+  sk.sk_owner = 0;
+  const tail = changetype<usize>(sk) + offsetof<Sock>();
+  sk.sk_wq = tail;
+  init_waitqueue_head(sk.sk_wq);
+  sk.sk_receive_queue = tail + 8;
+  skb_queue_head_init(sk.sk_receive_queue);
+  sk.sk_write_queue = tail + 8 + SIZEOF_SKB_QUEUE;
+  skb_queue_head_init(sk.sk_write_queue);
+  return sk;
+}
+
+/** sk_free(): returns the sock to the slab; queues must be empty. */
+export function sk_free(sk: Sock): void {
+  let skb = skb_dequeue(sk.sk_receive_queue);
+  while (skb !== null) {
+    kfree_skb_reason(skb, SKB_DROP_REASON_NOT_SPECIFIED);
+    skb = skb_dequeue(sk.sk_receive_queue);
+  }
+  sk.pool_next = sock_free;
+  sock_free = changetype<usize>(sk);
+  socks_inuse--;
+}
+
+// @ts-ignore: decorator
+@inline export function sk_prot(sk: Sock): Proto { return changetype<Proto>(sk.sk_prot); }
+
+// ───── wake-ups (sk_data_ready, sk_write_space, sk_state_change, sk_error_report) ─────
+// The poll key carries the events, so epoll items can filter as ep_poll_callback does.
+// @ts-ignore: decorator
+@inline const EPOLLIN: u32 = 0x1;
+// @ts-ignore: decorator
+@inline const EPOLLOUT: u32 = 0x4;
+// @ts-ignore: decorator
+@inline const EPOLLERR: u32 = 0x8;
+// @ts-ignore: decorator
+@inline const EPOLLHUP: u32 = 0x10;
+// @ts-ignore: decorator
+@inline const EPOLLRDNORM: u32 = 0x40;
+// @ts-ignore: decorator
+@inline const EPOLLWRNORM: u32 = 0x100;
+// @ts-ignore: decorator
+@inline const EPOLLWRBAND: u32 = 0x200;
+// @ts-ignore: decorator
+@inline const EPOLLRDHUP: u32 = 0x2000;
+
+/** The socket layer registers how to raise SIGIO for O_ASYNC sockets (sk_wake_async). */
+let wake_async_fn: u32 = 0;
+export function sk_set_wake_async(fn: u32): void { wake_async_fn = fn; }
+// @ts-ignore: decorator
+@inline function sk_wake_async(sk: Sock, band: u32): void {
+  if (wake_async_fn != 0 && sk.sk_owner != 0) call_indirect<void>(wake_async_fn, changetype<usize>(sk), band);
+}
+
+export function sk_data_ready(sk: Sock): void {
+  if (waitqueue_active(sk.sk_wq)) __wake_up(sk.sk_wq, 1, EPOLLIN | EPOLLRDNORM);
+  sk_wake_async(sk, EPOLLIN);
+}
+export function sk_write_space(sk: Sock): void {
+  if (waitqueue_active(sk.sk_wq)) __wake_up(sk.sk_wq, 1, EPOLLOUT | EPOLLWRNORM | EPOLLWRBAND);
+  sk_wake_async(sk, EPOLLOUT);
+}
+export function sk_state_change(sk: Sock): void {
+  if (waitqueue_active(sk.sk_wq)) __wake_up(sk.sk_wq, 0, EPOLLIN | EPOLLOUT | EPOLLHUP | EPOLLRDHUP);
+}
+export function sk_error_report(sk: Sock): void {
+  if (waitqueue_active(sk.sk_wq)) __wake_up(sk.sk_wq, 0, EPOLLERR);
+  sk_wake_async(sk, EPOLLERR);
+}
+
+/** sock_error(): takes and clears the pending error (as -errno), or 0. */
+export function sock_error(sk: Sock): i32 {
+  const e = sk.sk_err;
+  if (e == 0) return 0;
+  sk.sk_err = 0;
+  return -e;
+}
+
+// ───── memory accounting ─────
+
+/** sock_wfree(): the skb destructor that returns send-buffer space and wakes writers. */
+function sock_wfree(skbp: usize): void {
+  const skb = changetype<SkBuff>(skbp);
+  const sk = changetype<Sock>(skb.sk);
+  if (changetype<usize>(sk) == 0) return;
+  sk.sk_wmem_alloc -= <i32>skb.truesize;
+  skb.sk = 0;
+  // sock_def_write_space(): wake writers once half the buffer is free.
+  if ((sk.sk_wmem_alloc << 1) <= sk.sk_sndbuf) sk_write_space(sk);
+  sk_put_deferred(sk);
+}
+
+/** skb_set_owner_w(): charges skb to the sender's sk_wmem_alloc. */
+export function skb_set_owner_w(skb: SkBuff, sk: Sock): void {
+  skb.sk = changetype<usize>(sk);
+  skb.destructor = sock_wfree.index;
+  sk.sk_wmem_alloc += <i32>skb.truesize;
+  sk.sk_refcnt++;
+}
+
+/** sock_rfree(): the receive-side destructor. */
+function sock_rfree(skbp: usize): void {
+  const skb = changetype<SkBuff>(skbp);
+  const sk = changetype<Sock>(skb.sk);
+  if (changetype<usize>(sk) == 0) return;
+  sk.sk_rmem_alloc -= <i32>skb.truesize;
+  skb.sk = 0;
+}
+
+/** skb_set_owner_r(): charges skb to the receiver's sk_rmem_alloc. */
+export function skb_set_owner_r(skb: SkBuff, sk: Sock): void {
+  // Whatever owned it before (a sender on loopback) lets go first (skb_orphan).
+  if (skb.destructor != 0) {
+    const d = skb.destructor;
+    skb.destructor = 0;
+    call_indirect<void>(d, changetype<usize>(skb));
+  }
+  skb.sk = changetype<usize>(sk);
+  skb.destructor = sock_rfree.index;
+  sk.sk_rmem_alloc += <i32>skb.truesize;
+}
+
+/** sock_writeable(): poll reports EPOLLOUT while less than half the send buffer is used. */
+export function sock_writeable(sk: Sock): bool { return (sk.sk_wmem_alloc << 1) < sk.sk_sndbuf; }
+
+// A sock stays allocated while skbs it owns are in flight (sock_hold on send).
+function sk_put_deferred(sk: Sock): void {
+  sk.sk_refcnt--;
+  if (sk.sk_refcnt == 0) sk_free(sk);
+}
+/** sock_put(): drops a reference; the last one frees the sock. */
+export function sock_put(sk: Sock): void { sk_put_deferred(sk); }
+export function sock_hold(sk: Sock): void { sk.sk_refcnt++; }

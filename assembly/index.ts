@@ -1,0 +1,274 @@
+// The kernel ABI: the only exports the host sees (host/kernel/exports.ts mirrors them).
+// No logic here beyond calling into the layers and running softirqs at syscall exit.
+// All arguments are i32/u32/f64 (no i64: wasm2js would split them), addresses into
+// linear memory are u32. Syscalls return >= 0 or -errno; KSTACK_EBLOCK (-1000) means
+// "would block: wait for host_task_wake(pid), then call again".
+import { clock_advance, jiffies, ktime_ns } from "./kernel/clock";
+import { prandom_seed } from "./kernel/random";
+import { timer_init, run_timers, timer_next_expiry, timer_any_pending, timers_armed } from "./kernel/timer";
+import { snmp_get, snmp_set, MIB_MAX, MIB_NAMES, MIB_GROUPS, MIB_GROUP_START, IPSTATS_MIB_FORWARDING, IPSTATS_MIB_DEFAULTTTL, TCP_MIB_RTOALGORITHM, TCP_MIB_RTOMIN, TCP_MIB_RTOMAX, TCP_MIB_MAXCONN } from "./kernel/mib";
+import { drop_count, DROP_REASON_NAMES, SKB_DROP_REASON_MAX } from "./kernel/drop_reason";
+import { open_softirq_net_rx, do_softirq } from "./kernel/softirq";
+import { skb_init, skb_pool_inuse, skb_pool_free_small, skb_pool_free_large } from "./core/skbuff";
+import { sock_inuse, set_core_mem } from "./core/sock";
+import { netdev_alloc, dev_get_by_index, dev_count, netdev_irq, net_rx_action, napi_pending, netdev_set_ring, qdisc_run, IFF_LOOPBACK, ARPHRD_ETHER, ARPHRD_LOOPBACK, set_netdev_budget, set_netdev_max_backlog, softnet_time_squeeze, softnet_dropped, NetDevice } from "./link/netdevice";
+import { netem_alloc, netem_change, netem_init, netem_next, netem_drops, netem_qlen } from "./link/netem";
+import { neigh_init, neigh_set_parm, neigh_count, neigh_get, neigh_max, neigh_unres_discards } from "./link/neighbour";
+import { arp_init } from "./link/arp";
+import { fib_add, RTN_LOCAL, RTN_UNICAST, set_ip_forward } from "./ip/route";
+import { ip_init } from "./ip/ip_input";
+import { ip_output_init } from "./ip/ip_output";
+import { ipfrag_init, ipfrag_queues, set_ipfrag_time, set_ipfrag_high_thresh } from "./ip/ip_fragment";
+import { icmp_init, set_icmp_echo_ignore_all, set_icmp_echo_ignore_broadcasts } from "./ip/icmp";
+import { set_ip_local_port_range, set_ping_group_range } from "./ip/inet_common";
+import { udp_init } from "./udp/udp";
+import { ping_init } from "./udp/ping";
+import { sys_socket as _socket, sys_bind as _bind, sys_connect as _connect, sys_listen as _listen, sys_accept4 as _accept4, sys_getname as _getname, sys_shutdown as _shutdown, sys_close as _close } from "./sys/sys_socket";
+import { sys_sendto as _sendto, sys_recvfrom as _recvfrom } from "./sys/sys_rw";
+import { sys_setsockopt as _setsockopt, sys_getsockopt as _getsockopt } from "./sys/sys_sockopt";
+import { sys_fcntl as _fcntl, sys_ioctl as _ioctl } from "./sys/sys_fcntl";
+import { sys_task_create, sys_task_fork, sys_task_exit, sys_task_interrupt, sys_nanosleep as _nanosleep } from "./sys/sys_task";
+import { files_open } from "./sys/fdtable";
+import { tasks_live } from "./sys/task";
+
+export * from "./lib_exports";
+
+// ───── boot ─────
+
+/** The syscall arena: user buffers are copied here by the host (1 MiB + 64 B of addresses). */
+// @ts-ignore: decorator
+@inline const UAREA_SIZE: u32 = 1 << 20;
+let uarea_base: usize = 0;
+export function kstack_uarea(): usize { return uarea_base; }
+export function kstack_uarea_size(): u32 { return UAREA_SIZE; }
+/** 64 bytes for address results (getsockname, recvfrom): 0 addr, 4 port. */
+export function kstack_uaddr(): usize { return uarea_base + UAREA_SIZE; }
+
+/**
+ * Boots one host's kernel: seeds the PRNG, carves the pools, registers the protocols
+ * (dev_add_pack, inet_add_protocol, struct proto), brings up lo (127.0.0.1/8).
+ */
+export function kernel_init(seed: u32, nskb: u32, nsmall: u32, nlarge: u32): void {
+  prandom_seed(seed);
+  timer_init();
+  skb_init(nskb, nsmall, nlarge);
+  uarea_base = heap.alloc(UAREA_SIZE + 64);
+  neigh_init();
+  netem_init();
+  arp_init();
+  ip_init();
+  ip_output_init();
+  ipfrag_init();
+  icmp_init();
+  udp_init();
+  ping_init();
+  open_softirq_net_rx(net_rx_action.index);
+  // Constant rows of /proc/net/snmp (Forwarding 2 = not a router).
+  snmp_set(IPSTATS_MIB_FORWARDING, 2);
+  snmp_set(IPSTATS_MIB_DEFAULTTTL, 64);
+  snmp_set(TCP_MIB_RTOALGORITHM, 1);
+  snmp_set(TCP_MIB_RTOMIN, 200);
+  snmp_set(TCP_MIB_RTOMAX, 120000);
+  snmp_set(TCP_MIB_MAXCONN, 0xffffffff);
+  const lo = netdev_alloc(ARPHRD_LOOPBACK, IFF_LOOPBACK, 65536, 0);
+  if (lo !== null) {
+    lo.ip_addr = 0x7f000001;
+    lo.prefixlen = 8;
+    fib_add(0x7f000000, 8, RTN_LOCAL, lo.ifindex, 0, 0x7f000001);
+  }
+}
+
+/**
+ * kernel_poll(now): runs due timers, qdisc watchdogs and pending NAPI work at time now
+ * (ms on the network clock). Returns the next time (ms) it needs to run, or -1.
+ */
+export function kernel_poll(now_ms: f64): f64 {
+  clock_advance(now_ms * 1e6);
+  run_timers();
+  const n = dev_count();
+  for (let i: u32 = 1; i <= n; i++) {
+    const dev = dev_get_by_index(i);
+    if (dev !== null && (dev.flags & IFF_LOOPBACK) == 0) qdisc_run(dev);
+  }
+  do_softirq();
+  return kernel_next_deadline();
+}
+
+/** The next time the kernel has work, in ms, or -1. */
+export function kernel_next_deadline(): f64 {
+  if (napi_pending()) return ktime_ns / 1e6;
+  let next: f64 = -1;
+  if (timer_any_pending()) {
+    const d = <i32>(timer_next_expiry() - jiffies);
+    next = (d <= 0 ? ktime_ns / 1e6 : <f64>(jiffies + <u32>d)) ;
+    if (d <= 0) next = ktime_ns / 1e6;
+    else next = Math.floor(ktime_ns / 1e6) + <f64>d;
+  }
+  const n = dev_count();
+  for (let i: u32 = 1; i <= n; i++) {
+    const dev = dev_get_by_index(i);
+    if (dev === null || (dev.flags & IFF_LOOPBACK) != 0) continue;
+    const t = netem_next(dev);
+    if (t >= 0) {
+      const ms = t / 1e6;
+      if (next < 0 || ms < next) next = ms;
+    }
+  }
+  return next;
+}
+
+// ───── devices, addresses, routes (ip link / ip addr / ip route / tc / ethtool) ─────
+
+/** Adds an Ethernet device; mac as two halves (hi: first 2 octets). Returns ifindex or -errno. */
+export function netdev_add_eth(mac_hi: u32, mac_lo: u32, mtu: u32, ip: u32, prefixlen: u32): i32 {
+  const dev = netdev_alloc(ARPHRD_ETHER, 0, mtu, (<u64>mac_hi << 32) | <u64>mac_lo);
+  if (dev === null) return -28;
+  netem_alloc(dev);
+  dev.ip_addr = ip;
+  dev.prefixlen = prefixlen;
+  if (ip != 0) fib_add(ip, 32, RTN_LOCAL, 1, 0, ip); // the local table routes own addresses via lo
+  return <i32>dev.ifindex;
+}
+export function route_add(dst: u32, prefixlen: u32, ifindex: u32, gateway: u32): i32 {
+  const dev = dev_get_by_index(ifindex);
+  if (dev === null) return -19; // ENODEV
+  return fib_add(dst, prefixlen, RTN_UNICAST, ifindex, gateway, 0);
+}
+export function netdev_set_netem(ifindex: u32, latency_ms: f64, jitter_ms: f64, rate_bps: f64, loss: f64, duplicate: f64, reorder: f64, corrupt: f64, limit: u32): i32 {
+  const dev = dev_get_by_index(ifindex);
+  if (dev === null || (dev.flags & IFF_LOOPBACK) != 0) return -19;
+  netem_change(dev, latency_ms * 1e6, jitter_ms * 1e6, rate_bps, prob(loss), prob(duplicate), prob(reorder), prob(corrupt), limit);
+  return 0;
+}
+function prob(p: f64): u32 {
+  if (!(p > 0)) return 0;
+  if (p >= 1) return 0xffffffff;
+  return <u32>(p * 4294967296.0);
+}
+export function netdev_mtu(ifindex: u32): u32 { const d = dev_get_by_index(ifindex); return d === null ? 0 : d.mtu; }
+export function netdev_set_mtu(ifindex: u32, mtu: u32): i32 {
+  const d = dev_get_by_index(ifindex);
+  if (d === null) return -19;
+  if (mtu < 68 || mtu > 65536) return -22;
+  d.mtu = mtu;
+  return 0;
+}
+export function netdev_tx_ring(ifindex: u32): usize { const d = dev_get_by_index(ifindex); return d === null ? 0 : d.tx_ring; }
+export function netdev_rx_ring(ifindex: u32): usize { const d = dev_get_by_index(ifindex); return d === null ? 0 : d.rx_ring; }
+export function netdev_set_rings(ifindex: u32, rx: u32, tx: u32): i32 {
+  const d = dev_get_by_index(ifindex);
+  if (d === null || (d.flags & IFF_LOOPBACK) != 0) return -19;
+  return netdev_set_ring(d, rx, tx);
+}
+/** The device interrupt: frames were delivered to RX or TX descriptors completed. */
+export function netdev_interrupt(ifindex: u32): void {
+  const d = dev_get_by_index(ifindex);
+  if (d !== null) netdev_irq(d);
+}
+export function netdev_set_tap(ifindex: u32, on: u32): void {
+  const d = dev_get_by_index(ifindex);
+  if (d !== null) d.tap = on;
+}
+/** Device statistics (ip -s link): 0 rx_packets 1 rx_bytes 2 rx_dropped 3 rx_errors
+ *  4 tx_packets 5 tx_bytes 6 tx_dropped 7 tx_errors 8 qdisc drops 9 qdisc qlen. */
+export function netdev_stat(ifindex: u32, which: u32): u32 {
+  const d = dev_get_by_index(ifindex);
+  if (d === null) return 0;
+  switch (which) {
+    case 0: return d.rx_packets;
+    case 1: return d.rx_bytes;
+    case 2: return d.rx_dropped;
+    case 3: return d.rx_errors;
+    case 4: return d.tx_packets;
+    case 5: return d.tx_bytes;
+    case 6: return d.tx_dropped;
+    case 7: return d.tx_errors;
+    case 8: return (d.flags & IFF_LOOPBACK) != 0 ? 0 : netem_drops(d);
+    case 9: return (d.flags & IFF_LOOPBACK) != 0 ? 0 : netem_qlen(d);
+    default: return 0;
+  }
+}
+
+// ───── sysctls (the host maps names to these) ─────
+export function sysctl_set(which: u32, a: i32, b: i32): i32 {
+  switch (which) {
+    case 0: return set_ip_local_port_range(<u32>a, <u32>b);
+    case 1: set_ping_group_range(<u32>a, <u32>b); return 0;
+    case 2: set_core_mem(0, a); return 0; // net.core.rmem_default
+    case 3: set_core_mem(1, a); return 0; // net.core.wmem_default
+    case 4: set_core_mem(2, a); return 0; // net.core.rmem_max
+    case 5: set_core_mem(3, a); return 0; // net.core.wmem_max
+    case 6: set_ip_forward(<u32>a); snmp_set(IPSTATS_MIB_FORWARDING, a != 0 ? 1 : 2); return 0;
+    case 7: set_ipfrag_time(<u32>a); return 0;
+    case 8: set_ipfrag_high_thresh(<u32>a); return 0;
+    case 9: set_icmp_echo_ignore_all(<u32>a); return 0;
+    case 10: set_icmp_echo_ignore_broadcasts(<u32>a); return 0;
+    case 11: set_netdev_budget(<u32>a); return 0;
+    case 12: set_netdev_max_backlog(<u32>a); return 0;
+    case 13: neigh_set_parm(<u32>b, <u32>a); return 0;
+    default: return -22;
+  }
+}
+
+// ───── counters, pools, leak checks ─────
+export function mib_count(): u32 { return MIB_MAX; }
+export function mib_value(i: u32): u32 { return snmp_get(i); }
+export function mib_name(i: u32): usize { return changetype<usize>(MIB_NAMES[i]); }
+export function mib_group_count(): u32 { return MIB_GROUPS.length; }
+export function mib_group_name(g: u32): usize { return changetype<usize>(MIB_GROUPS[g]); }
+export function mib_group_start(g: u32): u32 { return MIB_GROUP_START[g]; }
+export function drop_reason_count(): u32 { return SKB_DROP_REASON_MAX; }
+export function drop_reason_name(i: u32): usize { return changetype<usize>(DROP_REASON_NAMES[i]); }
+export function drop_reason_value(i: u32): u32 { return drop_count(i); }
+export function stat_skb_inuse(): u32 { return skb_pool_inuse(); }
+export function stat_skb_free_small(): u32 { return skb_pool_free_small(); }
+export function stat_skb_free_large(): u32 { return skb_pool_free_large(); }
+export function stat_timers(): u32 { return timers_armed(); }
+export function stat_socks(): u32 { return sock_inuse(); }
+export function stat_files(): u32 { return files_open(); }
+export function stat_tasks(): u32 { return tasks_live(); }
+export function stat_ipfrag_queues(): u32 { return ipfrag_queues(); }
+export function stat_softnet(which: u32): u32 { return which == 0 ? softnet_time_squeeze : which == 1 ? softnet_dropped : neigh_unres_discards; }
+export function neigh_entry(i: u32, out: usize): i32 {
+  if (i >= neigh_max()) return -1;
+  const n = neigh_get(i);
+  if (n === null) return 0;
+  store<u32>(out, n.ip);
+  store<u32>(out, <u32>(n.mac >> 32), 4);
+  store<u32>(out, <u32>n.mac, 8);
+  store<u32>(out, n.nud_state, 12);
+  store<u32>(out, n.ifindex, 16);
+  return 1;
+}
+export function stat_neigh(): u32 { return neigh_count(); }
+
+// ───── syscalls (pid first); each runs pending softirq work before returning ─────
+// @ts-ignore: decorator
+@inline function ret(rc: i32): i32 { do_softirq(); return rc; }
+
+export function task_create(pid: u32, uid: u32, gid: u32): i32 { return sys_task_create(pid, uid, gid); }
+export function task_fork(parent: u32, child: u32): i32 { return sys_task_fork(parent, child); }
+export function task_exit(pid: u32): i32 { return ret(sys_task_exit(pid)); }
+export function task_interrupt(pid: u32): i32 { return sys_task_interrupt(pid); }
+export function sys_socket(pid: u32, family: u32, type: u32, protocol: u32): i32 { return _socket(pid, family, type, protocol); }
+export function sys_bind(pid: u32, fd: i32, family: u32, addr: u32, port: u32): i32 { return _bind(pid, fd, family, addr, port); }
+export function sys_connect(pid: u32, fd: i32, family: u32, addr: u32, port: u32): i32 { return ret(_connect(pid, fd, family, addr, port)); }
+export function sys_listen(pid: u32, fd: i32, backlog: i32): i32 { return _listen(pid, fd, backlog); }
+export function sys_accept4(pid: u32, fd: i32, flags: u32): i32 { return ret(_accept4(pid, fd, flags)); }
+export function sys_getsockname(pid: u32, fd: i32): i32 { return _getname(pid, fd, kstack_uaddr(), 0); }
+export function sys_getpeername(pid: u32, fd: i32): i32 { return _getname(pid, fd, kstack_uaddr(), 1); }
+export function sys_shutdown(pid: u32, fd: i32, how: u32): i32 { return ret(_shutdown(pid, fd, how)); }
+export function sys_close(pid: u32, fd: i32): i32 { return ret(_close(pid, fd)); }
+/** sendto(): the data is at kstack_uarea(). */
+export function sys_sendto(pid: u32, fd: i32, len: u32, flags: u32, has_addr: u32, family: u32, addr: u32, port: u32): i32 {
+  return ret(_sendto(pid, fd, uarea_base, len, flags, has_addr, family, addr, port));
+}
+/** recvfrom(): data lands at kstack_uarea(), the source address at kstack_uaddr(). */
+export function sys_recvfrom(pid: u32, fd: i32, len: u32, flags: u32): i32 {
+  return ret(_recvfrom(pid, fd, uarea_base, len, flags, kstack_uaddr()));
+}
+export function sys_setsockopt(pid: u32, fd: i32, level: i32, name: i32, val: i32): i32 { return ret(_setsockopt(pid, fd, level, name, val)); }
+export function sys_getsockopt(pid: u32, fd: i32, level: i32, name: i32): i32 { return _getsockopt(pid, fd, level, name, kstack_uaddr()); }
+export function sys_fcntl(pid: u32, fd: i32, cmd: i32, arg: i32): i32 { return _fcntl(pid, fd, cmd, arg); }
+export function sys_ioctl(pid: u32, fd: i32, cmd: u32, arg: i32): i32 { return _ioctl(pid, fd, cmd, arg); }
+export function sys_nanosleep(pid: u32, ms: u32): i32 { return _nanosleep(pid, ms); }

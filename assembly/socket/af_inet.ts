@@ -1,0 +1,157 @@
+// The AF_INET socket layer: creation, bind, connect, send/recv dispatch, getname,
+// shutdown, release. Linux: net/ipv4/af_inet.c (inet_create, __inet_bind,
+// inet_autobind, inet_dgram_connect, inet_getname, inet_shutdown, inet_release) and
+// net/socket.c. Transports are reached through struct proto (core/sock.ts).
+import { EACCES, EADDRINUSE, EADDRNOTAVAIL, EAFNOSUPPORT, EAGAIN, EINVAL, ENOTCONN, EOPNOTSUPP, EPROTONOSUPPORT, ESOCKTNOSUPPORT, ENOTTY } from "../abi/errno";
+import { AF_INET, AF_UNSPEC, SOCK_DGRAM, SOCK_STREAM, SOCK_RAW } from "../abi/socket";
+import { IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP } from "../abi/in";
+import { Sock, Proto, sk_alloc, sk_prot, sock_put, SOCK_BINDADDR_LOCK, SOCK_BINDPORT_LOCK, RCV_SHUTDOWN, SEND_SHUTDOWN, SOCK_DEAD, sk_state_change } from "../core/sock";
+import { find_proto, find_proto_number, type_known } from "../core/proto_table";
+import { fib_lookup, FibEntry, RTN_LOCAL } from "../ip/route";
+import { ipv4_is_lbcast, ipv4_is_multicast } from "../ip/iphdr";
+import { ping_group_low, ping_group_high } from "../ip/inet_common";
+
+// @ts-ignore: decorator
+@inline const TCP_CLOSE: u32 = 7;
+// @ts-ignore: decorator
+@inline const TCP_ESTABLISHED: u32 = 1;
+// @ts-ignore: decorator
+@inline const SOCK_MAX: u32 = 11;
+// @ts-ignore: decorator
+@inline const ENOIOCTLCMD: i32 = 515;
+/** net.ipv4.ip_unprivileged_port_start (1024). */
+export let ip_unprivileged_port_start: u32 = 1024;
+
+/**
+ * __sock_create() + inet_create(). Returns the new sock, or 0 with the errno in *err
+ * (written to err_out as a positive number).
+ */
+export function inet_create(family: u32, type: u32, protocol: u32, uid: u32, gid: u32, err_out: usize): Sock | null {
+  if (type >= SOCK_MAX) { store<i32>(err_out, EINVAL); return null; }
+  if (family != <u32>AF_INET) { store<i32>(err_out, EAFNOSUPPORT); return null; }
+  if (protocol >= 256 && protocol != 262) { store<i32>(err_out, EINVAL); return null; }
+  if (!type_known(type)) {
+    // kstack: TCP and raw sockets come in later milestones; SOCK_STREAM/SOCK_RAW answer as
+    // a kernel without them would for the wrong protocol, and ESOCKTNOSUPPORT otherwise.
+    if ((type == <u32>SOCK_STREAM && protocol != 0 && protocol != <u32>IPPROTO_TCP) || type == <u32>SOCK_RAW) {
+      store<i32>(err_out, EPROTONOSUPPORT);
+    } else {
+      store<i32>(err_out, ESOCKTNOSUPPORT);
+    }
+    return null;
+  }
+  const prot = find_proto(type, protocol);
+  if (prot == 0) { store<i32>(err_out, EPROTONOSUPPORT); return null; }
+  const proto_nr = find_proto_number(type, protocol);
+  // ping_init_sock(): the caller's group must be in net.ipv4.ping_group_range.
+  if (proto_nr == <u32>IPPROTO_ICMP && (gid < ping_group_low || gid > ping_group_high)) {
+    store<i32>(err_out, EACCES);
+    return null;
+  }
+  const sk = sk_alloc(family, type, proto_nr, changetype<Proto>(prot));
+  sk.sk_uid = uid;
+  const p = sk_prot(sk);
+  if (p.init != 0) call_indirect<void>(p.init, changetype<usize>(sk));
+  return sk;
+}
+
+/** __inet_bind(). */
+export function inet_bind(sk: Sock, family: u32, addr: u32, port: u32, uid: u32): i32 {
+  if (family != <u32>AF_INET) {
+    // Compatibility: AF_UNSPEC with INADDR_ANY is accepted as AF_INET.
+    if (family != <u32>AF_UNSPEC || addr != 0) return -EAFNOSUPPORT;
+  }
+  const rt: FibEntry | null = addr == 0 ? null : fib_lookup(addr);
+  const is_local = addr == 0 || (rt !== null && rt.type == RTN_LOCAL);
+  const is_bcast = ipv4_is_lbcast(addr) || ipv4_is_multicast(addr);
+  if (!is_local && !is_bcast && sk.freebind == 0) return -EADDRNOTAVAIL;
+  if (port != 0 && port < ip_unprivileged_port_start && uid != 0) return -EACCES;
+  if (sk.sk_state != TCP_CLOSE || sk.inet_num != 0) return -EINVAL;
+  sk.inet_rcv_saddr = addr;
+  sk.inet_saddr = is_bcast ? 0 : addr;
+  if (port != 0 || sk.bind_address_no_port == 0) {
+    const rc = call_indirect<i32>(sk_prot(sk).get_port, changetype<usize>(sk), port);
+    if (rc != 0) {
+      sk.inet_saddr = 0;
+      sk.inet_rcv_saddr = 0;
+      return -EADDRINUSE;
+    }
+  }
+  if (sk.inet_rcv_saddr != 0) sk.sk_userlocks |= SOCK_BINDADDR_LOCK;
+  if (port != 0) sk.sk_userlocks |= SOCK_BINDPORT_LOCK;
+  sk.inet_daddr = 0;
+  sk.inet_dport = 0;
+  return 0;
+}
+
+/** inet_autobind(): an unbound socket takes an ephemeral port before sending. */
+export function inet_autobind(sk: Sock): i32 {
+  if (sk.inet_num != 0) return 0;
+  const rc = call_indirect<i32>(sk_prot(sk).get_port, changetype<usize>(sk), 0);
+  return rc != 0 ? -EAGAIN : 0;
+}
+
+/** inet_dgram_connect(). */
+export function inet_dgram_connect(sk: Sock, family: u32, addr: u32, port: u32): i32 {
+  const p = sk_prot(sk);
+  if (family == <u32>AF_UNSPEC) return call_indirect<i32>(p.disconnect, changetype<usize>(sk));
+  if (family != <u32>AF_INET) return -EAFNOSUPPORT;
+  if (inet_autobind(sk) != 0) return -EAGAIN;
+  return call_indirect<i32>(p.connect, changetype<usize>(sk), addr, port);
+}
+
+/** inet_sendmsg(): autobinds first (a failed send still leaves the socket bound). */
+export function inet_sendmsg(sk: Sock, buf: usize, len: u32, flags: u32, has_addr: u32, family: u32, addr: u32, port: u32): i32 {
+  if (inet_autobind(sk) != 0) return -EAGAIN;
+  if (has_addr != 0 && family != <u32>AF_INET && family != <u32>AF_UNSPEC) return -EAFNOSUPPORT;
+  return call_indirect<i32>(sk_prot(sk).sendmsg, changetype<usize>(sk), buf, len, flags, addr, port, has_addr);
+}
+
+export function inet_recvmsg(sk: Sock, buf: usize, len: u32, flags: u32, addr_out: usize): i32 {
+  return call_indirect<i32>(sk_prot(sk).recvmsg, changetype<usize>(sk), buf, len, flags, addr_out);
+}
+
+/** inet_getname(): writes (addr, port) to out; peer=1 for getpeername. */
+export function inet_getname(sk: Sock, out: usize, peer: bool): i32 {
+  if (peer) {
+    // Linux checks the port: a connected ping socket (port 0) still answers ENOTCONN.
+    if (sk.inet_dport == 0 || sk.sk_state == TCP_CLOSE || sk.sk_state == 2 /* SYN_SENT */) return -ENOTCONN;
+    store<u32>(out, sk.inet_daddr);
+    store<u32>(out, sk.inet_dport, 4);
+  } else {
+    store<u32>(out, sk.inet_rcv_saddr != 0 ? sk.inet_rcv_saddr : sk.inet_saddr);
+    store<u32>(out, sk.inet_sport, 4);
+  }
+  return 0;
+}
+
+/** inet_shutdown(): how is SHUT_RD/WR/RDWR (0..2), mapped to RCV/SEND_SHUTDOWN bits. */
+export function inet_shutdown(sk: Sock, how: u32): i32 {
+  if (how > 2) return -EINVAL;
+  const bits = how + 1; // SHUT_RD → RCV_SHUTDOWN(1), SHUT_WR → SEND_SHUTDOWN(2), RDWR → 3
+  const rc = call_indirect<i32>(sk_prot(sk).shutdown, changetype<usize>(sk), bits);
+  if (rc == 0) sk_state_change(sk);
+  return rc;
+}
+
+export function inet_ioctl(sk: Sock, cmd: u32): i32 {
+  const rc = call_indirect<i32>(sk_prot(sk).ioctl, changetype<usize>(sk), cmd);
+  return rc == -ENOIOCTLCMD ? -ENOTTY : rc;
+}
+
+export function inet_poll(sk: Sock): u32 {
+  return call_indirect<u32>(sk_prot(sk).poll, changetype<usize>(sk));
+}
+
+/** inet_release(): the last file reference is gone. */
+export function inet_release(sk: Sock): void {
+  sk.sk_flags |= SOCK_DEAD;
+  call_indirect<void>(sk_prot(sk).close, changetype<usize>(sk));
+  sk.sk_shutdown = RCV_SHUTDOWN | SEND_SHUTDOWN;
+  sock_put(sk);
+}
+
+export function inet_listen(sk: Sock, backlog: i32): i32 {
+  if (sk.sk_type != <u32>SOCK_STREAM) return -EOPNOTSUPP;
+  return call_indirect<i32>(sk_prot(sk).listen, changetype<usize>(sk), backlog);
+}

@@ -1,0 +1,117 @@
+// Open files and per-process descriptor tables. Linux: fs/file.c (alloc_fd: lowest free
+// number; RLIMIT_NOFILE 1024 gives EMFILE), include/linux/fs.h struct file (f_count,
+// f_flags), fs/fcntl.c. A file here is a socket (or, later, an epoll instance); fork
+// copies the table and takes a reference on every file, as dup_fd does.
+import { EBADF, EMFILE, ENOTSOCK } from "../abi/errno";
+import { O_RDWR } from "../abi/fcntl";
+import { Sock } from "../core/sock";
+import { Task, RLIMIT_NOFILE } from "./task";
+
+// @ts-ignore: decorator
+@inline export const FILE_SOCKET: u32 = 1;
+// @ts-ignore: decorator
+@inline export const FILE_EPOLL: u32 = 2;
+// @ts-ignore: decorator
+@inline export const FD_CLOEXEC_BIT: usize = 1;
+
+/** struct file: 0 f_count │ 4 f_flags │ 8 f_type │ 12 private_data │ 16 f_owner │ 20 f_sig │ 24 next */
+@final @unmanaged export class File {
+  f_count: u32;
+  f_flags: u32;
+  f_type: u32;
+  private_data: usize;
+  f_owner: i32;
+  f_sig: u32;
+  pool_next: usize;
+}
+
+let file_free: usize = 0;
+let files_inuse: u32 = 0;
+// @ts-ignore: decorator
+@inline const FILE_CHUNK: u32 = 64;
+/** fs.file-max, scaled down: the whole kernel's open files. */
+export let file_max: u32 = 65536;
+
+export function files_open(): u32 { return files_inuse; }
+
+export function alloc_file(type: u32, priv: usize, flags: u32): File | null {
+  if (files_inuse >= file_max) return null;
+  if (file_free == 0) {
+    const base = heap.alloc(<usize>FILE_CHUNK * offsetof<File>());
+    for (let i: u32 = 0; i < FILE_CHUNK; i++) {
+      const f = changetype<File>(base + <usize>i * offsetof<File>());
+      f.pool_next = file_free;
+      file_free = changetype<usize>(f);
+    }
+  }
+  const f = changetype<File>(file_free);
+  file_free = f.pool_next;
+  files_inuse++;
+  f.f_count = 1;
+  f.f_flags = <u32>O_RDWR | flags;
+  f.f_type = type;
+  f.private_data = priv;
+  f.f_owner = 0;
+  f.f_sig = 0;
+  f.pool_next = 0;
+  return f;
+}
+
+/** Returns a file whose last reference is gone to the pool. */
+export function free_file(f: File): void {
+  f.pool_next = file_free;
+  file_free = changetype<usize>(f);
+  files_inuse--;
+}
+
+// @ts-ignore: decorator
+@inline function slot(t: Task, fd: u32): usize { return t.fdt + (<usize>fd << 2); }
+
+/** fget(): the file behind fd, or null. */
+export function fget(t: Task, fd: i32): File | null {
+  if (fd < 0 || <u32>fd >= RLIMIT_NOFILE) return null;
+  const v = load<usize>(slot(t, <u32>fd)) & ~FD_CLOEXEC_BIT;
+  return v == 0 ? null : changetype<File>(v);
+}
+
+/** sockfd_lookup(): the socket behind fd; -EBADF or -ENOTSOCK in *err. */
+export function sockfd_lookup(t: Task, fd: i32, err_out: usize): Sock | null {
+  const f = fget(t, fd);
+  if (f === null) { store<i32>(err_out, -EBADF); return null; }
+  if (f.f_type != FILE_SOCKET) { store<i32>(err_out, -ENOTSOCK); return null; }
+  return changetype<Sock>(f.private_data);
+}
+
+/** fd_install at the lowest free number at or above `from`; -EMFILE when full. */
+export function fd_alloc(t: Task, f: File, cloexec: bool, from: u32): i32 {
+  for (let fd: u32 = from; fd < RLIMIT_NOFILE; fd++) {
+    if (load<usize>(slot(t, fd)) == 0) {
+      store<usize>(slot(t, fd), changetype<usize>(f) | (cloexec ? FD_CLOEXEC_BIT : 0));
+      return <i32>fd;
+    }
+  }
+  return -EMFILE;
+}
+
+export function fd_get_cloexec(t: Task, fd: i32): bool { return (load<usize>(slot(t, <u32>fd)) & FD_CLOEXEC_BIT) != 0; }
+export function fd_set_cloexec(t: Task, fd: i32, on: bool): void {
+  const p = slot(t, <u32>fd);
+  const v = load<usize>(p) & ~FD_CLOEXEC_BIT;
+  store<usize>(p, v | (on ? FD_CLOEXEC_BIT : 0));
+}
+
+/** Clears fd and returns its file (the caller drops the reference). */
+export function fd_remove(t: Task, fd: i32): File | null {
+  const f = fget(t, fd);
+  if (f !== null) store<usize>(slot(t, <u32>fd), 0);
+  return f;
+}
+
+/** dup_fd(): the child's table is a copy; every file gains a reference. */
+export function fdtable_copy(dst: Task, src: Task): void {
+  for (let fd: u32 = 0; fd < RLIMIT_NOFILE; fd++) {
+    const v = load<usize>(slot(src, fd));
+    store<usize>(slot(dst, fd), v);
+    if (v != 0) changetype<File>(v & ~FD_CLOEXEC_BIT).f_count++;
+  }
+}

@@ -1,0 +1,45 @@
+// sendto(2)/send(2)/write(2) and recvfrom(2)/recv(2)/read(2). Transports never block;
+// here a blocking file (no O_NONBLOCK, no MSG_DONTWAIT) turns their -EAGAIN into a
+// sleep on the socket's wait queue, bounded by SO_SNDTIMEO/SO_RCVTIMEO, as
+// sock_sndtimeo()/sock_rcvtimeo() and the sk_wait_* helpers do in Linux.
+import { EINVAL, ESRCH, EAGAIN } from "../abi/errno";
+import { MSG_DONTWAIT } from "../abi/socket";
+import { O_NONBLOCK } from "../abi/fcntl";
+import { RCV_SHUTDOWN } from "../core/sock";
+import { inet_sendmsg, inet_recvmsg } from "../socket/af_inet";
+import { task_get, task_block } from "./task";
+import { fget, sockfd_lookup } from "./fdtable";
+import { err_out, sys_return } from "./common";
+
+/** sendto(): has_addr = 0 for send()/write(). Returns bytes sent or -errno. */
+export function sys_sendto(pid: u32, fd: i32, buf: usize, len: u32, flags: u32, has_addr: u32, family: u32, addr: u32, port: u32): i32 {
+  const t = task_get(pid);
+  if (t === null) return -ESRCH;
+  const sk = sockfd_lookup(t, fd, err_out());
+  if (sk === null) return load<i32>(err_out());
+  if (<i32>len < 0) return -EINVAL;
+  if (has_addr != 0 && port > 65535) return -EINVAL;
+  const rc = inet_sendmsg(sk, buf, len, flags, has_addr, family, addr, port);
+  const f = fget(t, fd);
+  const nonblock = (flags & <u32>MSG_DONTWAIT) != 0 || (f !== null && (f.f_flags & <u32>O_NONBLOCK) != 0);
+  if (rc == -EAGAIN && !nonblock) return task_block(t, sk.sk_wq, sk.sk_sndtimeo, false);
+  return sys_return(t, rc);
+}
+
+/** recvfrom(): writes the source (addr, port) at addr_out when it is non-zero. */
+export function sys_recvfrom(pid: u32, fd: i32, buf: usize, len: u32, flags: u32, addr_out: usize): i32 {
+  const t = task_get(pid);
+  if (t === null) return -ESRCH;
+  const sk = sockfd_lookup(t, fd, err_out());
+  if (sk === null) return load<i32>(err_out());
+  if (<i32>len < 0) return -EINVAL;
+  const rc = inet_recvmsg(sk, buf, len, flags, addr_out);
+  const f = fget(t, fd);
+  const nonblock = (flags & <u32>MSG_DONTWAIT) != 0 || (f !== null && (f.f_flags & <u32>O_NONBLOCK) != 0);
+  if (rc == -EAGAIN && !nonblock) {
+    // __skb_wait_for_more_packets(): a reader of a shut-down socket gets end of file.
+    if ((sk.sk_shutdown & RCV_SHUTDOWN) != 0) return sys_return(t, 0);
+    return task_block(t, sk.sk_wq, sk.sk_rcvtimeo, false);
+  }
+  return sys_return(t, rc);
+}

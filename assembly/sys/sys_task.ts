@@ -1,0 +1,53 @@
+// Process lifetime as the kernel sees it: creation, fork (dup_fd), exit (every fd
+// closed with its protocol's close rules), nanosleep, and abandoning a blocked call when
+// a signal interrupts it. Linux: kernel/fork.c, kernel/exit.c, kernel/time/hrtimer.c.
+import { ESRCH, EINVAL } from "../abi/errno";
+import { task_get, task_create, task_release, task_block, task_timed_out, task_wait_done, RLIMIT_NOFILE } from "./task";
+import { fd_remove, fdtable_copy } from "./fdtable";
+import { fput } from "./sys_socket";
+
+export function sys_task_create(pid: u32, uid: u32, gid: u32): i32 { return task_create(pid, uid, gid); }
+
+export function sys_task_fork(parent: u32, child: u32): i32 {
+  const p = task_get(parent);
+  if (p === null) return -ESRCH;
+  const rc = task_create(child, p.uid, p.gid);
+  if (rc != 0) return rc;
+  const c = task_get(child);
+  if (c === null) return -ESRCH;
+  fdtable_copy(c, p);
+  return 0;
+}
+
+/** do_exit(): closes every descriptor, then forgets the task. */
+export function sys_task_exit(pid: u32): i32 {
+  const t = task_get(pid);
+  if (t === null) return -ESRCH;
+  for (let fd: i32 = 0; fd < <i32>RLIMIT_NOFILE; fd++) {
+    const f = fd_remove(t, fd);
+    if (f !== null) fput(f);
+  }
+  task_release(t);
+  return 0;
+}
+
+/** A signal interrupted the task's blocked call: stop waiting (the host answers EINTR). */
+export function sys_task_interrupt(pid: u32): i32 {
+  const t = task_get(pid);
+  if (t === null) return -ESRCH;
+  task_wait_done(t);
+  return 0;
+}
+
+/** nanosleep(): milliseconds, rounded up to whole jiffies by the timer wheel. */
+export function sys_nanosleep(pid: u32, ms: u32): i32 {
+  const t = task_get(pid);
+  if (t === null) return -ESRCH;
+  if (<i32>ms < 0) return -EINVAL;
+  if (ms == 0) return 0;
+  if (task_timed_out(t)) {
+    task_wait_done(t);
+    return 0;
+  }
+  return task_block(t, 0, ms, false);
+}

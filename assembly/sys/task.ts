@@ -1,0 +1,143 @@
+// Processes as the kernel sees them: pid, credentials, fd table, and how a syscall
+// blocks. The kernel never blocks: a syscall that would sleep puts the task's wait entry
+// on the socket's wait queue (and arms its timeout), returns KSTACK_EBLOCK, and the host
+// parks the process until host_task_wake(pid), then repeats the same call. The task
+// remembers its armed timeout across those retries; any final answer clears it.
+// Linux: include/linux/sched.h, kernel/sched/wait.c (prepare_to_wait/finish_wait).
+import { KSTACK_EBLOCK } from "../abi/syscall";
+import { EAGAIN } from "../abi/errno";
+import { jiffies } from "../kernel/clock";
+import { TimerList, timer_setup, mod_timer, del_timer, timer_pending } from "../kernel/timer";
+import { WaitQueueEntry, init_waitqueue_entry, add_wait_queue, add_wait_queue_exclusive, remove_wait_queue } from "../kernel/wait";
+
+@external("env", "host_task_wake")
+declare function host_task_wake(pid: u32): void;
+
+// @ts-ignore: decorator
+@inline export const MAX_TASKS: u32 = 1024;
+// @ts-ignore: decorator
+@inline export const RLIMIT_NOFILE: u32 = 1024;
+
+/**
+ * struct task:
+ *   0 timer (24) │ 24 wait entry (20) │ 44 pid │ uid │ gid │ fdt │ in_use │ flags │ …
+ */
+@final @unmanaged export class Task {
+  t_next: usize;
+  t_prev: usize;
+  t_expires: u32;
+  t_func: u32;
+  t_data: usize;
+  t_flags: u32;
+  w_next: usize;
+  w_prev: usize;
+  w_func: u32;
+  w_private: usize;
+  w_flags: u32;
+  pid: u32;
+  uid: u32;
+  gid: u32;
+  /** RLIMIT_NOFILE slots: file pointer | FD_CLOEXEC in bit 0. */
+  fdt: usize;
+  in_use: u32;
+  /** The armed timeout fired (TASK_WAKEKILL-free "timed out" flag for the retry). */
+  timed_out: u32;
+  /** A timeout is armed for the syscall in progress. */
+  timer_armed: u32;
+  /** Wake-ups delivered since the task last blocked (for the herd counters). */
+  wakeups: u32;
+}
+
+const tasks: usize = memory.data(MAX_TASKS * 4, 4);
+let ntasks_live: u32 = 0;
+
+function task_timeout(tp: usize): void {
+  const t = changetype<Task>(tp);
+  t.timed_out = 1;
+  task_wake(t);
+}
+
+function task_wake(t: Task): void {
+  remove_wait_queue(changetype<WaitQueueEntry>(changetype<usize>(t) + 24));
+  t.wakeups++;
+  host_task_wake(t.pid);
+}
+
+/** The wait-queue callback (autoremove_wake_function). */
+function task_wake_fn(entry: usize, key: u32): i32 {
+  task_wake(changetype<Task>(entry - 24));
+  return 1;
+}
+
+export function task_get(pid: u32): Task | null {
+  if (pid == 0 || pid > MAX_TASKS) return null;
+  const p = load<usize>(tasks + (<usize>(pid - 1) << 2));
+  if (p == 0) return null;
+  const t = changetype<Task>(p);
+  return t.in_use != 0 ? t : null;
+}
+
+/** Creates the task for pid (chosen by the host); its fd table starts empty. */
+export function task_create(pid: u32, uid: u32, gid: u32): i32 {
+  if (pid == 0 || pid > MAX_TASKS) return -22;
+  let p = load<usize>(tasks + (<usize>(pid - 1) << 2));
+  if (p == 0) {
+    p = heap.alloc(offsetof<Task>());
+    store<usize>(tasks + (<usize>(pid - 1) << 2), p);
+    changetype<Task>(p).fdt = heap.alloc(<usize>RLIMIT_NOFILE << 2);
+  }
+  const t = changetype<Task>(p);
+  if (t.in_use != 0) return -17; // EEXIST
+  const fdt = t.fdt;
+  memory.fill(p, 0, offsetof<Task>());
+  t.fdt = fdt;
+  memory.fill(fdt, 0, <usize>RLIMIT_NOFILE << 2);
+  t.pid = pid;
+  t.uid = uid;
+  t.gid = gid;
+  t.in_use = 1;
+  timer_setup(changetype<TimerList>(t), task_timeout.index, p);
+  init_waitqueue_entry(changetype<WaitQueueEntry>(p + 24), task_wake_fn.index, p);
+  ntasks_live++;
+  return 0;
+}
+
+export function task_release(t: Task): void {
+  task_wait_done(t);
+  t.in_use = 0;
+  ntasks_live--;
+}
+export function tasks_live(): u32 { return ntasks_live; }
+
+/**
+ * Blocks the task on wait queue `wq` for at most timeo_ms (0 = forever): returns
+ * KSTACK_EBLOCK, or -EAGAIN once the timeout has fired (SO_RCVTIMEO/SO_SNDTIMEO answer
+ * EAGAIN in Linux). `exclusive` queues as add_wait_queue_exclusive (accept's herd rule).
+ */
+export function task_block(t: Task, wq: usize, timeo_ms: u32, exclusive: bool): i32 {
+  if (t.timed_out != 0) {
+    task_wait_done(t);
+    return -EAGAIN;
+  }
+  const e = changetype<WaitQueueEntry>(changetype<usize>(t) + 24);
+  if (e.next == 0 && wq != 0) {
+    if (exclusive) add_wait_queue_exclusive(wq, e);
+    else add_wait_queue(wq, e);
+  }
+  if (timeo_ms != 0 && t.timer_armed == 0) {
+    t.timer_armed = 1;
+    mod_timer(changetype<TimerList>(t), jiffies + timeo_ms);
+  }
+  return KSTACK_EBLOCK;
+}
+
+/** True once the armed timeout has fired (nanosleep, poll timeouts). */
+export function task_timed_out(t: Task): bool { return t.timed_out != 0; }
+
+/** finish_wait(): the syscall has its answer (or was interrupted): forget the wait. */
+export function task_wait_done(t: Task): void {
+  remove_wait_queue(changetype<WaitQueueEntry>(changetype<usize>(t) + 24));
+  if (timer_pending(changetype<TimerList>(t))) del_timer(changetype<TimerList>(t));
+  t.timer_armed = 0;
+  t.timed_out = 0;
+}
