@@ -1,0 +1,265 @@
+// One emulated machine: its own kernel (loopback, sysctls, ports, counters), its
+// interfaces, and its processes. Created by Network.addHost.
+import { SIGKILL } from './abi/constants.js';
+import { Kernel, parseIPv4, formatIPv4 } from './kernel/kernel.js';
+import type { KernelModule } from './kernel/load.js';
+import type { PoolSizes } from './kernel/kernel.js';
+import { Sys, type SyscallPort } from './syscall/async.js';
+import { Process, type ExitStatus } from './process/process.js';
+import { PcapWriter } from './tools/pcap.js';
+import { defaultSysctls, sysctl } from './sysctl.js';
+import type { LinkEnd } from './link.js';
+import type { Network } from './network.js';
+
+export interface HostOptions { name: string; ip: string }
+
+export interface Counters { [group: string]: { [field: string]: number } }
+
+export interface KernelStats {
+  skbInUse: number; timers: number; sockets: number; files: number; tasks: number;
+  ipfragQueues: number; neighbours: number; skbFreeSmall: number; skbFreeLarge: number;
+}
+
+export interface Neighbour { ip: string; mac: string; state: string; ifindex: number }
+
+const NUD_NAMES: Record<number, string> = { 0: 'NONE', 1: 'INCOMPLETE', 2: 'REACHABLE', 4: 'STALE', 8: 'DELAY', 0x10: 'PROBE', 0x20: 'FAILED', 0x40: 'NOARP', 0x80: 'PERMANENT' };
+
+export class Host {
+  readonly kernel: Kernel;
+  readonly ip: string;
+  readonly ipNum: number;
+  readonly ends: LinkEnd[] = [];
+  readonly processes = new Map<number, Process>();
+  private nextPid = 2;
+  private readonly sysctls = defaultSysctls();
+  private readonly capture: PcapWriter | null;
+  private readonly rings = new Map<number, { tx: number; rx: number }>();
+  private mibNames: { group: string; name: string }[] | null = null;
+  private injectEnd: LinkEnd | null = null;
+
+  constructor(readonly net: Network, readonly index: number, readonly name: string, ip: string, module: KernelModule, seed: number, pools: PoolSizes, capture: boolean) {
+    this.ipNum = parseIPv4(ip);
+    if (this.ipNum < 0) throw new Error(`addHost: bad ip ${JSON.stringify(ip)}`);
+    this.ip = ip;
+    this.kernel = new Kernel(module, {
+      kick: (ifindex) => net.kick(this, ifindex),
+      tap: (_ifindex, data) => { this.capture?.add(net.now(), data.slice()); },
+      wake: (pid) => net.wake(this, pid),
+    }, seed, pools);
+    this.capture = capture ? new PcapWriter() : null;
+    if (capture) this.kernel.x.netdev_set_tap(1, 1);
+  }
+
+  /** A locally administered MAC: 02:00:<host>:<host>:<if>:<if>. */
+  macFor(ifn: number): [number, number] {
+    const hi = 0x0200;
+    const lo = (((this.index & 0xffff) << 16) | (ifn & 0xffff)) >>> 0;
+    return [hi, lo];
+  }
+
+  /** Adds an Ethernet interface (ip link add) carrying the host's address. */
+  addInterface(mtu: number): number {
+    const [hi, lo] = this.macFor(this.ends.length + 1);
+    const ifindex = this.kernel.x.netdev_add_eth(hi, lo, mtu, this.ipNum, 32);
+    if (ifindex < 0) throw new Error(`kstack: ${this.name}: cannot add an interface (${ifindex})`);
+    if (this.capture) this.kernel.x.netdev_set_tap(ifindex, 1);
+    this.rings.set(ifindex, { tx: this.kernel.x.netdev_tx_ring(ifindex), rx: this.kernel.x.netdev_rx_ring(ifindex) });
+    return ifindex;
+  }
+
+  txRing(ifindex: number): number { return this.rings.get(ifindex)!.tx; }
+  rxRing(ifindex: number): number { return this.rings.get(ifindex)!.rx; }
+
+  /** ip route add <dst>/<prefixlen> dev <ifindex> [via <gateway>]. */
+  addRoute(dst: string, prefixlen: number, ifindex: number, gateway?: string): void {
+    const rc = this.kernel.x.route_add(parseIPv4(dst), prefixlen, ifindex, gateway ? parseIPv4(gateway) : 0);
+    if (rc < 0) throw new Error(`kstack: ${this.name}: route ${dst}/${prefixlen} failed (${rc})`);
+  }
+
+  /** ethtool -G: RX/TX descriptor ring sizes (powers of two, 8..4096). */
+  setRings(ifindex: number, rings: { rx: number; tx: number }): void {
+    const rc = this.kernel.x.netdev_set_rings(ifindex, rings.rx, rings.tx);
+    if (rc < 0) throw new Error(`kstack: ${this.name}: ring sizes ${rings.rx}/${rings.tx} refused (${rc})`);
+  }
+
+  // ───── processes ─────
+
+  private allocPid(): number {
+    for (let i = 0; i < 1023; i++) {
+      const pid = this.nextPid;
+      this.nextPid = this.nextPid >= 1024 ? 2 : this.nextPid + 1;
+      if (!this.processes.has(pid)) return pid;
+    }
+    throw new Error(`kstack: ${this.name}: no free pid`);
+  }
+
+  /** Runs fn(sys) as a process on this host's thread; every syscall returns a promise. */
+  spawn(fn: (sys: Sys) => unknown, opts: { name?: string } = {}): Process {
+    const pid = this.allocPid();
+    const rc = this.kernel.x.task_create(pid, 0, 0);
+    if (rc < 0) throw new Error(`kstack: task_create failed (${rc})`);
+    return this.start(pid, fn, opts.name ?? `proc${pid}`);
+  }
+
+  private start(pid: number, fn: (sys: Sys) => unknown, name: string): Process {
+    const proc = new Process(pid, name, (p, signo) => this.signal(p, signo));
+    this.processes.set(pid, proc);
+    const port: SyscallPort = {
+      kernel: this.kernel,
+      pid,
+      now: () => this.net.now(),
+      blocking: (attempt) => this.net.block(this, proc, attempt),
+      exit: (code) => {
+        this.exitProcess(proc, { code: code | 0 });
+        return new Promise<never>(() => {});
+      },
+      fork: (child) => Promise.resolve(this.fork(proc, child)),
+      waitpid: (cpid) => this.waitpid(proc, cpid),
+    };
+    const sys = new Sys(port);
+    this.net.activity();
+    Promise.resolve()
+      .then(() => fn(sys))
+      .then(
+        (v) => this.exitProcess(proc, { code: typeof v === 'number' ? v | 0 : 0 }),
+        (err) => this.exitProcess(proc, { code: 1, error: err }),
+      );
+    return proc;
+  }
+
+  private fork(parent: Process, fn: (sys: Sys) => unknown): number {
+    if (parent.state === 'exited') return -3;
+    const pid = this.allocPid();
+    const rc = this.kernel.x.task_fork(parent.pid, pid);
+    if (rc < 0) return rc;
+    this.start(pid, fn, `${parent.name}-child`);
+    return pid;
+  }
+
+  private async waitpid(parent: Process, pid: number): Promise<{ pid: number; code?: number; signal?: number } | number> {
+    const child = this.processes.get(pid);
+    if (!child) return -10; // ECHILD
+    parent.hostWait = true;
+    const st = await child.exited;
+    parent.hostWait = false;
+    this.net.activity();
+    return st.signal !== undefined ? { pid, signal: st.signal } : { pid, code: st.code ?? 0 };
+  }
+
+  /** Until signals land (their own milestone), every signal takes its default action:
+   *  terminate. Signal 0 only checks that the process exists. */
+  private signal(p: Process, signo: number): void {
+    if (signo === 0 || p.state === 'exited') return;
+    this.exitProcess(p, { signal: signo || SIGKILL });
+  }
+
+  exitProcess(p: Process, status: ExitStatus): void {
+    if (p.state === 'exited') return;
+    if (p.state === 'blocked') this.kernel.x.task_interrupt(p.pid);
+    p.finish(status);
+    this.kernel.x.task_exit(p.pid);
+    this.net.activity();
+  }
+
+  // ───── observability ─────
+
+  /** This host's frames on every interface, lo included (tcpdump -i any). */
+  pcap(): Uint8Array {
+    if (!this.capture) throw new Error('kstack: capture is off (Network.create({ capture: false }))');
+    return this.capture.toBytes();
+  }
+
+  sysctl(name: string, value?: string | number): string | number {
+    return sysctl(this.sysctls, this.kernel, name, value);
+  }
+
+  /** /proc/net/snmp and /proc/net/netstat, by Linux's field names. */
+  counters(): Counters {
+    const x = this.kernel.x;
+    if (!this.mibNames) {
+      const groups: string[] = [];
+      const starts: number[] = [];
+      const gc = x.mib_group_count();
+      for (let g = 0; g < gc; g++) {
+        groups.push(this.kernel.string(x.mib_group_name(g)));
+        starts.push(x.mib_group_start(g));
+      }
+      const n = x.mib_count();
+      this.mibNames = [];
+      for (let i = 0; i < n; i++) {
+        let g = 0;
+        while (g + 1 < gc && i >= starts[g + 1]) g++;
+        this.mibNames.push({ group: groups[g], name: this.kernel.string(x.mib_name(i)) });
+      }
+    }
+    const out: Counters = {};
+    this.mibNames.forEach((m, i) => {
+      (out[m.group] ??= {})[m.name] = x.mib_value(i);
+    });
+    // Gauges that Linux prints as signed (MaxConn -1).
+    if (out.Tcp) out.Tcp.MaxConn = -1;
+    return out;
+  }
+
+  /** Drop reasons seen by kfree_skb_reason (the drop monitor's view). */
+  drops(): Record<string, number> {
+    const x = this.kernel.x;
+    const out: Record<string, number> = {};
+    for (let i = 2; i < x.drop_reason_count(); i++) {
+      const v = x.drop_reason_value(i);
+      if (v) out[this.kernel.string(x.drop_reason_name(i))] = v;
+    }
+    return out;
+  }
+
+  /** Pool and table occupancy: after a test, skbInUse (beyond RX rings), timers and files return to baseline. */
+  stats(): KernelStats {
+    const x = this.kernel.x;
+    return {
+      skbInUse: x.stat_skb_inuse(), timers: x.stat_timers(), sockets: x.stat_socks(), files: x.stat_files(),
+      tasks: x.stat_tasks(), ipfragQueues: x.stat_ipfrag_queues(), neighbours: x.stat_neigh(),
+      skbFreeSmall: x.stat_skb_free_small(), skbFreeLarge: x.stat_skb_free_large(),
+    };
+  }
+
+  /** Interface statistics (ip -s link). */
+  linkStats(ifindex: number): Record<string, number> {
+    const s = (w: number) => this.kernel.x.netdev_stat(ifindex, w);
+    return { rxPackets: s(0), rxBytes: s(1), rxDropped: s(2), rxErrors: s(3), txPackets: s(4), txBytes: s(5), txDropped: s(6), txErrors: s(7), qdiscDrops: s(8), qdiscQlen: s(9) };
+  }
+
+  /** ip neigh. */
+  neighbours(): Neighbour[] {
+    const out: Neighbour[] = [];
+    const k = this.kernel;
+    const base = k.uaddr;
+    for (let i = 0; ; i++) {
+      const r = k.x.neigh_entry(i, base);
+      if (r < 0) break;
+      if (r === 0) continue;
+      const u = k.u32();
+      const hi = u[(base + 4) >>> 2];
+      const lo = u[(base + 8) >>> 2];
+      const bytes = [(hi >>> 8) & 255, hi & 255, lo >>> 24, (lo >>> 16) & 255, (lo >>> 8) & 255, lo & 255];
+      out.push({ ip: formatIPv4(u[base >>> 2]), mac: bytes.map((b) => b.toString(16).padStart(2, '0')).join(':'), state: NUD_NAMES[u[(base + 12) >>> 2]] ?? String(u[(base + 12) >>> 2]), ifindex: u[(base + 16) >>> 2] });
+    }
+    return out;
+  }
+
+  /** TCP sockets as ss -tanmi shows them: TCP lands in its own milestone; until then, none. */
+  ss(): object[] { return []; }
+
+  /** Hands a raw Ethernet frame to this host's NIC as if it came off the wire. */
+  inject(frame: Uint8Array): void {
+    if (!(frame instanceof Uint8Array)) throw new TypeError('inject: frame must be a Uint8Array');
+    if (!this.injectEnd) {
+      this.injectEnd = this.ends[0] ?? null;
+      if (!this.injectEnd) {
+        const ifindex = this.addInterface(1500);
+        this.injectEnd = { host: this, ifindex, peer: null, link: null };
+        this.ends.push(this.injectEnd);
+      }
+    }
+    this.net.injectFrame(this.injectEnd, frame);
+  }
+}

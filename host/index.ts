@@ -1,0 +1,10 @@
+// kstack's public API (API.md): Network, constants, errnoName, strerror.
+export { Network, type NetworkOptions, type RunOptions } from './network.js';
+export { Host, type Counters, type KernelStats } from './host.js';
+export { Link, type LinkOptions, type LinkDirection } from './link.js';
+export { Sys, type SockAddr } from './syscall/async.js';
+export { Process, type ExitStatus } from './process/process.js';
+export { constants } from './abi/constants.js';
+export { errnoName, strerror } from './syscall/errno.js';
+export { PcapWriter, readPcap } from './tools/pcap.js';
+export { formatFrame } from './tools/trace.js';

@@ -1,0 +1,80 @@
+// The kernel's Wasm exports and imports, typed (tcpip.js style: names identical to the
+// symbols in assembly/index.ts). Both engines (Wasm and wasm2js) present this shape.
+
+export interface KernelExports {
+  memory: { buffer: ArrayBuffer };
+  kernel_init(seed: number, nskb: number, nsmall: number, nlarge: number): void;
+  kernel_poll(nowMs: number): number;
+  kernel_next_deadline(): number;
+  kstack_uarea(): number;
+  kstack_uarea_size(): number;
+  kstack_uaddr(): number;
+  netdev_add_eth(macHi: number, macLo: number, mtu: number, ip: number, prefixlen: number): number;
+  route_add(dst: number, prefixlen: number, ifindex: number, gateway: number): number;
+  netdev_set_netem(ifindex: number, latencyMs: number, jitterMs: number, rateBps: number, loss: number, duplicate: number, reorder: number, corrupt: number, limit: number): number;
+  netdev_mtu(ifindex: number): number;
+  netdev_set_mtu(ifindex: number, mtu: number): number;
+  netdev_tx_ring(ifindex: number): number;
+  netdev_rx_ring(ifindex: number): number;
+  netdev_set_rings(ifindex: number, rx: number, tx: number): number;
+  netdev_interrupt(ifindex: number): void;
+  netdev_set_tap(ifindex: number, on: number): void;
+  netdev_stat(ifindex: number, which: number): number;
+  sysctl_set(which: number, a: number, b: number): number;
+  mib_count(): number;
+  mib_value(i: number): number;
+  mib_name(i: number): number;
+  mib_group_count(): number;
+  mib_group_name(g: number): number;
+  mib_group_start(g: number): number;
+  drop_reason_count(): number;
+  drop_reason_name(i: number): number;
+  drop_reason_value(i: number): number;
+  stat_skb_inuse(): number;
+  stat_skb_free_small(): number;
+  stat_skb_free_large(): number;
+  stat_timers(): number;
+  stat_socks(): number;
+  stat_files(): number;
+  stat_tasks(): number;
+  stat_ipfrag_queues(): number;
+  stat_softnet(which: number): number;
+  stat_neigh(): number;
+  neigh_entry(i: number, out: number): number;
+  task_create(pid: number, uid: number, gid: number): number;
+  task_fork(parent: number, child: number): number;
+  task_exit(pid: number): number;
+  task_interrupt(pid: number): number;
+  sys_socket(pid: number, family: number, type: number, protocol: number): number;
+  sys_bind(pid: number, fd: number, family: number, addr: number, port: number): number;
+  sys_connect(pid: number, fd: number, family: number, addr: number, port: number): number;
+  sys_listen(pid: number, fd: number, backlog: number): number;
+  sys_accept4(pid: number, fd: number, flags: number): number;
+  sys_getsockname(pid: number, fd: number): number;
+  sys_getpeername(pid: number, fd: number): number;
+  sys_shutdown(pid: number, fd: number, how: number): number;
+  sys_close(pid: number, fd: number): number;
+  sys_sendto(pid: number, fd: number, len: number, flags: number, hasAddr: number, family: number, addr: number, port: number): number;
+  sys_recvfrom(pid: number, fd: number, len: number, flags: number): number;
+  sys_setsockopt(pid: number, fd: number, level: number, name: number, val: number): number;
+  sys_getsockopt(pid: number, fd: number, level: number, name: number): number;
+  sys_fcntl(pid: number, fd: number, cmd: number, arg: number): number;
+  sys_ioctl(pid: number, fd: number, cmd: number, arg: number): number;
+  sys_nanosleep(pid: number, ms: number): number;
+  // benchmark hooks (assembly/lib_exports.ts)
+  bench_csum_simd(p: number, n: number): number;
+  bench_csum_scalar(p: number, n: number): number;
+  bench_csum_loop(p: number, n: number, iters: number, simd: number): number;
+  bench_memcpy_loop(dst: number, src: number, n: number, iters: number): void;
+  test_scratch(): number;
+}
+
+/** What the kernel calls on the host (assembly `@external("env", ...)`). */
+export interface KernelHooks {
+  /** A TX descriptor was posted on ifindex (the doorbell). */
+  kick(ifindex: number): void;
+  /** A frame passed a tapped device: dir 0 = received, 1 = sent. Valid only during the call. */
+  tap(ifindex: number, data: Uint8Array, dir: number): void;
+  /** A blocked task can retry its syscall. */
+  wake(pid: number): void;
+}

@@ -1,0 +1,68 @@
+// One host's kernel instance and typed access to its memory. Views are re-made when the
+// memory's buffer changes (a Wasm grow detaches it; wasm2js swaps in a new one).
+import type { KernelExports, KernelHooks } from './exports.js';
+import { readAsString, type KernelModule } from './load.js';
+
+export interface PoolSizes { skbs: number; small: number; large: number }
+export const DEFAULT_POOLS: PoolSizes = { skbs: 4096, small: 2048, large: 64 };
+
+export class Kernel {
+  readonly x: KernelExports;
+  readonly uarea: number;
+  readonly uareaSize: number;
+  readonly uaddr: number;
+  private buf: ArrayBuffer;
+  private view8: Uint8Array;
+  private view32: Uint32Array;
+
+  constructor(module: KernelModule, hooks: KernelHooks, seed: number, pools: PoolSizes = DEFAULT_POOLS) {
+    this.x = module.instantiate(hooks);
+    this.x.kernel_init(seed >>> 0, pools.skbs, pools.small, pools.large);
+    this.buf = this.x.memory.buffer;
+    this.view8 = new Uint8Array(this.buf);
+    this.view32 = new Uint32Array(this.buf);
+    this.uarea = this.x.kstack_uarea();
+    this.uareaSize = this.x.kstack_uarea_size();
+    this.uaddr = this.x.kstack_uaddr();
+  }
+
+  /** A byte view of kernel memory (valid until the next kernel call that could grow it). */
+  u8(): Uint8Array {
+    const b = this.x.memory.buffer;
+    if (b !== this.buf || this.view8.byteLength === 0) {
+      this.buf = b;
+      this.view8 = new Uint8Array(b);
+      this.view32 = new Uint32Array(b);
+    }
+    return this.view8;
+  }
+
+  u32(): Uint32Array {
+    this.u8();
+    return this.view32;
+  }
+
+  /** Reads the u32 at a 4-aligned kernel address. */
+  load32(addr: number): number { return this.u32()[addr >>> 2]; }
+  store32(addr: number, v: number): void { this.u32()[addr >>> 2] = v >>> 0; }
+
+  string(ptr: number): string { return readAsString(this.x.memory.buffer, ptr); }
+}
+
+/** 'a.b.c.d' → host-order u32, or -1 if malformed. */
+export function parseIPv4(s: string): number {
+  if (typeof s !== 'string') return -1;
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
+  if (!m) return -1;
+  let v = 0;
+  for (let i = 1; i <= 4; i++) {
+    const o = Number(m[i]);
+    if (o > 255) return -1;
+    v = v * 256 + o;
+  }
+  return v >>> 0;
+}
+
+export function formatIPv4(v: number): string {
+  return `${(v >>> 24) & 255}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
+}

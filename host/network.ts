@@ -1,0 +1,290 @@
+// A network of emulated hosts and the scheduler that runs it. Every host has its own
+// kernel; links move frames between their NIC rings; processes are async functions whose
+// syscalls run in their host's kernel.
+//
+// The virtual clock moves only when no process can run: processes run until each one is
+// blocked in a syscall (or has exited); then frames in flight are delivered; then time
+// jumps to the earliest kernel deadline (timers, netem). Everything happens in a fixed
+// order (host order, pid order), so a run is a pure function of its seed.
+import { KSTACK_EBLOCK } from './abi/constants.js';
+import { loadKernel, type Engine, type KernelModule } from './kernel/load.js';
+import { DEFAULT_POOLS, type PoolSizes } from './kernel/kernel.js';
+import { VirtualClock, RealClock, type Clock } from './kernel/clock.js';
+import type { Process } from './process/process.js';
+import { PcapWriter, readPcap } from './tools/pcap.js';
+import { formatFrame } from './tools/trace.js';
+import { Host, type HostOptions } from './host.js';
+import { Link, applyNetem, drainTx, deliverRx, type LinkEnd, type LinkOptions } from './link.js';
+
+export interface NetworkOptions {
+  clock?: 'virtual' | 'real';
+  seed?: number;
+  engine?: Engine;
+  /** Record every frame for pcap()/trace() (default true). */
+  capture?: boolean;
+  /** skb pool sizes per host. */
+  pools?: Partial<PoolSizes>;
+}
+
+export interface RunOptions { untilMs?: number; untilIdle?: boolean }
+
+const yieldMacrotask: () => Promise<void> =
+  typeof setImmediate === 'function' ? () => new Promise((r) => setImmediate(r)) : () => new Promise((r) => setTimeout(r, 0));
+
+/** splitmix32: per-host kernel seeds derived from the network seed. */
+function mix(seed: number, i: number): number {
+  let x = (seed ^ Math.imul(i + 1, 0x9e3779b9)) >>> 0;
+  x = Math.imul(x ^ (x >>> 16), 0x85ebca6b) >>> 0;
+  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35) >>> 0;
+  return (x ^ (x >>> 16)) >>> 0;
+}
+
+export class Network {
+  readonly hosts: Host[] = [];
+  readonly links: Link[] = [];
+  readonly clock: Clock;
+  readonly seed: number;
+  readonly engine: Engine;
+  private readonly capture: PcapWriter | null;
+  private readonly pools: PoolSizes;
+  private readonly kicked: LinkEnd[] = [];
+  private readonly kickedSet = new Set<LinkEnd>();
+  private readonly ends = new Map<Host, Map<number, LinkEnd>>();
+  private wokenCount = 0;
+  private activityCount = 0;
+  private running = false;
+
+  private constructor(private readonly module: KernelModule, opts: NetworkOptions) {
+    this.clock = opts.clock === 'real' ? new RealClock() : new VirtualClock();
+    this.seed = (opts.seed ?? 1) >>> 0;
+    this.engine = module.engine;
+    this.capture = opts.capture === false ? null : new PcapWriter();
+    this.pools = { ...DEFAULT_POOLS, ...opts.pools };
+  }
+
+  static async create(opts: NetworkOptions = {}): Promise<Network> {
+    if (opts.clock !== undefined && opts.clock !== 'virtual' && opts.clock !== 'real') throw new Error(`Network.create: clock must be 'virtual' or 'real'`);
+    if (opts.engine !== undefined && opts.engine !== 'wasm' && opts.engine !== 'js') throw new Error(`Network.create: engine must be 'wasm' or 'js'`);
+    return new Network(await loadKernel(opts.engine ?? 'wasm'), opts);
+  }
+
+  now(): number { return this.clock.now(); }
+
+  addHost(opts: HostOptions): Host {
+    if (!opts || typeof opts.name !== 'string') throw new Error('addHost: { name, ip } required');
+    const h = new Host(this, this.hosts.length + 1, opts.name, opts.ip, this.module, mix(this.seed, this.hosts.length), this.pools, this.capture !== null);
+    this.hosts.push(h);
+    this.ends.set(h, new Map());
+    return h;
+  }
+
+  /** A point-to-point Ethernet link; each side gets an interface and a /32 route to the other. */
+  link(a: Host, b: Host, opts: LinkOptions = {}): Link {
+    if (a === b) throw new Error('link: a host cannot be linked to itself');
+    const mtu = opts.mtu ?? 1500;
+    if (!Number.isInteger(mtu) || mtu < 68 || mtu > 65535) throw new RangeError(`link: mtu must be an integer in [68, 65535], got ${mtu}`);
+    const ea: LinkEnd = { host: a, ifindex: a.addInterface(mtu), peer: null, link: null };
+    const eb: LinkEnd = { host: b, ifindex: b.addInterface(mtu), peer: ea, link: null };
+    ea.peer = eb;
+    const l = new Link(ea, eb, mtu);
+    ea.link = l;
+    eb.link = l;
+    const { ab, ba, ...both } = opts;
+    applyNetem(ea, { ...both, ...ab });
+    applyNetem(eb, { ...both, ...ba });
+    a.ends.push(ea);
+    b.ends.push(eb);
+    this.ends.get(a)!.set(ea.ifindex, ea);
+    this.ends.get(b)!.set(eb.ifindex, eb);
+    a.addRoute(b.ip, 32, ea.ifindex);
+    b.addRoute(a.ip, 32, eb.ifindex);
+    this.links.push(l);
+    return l;
+  }
+
+  /** Every frame that crossed a link, as pcap (LINKTYPE_ETHERNET, network-clock stamps). */
+  pcap(): Uint8Array {
+    if (!this.capture) throw new Error('kstack: capture is off (Network.create({ capture: false }))');
+    return this.capture.toBytes();
+  }
+
+  /** The same frames as `tcpdump -n` lines. */
+  trace(opts: { link?: boolean } = {}): string[] {
+    return readPcap(this.pcap()).records.map((r) => formatFrame(r.timeMs, r.frame, opts));
+  }
+
+  // ───── called by hosts and kernels ─────
+
+  /** A kernel rang a TX doorbell. */
+  kick(host: Host, ifindex: number): void {
+    const end = this.ends.get(host)?.get(ifindex);
+    if (end && !this.kickedSet.has(end)) {
+      this.kickedSet.add(end);
+      this.kicked.push(end);
+    }
+  }
+
+  /** A kernel woke a task. */
+  wake(host: Host, pid: number): void {
+    const p = host.processes.get(pid);
+    if (p && p.state === 'blocked' && !p.woken) {
+      p.woken = true;
+      this.wokenCount++;
+    }
+  }
+
+  /** Something happened that may let a process run (a syscall, a spawn, an exit). */
+  activity(): void { this.activityCount++; }
+
+  /** A syscall said KSTACK_EBLOCK: park the process until its task is woken. */
+  block(_host: Host, proc: Process, attempt: () => number): Promise<number> {
+    this.activityCount++;
+    return new Promise<number>((resolve) => {
+      proc.state = 'blocked';
+      proc.retry = attempt;
+      proc.resolveBlocked = resolve;
+    });
+  }
+
+  injectFrame(end: LinkEnd, frame: Uint8Array): void {
+    const touched = new Set<LinkEnd>();
+    this.capture?.add(this.now(), frame.slice());
+    deliverRx(end, frame, touched);
+    this.interrupt(touched);
+    this.pump();
+  }
+
+  // ───── the scheduler ─────
+
+  private interrupt(ends: Set<LinkEnd>): void {
+    const hosts = new Set<Host>();
+    for (const e of ends) {
+      e.host.kernel.x.netdev_interrupt(e.ifindex);
+      hosts.add(e.host);
+    }
+    const now = this.now();
+    for (const h of this.hosts) if (hosts.has(h)) h.kernel.x.kernel_poll(now);
+  }
+
+  /** Moves frames until no TX ring has any; returns whether anything moved. */
+  private pump(): boolean {
+    let moved = false;
+    while (this.kicked.length) {
+      const ends = this.kicked.splice(0);
+      this.kickedSet.clear();
+      const touched = new Set<LinkEnd>();
+      for (const end of ends) {
+        const n = drainTx(end, (frame) => this.capture?.add(this.now(), frame.slice()), touched);
+        if (n) moved = true;
+      }
+      this.interrupt(touched);
+    }
+    return moved;
+  }
+
+  /** Repeats the syscalls of woken processes (host order, pid order). */
+  private retryWoken(): boolean {
+    if (this.wokenCount === 0) return false;
+    let any = false;
+    while (this.wokenCount > 0) {
+      this.wokenCount = 0;
+      for (const h of this.hosts) {
+        for (const p of [...h.processes.values()].sort((x, y) => x.pid - y.pid)) {
+          if (p.state !== 'blocked' || !p.woken) continue;
+          p.woken = false;
+          const r = p.retry!();
+          if (r === KSTACK_EBLOCK) continue;
+          const resolve = p.resolveBlocked!;
+          p.state = 'running';
+          p.retry = null;
+          p.resolveBlocked = null;
+          resolve(r);
+          any = true;
+        }
+      }
+      this.pump();
+    }
+    return any;
+  }
+
+  private pollAll(): void {
+    const now = this.now();
+    for (const h of this.hosts) h.kernel.x.kernel_poll(now);
+    this.pump();
+  }
+
+  private nextDeadline(): number {
+    let next = -1;
+    for (const h of this.hosts) {
+      const d = h.kernel.x.kernel_next_deadline();
+      if (d >= 0 && (next < 0 || d < next)) next = d;
+    }
+    return next;
+  }
+
+  private anyRunning(): boolean {
+    for (const h of this.hosts) for (const p of h.processes.values()) if (p.state === 'running' && !p.hostWait) return true;
+    return false;
+  }
+
+  private allExited(): boolean {
+    for (const h of this.hosts) for (const p of h.processes.values()) if (p.state !== 'exited') return false;
+    return true;
+  }
+
+  /** Lets processes run until each is blocked or exited (or makes no progress). */
+  private async settle(): Promise<void> {
+    let stalled = 0;
+    for (;;) {
+      const before = this.activityCount;
+      await yieldMacrotask();
+      const moved = this.pump();
+      const resumed = this.retryWoken();
+      if (moved || resumed || this.activityCount !== before) { stalled = 0; continue; }
+      if (!this.anyRunning()) return;
+      // A process awaits something outside kstack; give it a moment, then let time move.
+      if (++stalled > 50) return;
+    }
+  }
+
+  /**
+   * Advances the network: until virtual time `untilMs`, or until every process has exited
+   * or waits with nothing scheduled that could wake it (`untilIdle`, the default).
+   */
+  async run(opts: RunOptions = {}): Promise<void> {
+    if (this.running) throw new Error('Network.run: already running');
+    this.running = true;
+    try {
+      const limit = opts.untilMs ?? Infinity;
+      const untilIdle = opts.untilIdle ?? opts.untilMs === undefined;
+      this.pollAll();
+      for (;;) {
+        await this.settle();
+        if (untilIdle && this.allExited()) break;
+        const next = this.nextDeadline();
+        if (untilIdle && next < 0) break;
+        if (this.clock instanceof VirtualClock) {
+          if (next < 0 || next > limit) {
+            if (limit !== Infinity) {
+              this.clock.advanceTo(limit);
+              this.pollAll();
+              await this.settle();
+            }
+            break;
+          }
+          this.clock.advanceTo(next);
+          this.pollAll();
+        } else {
+          const now = this.now();
+          if (now >= limit) break;
+          const target = Math.min(next < 0 ? now + 10 : next, limit);
+          const wait = Math.max(0, Math.min(target - now, 10));
+          await new Promise((r) => setTimeout(r, wait));
+          this.pollAll();
+        }
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+}

@@ -1,0 +1,91 @@
+// sysctl names → kernel settings, with Linux's defaults and /proc's text formats.
+// Names and defaults: Documentation/networking/ip-sysctl.rst and net/core sysctls.
+// Settings whose machinery arrives with TCP are stored and validated already, so that
+// scripts can set them now; the kernel reads them when their code lands.
+import type { Kernel } from './kernel/kernel.js';
+
+interface Entry {
+  value: string;
+  /** Number of integers the value holds (1, 2 or 3). */
+  arity: number;
+  min?: number;
+  max?: number;
+  /** Pushes the parsed value into the kernel; returns -errno on refusal. */
+  apply?: (k: Kernel, v: number[]) => number;
+}
+
+export function defaultSysctls(): Map<string, Entry> {
+  const m = new Map<string, Entry>();
+  const int = (name: string, value: number, apply?: Entry['apply'], min = 0, max = 2147483647) =>
+    m.set(name, { value: String(value), arity: 1, min, max, apply });
+  const set = (which: number) => (k: Kernel, v: number[]) => k.x.sysctl_set(which, v[0] | 0, (v[1] ?? 0) | 0);
+  m.set('net.ipv4.ip_local_port_range', { value: '32768\t60999', arity: 2, min: 1, max: 65535, apply: (k, v) => k.x.sysctl_set(0, v[0], v[1]) });
+  // kstack: Linux's built-in default is "1 0" (no one may open ping sockets); distributions
+  // (systemd) set "0 2147483647", which API.md's ping sockets assume.
+  m.set('net.ipv4.ping_group_range', { value: '0\t2147483647', arity: 2, min: 0, max: 2147483647, apply: (k, v) => k.x.sysctl_set(1, v[0], v[1]) });
+  int('net.core.rmem_default', 212992, set(2), 256);
+  int('net.core.wmem_default', 212992, set(3), 256);
+  int('net.core.rmem_max', 212992, set(4), 256);
+  int('net.core.wmem_max', 212992, set(5), 256);
+  int('net.ipv4.ip_forward', 0, set(6), 0, 1);
+  int('net.ipv4.ipfrag_time', 30, set(7), 1);
+  int('net.ipv4.ipfrag_high_thresh', 4194304, set(8), 0);
+  int('net.ipv4.icmp_echo_ignore_all', 0, set(9), 0, 1);
+  int('net.ipv4.icmp_echo_ignore_broadcasts', 1, set(10), 0, 1);
+  int('net.core.netdev_budget', 300, set(11), 1);
+  int('net.core.netdev_max_backlog', 1000, set(12), 1);
+  const neigh = (parm: number, scale: number) => (k: Kernel, v: number[]) => k.x.sysctl_set(13, v[0] * scale, parm);
+  int('net.ipv4.neigh.default.base_reachable_time_ms', 30000, neigh(0, 1), 1);
+  int('net.ipv4.neigh.default.delay_first_probe_time', 5, neigh(1, 1000), 0);
+  int('net.ipv4.neigh.default.retrans_time_ms', 1000, neigh(2, 1), 1);
+  int('net.ipv4.neigh.default.mcast_solicit', 3, neigh(3, 1), 0);
+  int('net.ipv4.neigh.default.ucast_solicit', 3, neigh(4, 1), 0);
+  int('net.ipv4.neigh.default.unres_qlen_bytes', 212992, neigh(5, 1), 0);
+  // TCP and connection management (wired when those layers land).
+  int('net.core.somaxconn', 4096, undefined, 0);
+  int('net.ipv4.tcp_fin_timeout', 60, undefined, 1);
+  int('net.ipv4.tcp_syncookies', 1, undefined, 0, 2);
+  int('net.ipv4.tcp_tw_reuse', 2, undefined, 0, 2);
+  int('net.ipv4.tcp_max_syn_backlog', 128, undefined, 0);
+  int('net.ipv4.tcp_abort_on_overflow', 0, undefined, 0, 1);
+  int('net.ipv4.tcp_max_tw_buckets', 262144, undefined, 0);
+  int('net.ipv4.tcp_syn_retries', 6, undefined, 1, 127);
+  int('net.ipv4.tcp_synack_retries', 5, undefined, 0, 255);
+  int('net.ipv4.tcp_retries2', 15, undefined, 0, 255);
+  int('net.ipv4.tcp_slow_start_after_idle', 1, undefined, 0, 1);
+  int('net.ipv4.tcp_adv_win_scale', 1, undefined, -31, 31);
+  m.set('net.ipv4.tcp_wmem', { value: '4096\t16384\t4194304', arity: 3, min: 1, max: 2147483647 });
+  m.set('net.ipv4.tcp_rmem', { value: '4096\t131072\t6291456', arity: 3, min: 1, max: 2147483647 });
+  m.set('net.ipv4.tcp_congestion_control', { value: 'cubic', arity: 0 });
+  m.set('net.ipv4.tcp_available_congestion_control', { value: 'reno cubic', arity: -1 });
+  return m;
+}
+
+/** Reads or sets a sysctl; throws on an unknown name or a bad value (API.md). */
+export function sysctl(table: Map<string, Entry>, k: Kernel, name: string, value?: string | number): string | number {
+  const e = table.get(name);
+  if (!e) throw new Error(`sysctl: unknown name ${JSON.stringify(name)}`);
+  const read = () => (e.arity === 1 ? Number(e.value) : e.value);
+  if (value === undefined) return read();
+  if (e.arity === -1) throw new Error(`sysctl: ${name} is read-only`);
+  if (e.arity === 0) {
+    if (typeof value !== 'string' || !/^[a-z0-9_]+$/.test(value)) throw new Error(`sysctl: bad value for ${name}`);
+    if (name === 'net.ipv4.tcp_congestion_control' && !['reno', 'cubic'].includes(value)) throw new Error(`sysctl: ${name}: no such algorithm ${value}`);
+    e.value = value;
+    return read();
+  }
+  const parts = String(value).trim().split(/\s+/);
+  if (parts.length !== e.arity) throw new Error(`sysctl: ${name} takes ${e.arity} integer(s), got ${JSON.stringify(value)}`);
+  const nums = parts.map((p) => {
+    if (!/^-?\d+$/.test(p)) throw new Error(`sysctl: bad value for ${name}: ${JSON.stringify(value)}`);
+    const n = Number(p);
+    if ((e.min !== undefined && n < e.min) || (e.max !== undefined && n > e.max)) throw new Error(`sysctl: ${name} out of range: ${n}`);
+    return n;
+  });
+  if (e.apply) {
+    const rc = e.apply(k, nums);
+    if (rc < 0) throw new Error(`sysctl: ${name}: invalid value ${JSON.stringify(value)}`);
+  }
+  e.value = nums.join('\t');
+  return read();
+}
