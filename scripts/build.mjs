@@ -36,8 +36,10 @@ for (const target of ['release', 'debug', 'nosimd']) {
 }
 
 // The JS engine: wasm2js of the no-SIMD release module. wasm2js emits an ES module that
-// instantiates itself once at import; every kstack host needs its own kernel, so the tail
-// is rewritten into a factory: `export function instantiate(imports) → exports`.
+// instantiates itself once at import, with helpers (memory.fill/copy, data segments)
+// bound to one module-level `bufferView`. Every kstack host needs its own kernel, so the
+// whole body goes inside a factory, `export function instantiate(imports) → exports`:
+// each call gets its own memory and its own helpers.
 const jsOut = join(root, 'build', 'kernel.js');
 const nosimd = join(root, 'build', 'kernel.nosimd.wasm');
 if (force || !existsSync(jsOut) || statSync(jsOut).mtimeMs < statSync(nosimd).mtimeMs) {
@@ -48,7 +50,7 @@ if (force || !existsSync(jsOut) || statSync(jsOut).mtimeMs < statSync(nosimd).mt
   const cut = src.indexOf('var retasmFunc = asmFunc(');
   if (cut < 0) throw new Error('wasm2js output changed shape: no retasmFunc');
   src = src.slice(0, cut).replace(/^import \* as env from 'env';\s*$/m, '');
-  src += '\nexport function instantiate(imports) { return asmFunc(imports); }\n';
+  src = `export function instantiate(imports) {\n${src}\nreturn asmFunc(imports);\n}\n`;
   writeFileSync(jsOut, src);
 }
 
