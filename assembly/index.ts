@@ -11,7 +11,7 @@ import { drop_count, DROP_REASON_NAMES, SKB_DROP_REASON_MAX } from "./kernel/dro
 import { open_softirq_net_rx, do_softirq } from "./kernel/softirq";
 import { skb_init, skb_pool_inuse, skb_pool_free_small, skb_pool_free_large } from "./core/skbuff";
 import { sock_inuse, set_core_mem } from "./core/sock";
-import { netdev_alloc, dev_get_by_index, dev_count, netdev_irq, net_rx_action, napi_pending, netdev_set_ring, qdisc_run, IFF_LOOPBACK, ARPHRD_ETHER, ARPHRD_LOOPBACK, set_netdev_budget, set_netdev_max_backlog, softnet_time_squeeze, softnet_dropped, NetDevice } from "./link/netdevice";
+import { netdev_alloc, netdev_rx_missed, dev_get_by_index, dev_count, netdev_irq, net_rx_action, napi_pending, netdev_set_ring, qdisc_run, IFF_LOOPBACK, ARPHRD_ETHER, ARPHRD_LOOPBACK, set_netdev_budget, set_netdev_max_backlog, softnet_time_squeeze, softnet_dropped, NetDevice } from "./link/netdevice";
 import { netem_alloc, netem_change, netem_init, netem_next, netem_drops, netem_qlen } from "./link/netem";
 import { neigh_init, neigh_set_parm, neigh_count, neigh_get, neigh_max, neigh_unres_discards } from "./link/neighbour";
 import { arp_init } from "./link/arp";
@@ -177,7 +177,8 @@ export function netdev_stat(ifindex: u32, which: u32): u32 {
   switch (which) {
     case 0: return d.rx_packets;
     case 1: return d.rx_bytes;
-    case 2: return d.rx_dropped;
+    // rx_missed_errors (no posted RX buffer) are part of rx_dropped, as `ip -s link` shows.
+    case 2: return d.rx_dropped + ((d.flags & IFF_LOOPBACK) != 0 ? 0 : netdev_rx_missed(d));
     case 3: return d.rx_errors;
     case 4: return d.tx_packets;
     case 5: return d.tx_bytes;

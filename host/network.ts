@@ -50,6 +50,7 @@ export class Network {
   private readonly kicked: LinkEnd[] = [];
   private readonly kickedSet = new Set<LinkEnd>();
   private readonly ends = new Map<Host, Map<number, LinkEnd>>();
+  private readonly frameTaps: ((timeMs: number, frame: Uint8Array) => void)[] = [];
   private wokenCount = 0;
   private activityCount = 0;
   private running = false;
@@ -113,6 +114,21 @@ export class Network {
     return readPcap(this.pcap()).records.map((r) => formatFrame(r.timeMs, r.frame, opts));
   }
 
+  /** Calls fn for every frame that crosses a link (a live tcpdump); returns an unsubscribe. */
+  onFrame(fn: (timeMs: number, frame: Uint8Array) => void): () => void {
+    this.frameTaps.push(fn);
+    return () => {
+      const i = this.frameTaps.indexOf(fn);
+      if (i >= 0) this.frameTaps.splice(i, 1);
+    };
+  }
+
+  private wire(frame: Uint8Array): void {
+    const t = this.now();
+    this.capture?.add(t, frame.slice());
+    for (const fn of this.frameTaps) fn(t, frame);
+  }
+
   // ───── called by hosts and kernels ─────
 
   /** A kernel rang a TX doorbell. */
@@ -148,7 +164,7 @@ export class Network {
 
   injectFrame(end: LinkEnd, frame: Uint8Array): void {
     const touched = new Set<LinkEnd>();
-    this.capture?.add(this.now(), frame.slice());
+    this.wire(frame);
     deliverRx(end, frame, touched);
     this.interrupt(touched);
     this.pump();
@@ -174,7 +190,7 @@ export class Network {
       this.kickedSet.clear();
       const touched = new Set<LinkEnd>();
       for (const end of ends) {
-        const n = drainTx(end, (frame) => this.capture?.add(this.now(), frame.slice()), touched);
+        const n = drainTx(end, (frame) => this.wire(frame), touched);
         if (n) moved = true;
       }
       this.interrupt(touched);
