@@ -6,6 +6,7 @@
 import { clock_advance, jiffies, ktime_ns } from "./kernel/clock";
 import { prandom_seed } from "./kernel/random";
 import { timer_init, run_timers, timer_next_expiry, timer_any_pending, timers_armed } from "./kernel/timer";
+import { hrtimer_init_base, hrtimer_run, hrtimer_next, hrtimers_queued } from "./kernel/hrtimer";
 import { snmp_get, snmp_set, MIB_MAX, MIB_NAMES, MIB_GROUPS, MIB_GROUP_START, IPSTATS_MIB_FORWARDING, IPSTATS_MIB_DEFAULTTTL, TCP_MIB_RTOALGORITHM, TCP_MIB_RTOMIN, TCP_MIB_RTOMAX, TCP_MIB_MAXCONN } from "./kernel/mib";
 import { drop_count, DROP_REASON_NAMES, SKB_DROP_REASON_MAX } from "./kernel/drop_reason";
 import { open_softirq_net_rx, do_softirq } from "./kernel/softirq";
@@ -51,6 +52,7 @@ export function kstack_uaddr(): usize { return uarea_base + UAREA_SIZE; }
 export function kernel_init(seed: u32, nskb: u32, nsmall: u32, nlarge: u32): void {
   prandom_seed(seed);
   timer_init();
+  hrtimer_init_base();
   skb_init(nskb, nsmall, nlarge);
   uarea_base = heap.alloc(UAREA_SIZE + 64);
   neigh_init();
@@ -85,6 +87,7 @@ export function kernel_init(seed: u32, nskb: u32, nsmall: u32, nlarge: u32): voi
 export function kernel_poll(now_ms: f64): f64 {
   clock_advance(now_ms * 1e6);
   run_timers();
+  hrtimer_run();
   const n = dev_count();
   for (let i: u32 = 1; i <= n; i++) {
     const dev = dev_get_by_index(i);
@@ -103,6 +106,11 @@ export function kernel_next_deadline(): f64 {
     next = (d <= 0 ? ktime_ns / 1e6 : <f64>(jiffies + <u32>d)) ;
     if (d <= 0) next = ktime_ns / 1e6;
     else next = Math.floor(ktime_ns / 1e6) + <f64>d;
+  }
+  const hr = hrtimer_next();
+  if (hr >= 0) {
+    const ms = hr / 1e6;
+    if (next < 0 || ms < next) next = ms;
   }
   const n = dev_count();
   for (let i: u32 = 1; i <= n; i++) {
@@ -224,7 +232,7 @@ export function drop_reason_value(i: u32): u32 { return drop_count(i); }
 export function stat_skb_inuse(): u32 { return skb_pool_inuse(); }
 export function stat_skb_free_small(): u32 { return skb_pool_free_small(); }
 export function stat_skb_free_large(): u32 { return skb_pool_free_large(); }
-export function stat_timers(): u32 { return timers_armed(); }
+export function stat_timers(): u32 { return timers_armed() + hrtimers_queued(); }
 export function stat_socks(): u32 { return sock_inuse(); }
 export function stat_files(): u32 { return files_open(); }
 export function stat_tasks(): u32 { return tasks_live(); }
@@ -272,4 +280,4 @@ export function sys_setsockopt(pid: u32, fd: i32, level: i32, name: i32, val: i3
 export function sys_getsockopt(pid: u32, fd: i32, level: i32, name: i32): i32 { return _getsockopt(pid, fd, level, name, kstack_uaddr()); }
 export function sys_fcntl(pid: u32, fd: i32, cmd: i32, arg: i32): i32 { return _fcntl(pid, fd, cmd, arg); }
 export function sys_ioctl(pid: u32, fd: i32, cmd: u32, arg: i32): i32 { return _ioctl(pid, fd, cmd, arg); }
-export function sys_nanosleep(pid: u32, ms: u32): i32 { return _nanosleep(pid, ms); }
+export function sys_nanosleep(pid: u32, ms: f64): i32 { return _nanosleep(pid, ms); }

@@ -2,7 +2,7 @@
 // closed with its protocol's close rules), nanosleep, and abandoning a blocked call when
 // a signal interrupts it. Linux: kernel/fork.c, kernel/exit.c, kernel/time/hrtimer.c.
 import { ESRCH, EINVAL } from "../abi/errno";
-import { task_get, task_create, task_release, task_block, task_timed_out, task_wait_done, RLIMIT_NOFILE } from "./task";
+import { task_get, task_create, task_release, task_block_hr, task_timed_out, task_wait_done, RLIMIT_NOFILE } from "./task";
 import { fd_remove, fdtable_copy } from "./fdtable";
 import { fput } from "./sys_socket";
 
@@ -39,15 +39,15 @@ export function sys_task_interrupt(pid: u32): i32 {
   return 0;
 }
 
-/** nanosleep(): milliseconds, rounded up to whole jiffies by the timer wheel. */
-export function sys_nanosleep(pid: u32, ms: u32): i32 {
+/** nanosleep(): an exact sleep on an hrtimer (hrtimer_nanosleep), in ms (fractions allowed). */
+export function sys_nanosleep(pid: u32, ms: f64): i32 {
   const t = task_get(pid);
   if (t === null) return -ESRCH;
-  if (<i32>ms < 0) return -EINVAL;
+  if (!(ms >= 0)) return -EINVAL;
   if (ms == 0) return 0;
   if (task_timed_out(t)) {
     task_wait_done(t);
     return 0;
   }
-  return task_block(t, 0, ms, false);
+  return task_block_hr(t, ms * 1e6);
 }

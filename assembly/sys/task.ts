@@ -8,6 +8,8 @@ import { KSTACK_EBLOCK } from "../abi/syscall";
 import { EAGAIN } from "../abi/errno";
 import { jiffies } from "../kernel/clock";
 import { TimerList, timer_setup, mod_timer, del_timer, timer_pending } from "../kernel/timer";
+import { HrTimer, hrtimer_setup, hrtimer_start, hrtimer_cancel } from "../kernel/hrtimer";
+import { ktime_ns } from "../kernel/clock";
 import { WaitQueueEntry, init_waitqueue_entry, add_wait_queue, add_wait_queue_exclusive, remove_wait_queue } from "../kernel/wait";
 
 @external("env", "host_task_wake")
@@ -46,6 +48,8 @@ declare function host_task_wake(pid: u32): void;
   timer_armed: u32;
   /** Wake-ups delivered since the task last blocked (for the herd counters). */
   wakeups: u32;
+  /** The task's hrtimer (nanosleep), allocated with the task. */
+  hrtimer: usize;
 }
 
 const tasks: usize = memory.data(MAX_TASKS * 4, 4);
@@ -85,12 +89,16 @@ export function task_create(pid: u32, uid: u32, gid: u32): i32 {
     p = heap.alloc(offsetof<Task>());
     store<usize>(tasks + (<usize>(pid - 1) << 2), p);
     changetype<Task>(p).fdt = heap.alloc(<usize>RLIMIT_NOFILE << 2);
+    changetype<Task>(p).hrtimer = heap.alloc(offsetof<HrTimer>());
   }
   const t = changetype<Task>(p);
   if (t.in_use != 0) return -17; // EEXIST
   const fdt = t.fdt;
+  const hr = t.hrtimer;
   memory.fill(p, 0, offsetof<Task>());
   t.fdt = fdt;
+  t.hrtimer = hr;
+  hrtimer_setup(changetype<HrTimer>(hr), task_timeout.index, p);
   memory.fill(fdt, 0, <usize>RLIMIT_NOFILE << 2);
   t.pid = pid;
   t.uid = uid;
@@ -131,6 +139,15 @@ export function task_block(t: Task, wq: usize, timeo_ms: u32, exclusive: bool): 
   return KSTACK_EBLOCK;
 }
 
+/** Blocks the task until an exact time (hrtimer), for nanosleep: KSTACK_EBLOCK until then. */
+export function task_block_hr(t: Task, delay_ns: f64): i32 {
+  if (t.timer_armed == 0) {
+    t.timer_armed = 1;
+    hrtimer_start(changetype<HrTimer>(t.hrtimer), ktime_ns + delay_ns);
+  }
+  return KSTACK_EBLOCK;
+}
+
 /** True once the armed timeout has fired (nanosleep, poll timeouts). */
 export function task_timed_out(t: Task): bool { return t.timed_out != 0; }
 
@@ -138,6 +155,7 @@ export function task_timed_out(t: Task): bool { return t.timed_out != 0; }
 export function task_wait_done(t: Task): void {
   remove_wait_queue(changetype<WaitQueueEntry>(changetype<usize>(t) + 24));
   if (timer_pending(changetype<TimerList>(t))) del_timer(changetype<TimerList>(t));
+  hrtimer_cancel(changetype<HrTimer>(t.hrtimer));
   t.timer_armed = 0;
   t.timed_out = 0;
 }

@@ -140,8 +140,7 @@ export class Sys {
   }
   nanosleep(ms: number): Promise<number> {
     if (!(ms >= 0)) return Promise.resolve(-EINVAL);
-    const whole = Math.ceil(ms);
-    return this.call(() => this.k.x.sys_nanosleep(this.pid, whole));
+    return this.call(() => this.k.x.sys_nanosleep(this.pid, ms));
   }
   getpid(): Promise<number> { return Promise.resolve(this.pid); }
   clock_gettime(): Promise<number> { return Promise.resolve(this.port.now()); }
