@@ -7,3 +7,8 @@
 // (Linux puts the task to sleep inside the syscall instead; a Wasm kernel cannot).
 // @ts-ignore: decorator
 @inline export const KSTACK_EBLOCK: i32 = -1000;
+
+/** Linux's kernel-internal "no such ioctl here" (include/linux/errno.h); sock_ioctl turns it
+ *  into ENOTTY before user space sees it. */
+// @ts-ignore: decorator
+@inline export const ENOIOCTLCMD: i32 = 515;

@@ -4,6 +4,7 @@
 // deliver (port/protocol unreachable, time exceeded, host unreachable after ARP fails).
 //
 //   0 ├ type ┼ code ┼─ checksum ──┤ 4 ├─ id / unused ──┼─ sequence / mtu ─┤ 8 ├ data ...
+import { IPPROTO_ICMP } from "../abi/in";
 import { ld16be, ld32be, ld8, st8, st32be } from "../lib/bytes";
 import { csum_fold, csum_partial } from "../lib/checksum";
 import { SNMP_INC_STATS, ICMP_MIB_INMSGS, ICMP_MIB_INERRORS, ICMP_MIB_INCSUMERRORS, ICMP_MIB_INDESTUNREACHS, ICMP_MIB_INTIMEEXCDS, ICMP_MIB_INPARMPROBS, ICMP_MIB_INECHOS, ICMP_MIB_INECHOREPS, ICMP_MIB_OUTMSGS, ICMP_MIB_OUTDESTUNREACHS, ICMP_MIB_OUTTIMEEXCDS, ICMP_MIB_OUTECHOREPS, ICMP_MIB_OUTECHOS, ICMP_MIB_INSRCQUENCHS, ICMP_MIB_INREDIRECTS, ICMP_MIB_INTIMESTAMPS, ICMP_MIB_OUTPARMPROBS } from "../kernel/mib";
@@ -49,8 +50,6 @@ import { ipfrag_set_icmp } from "./ip_fragment";
 @inline export const ICMP_EXC_FRAGTIME: u32 = 1;
 // @ts-ignore: decorator
 @inline export const ICMPH_LEN: u32 = 8;
-// @ts-ignore: decorator
-@inline const IPPROTO_ICMP: u32 = 1;
 
 /** net.ipv4.icmp_echo_ignore_all / icmp_echo_ignore_broadcasts (Linux: 0 / 1). */
 export let icmp_echo_ignore_all: u32 = 0;

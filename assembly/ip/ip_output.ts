@@ -1,6 +1,7 @@
 // IPv4 output: header, routing, fragmentation, hand-off to the neighbour layer.
 // Linux: net/ipv4/ip_output.c (ip_queue_xmit, __ip_make_skb, ip_finish_output,
 // ip_do_fragment, ip_finish_output2).
+import { EMSGSIZE, ENETUNREACH, ENOBUFS } from "../abi/errno";
 import { ip_fast_csum } from "../lib/checksum";
 import { ld16be, st16be } from "../lib/bytes";
 import { prandom_u32 } from "../kernel/random";
@@ -12,13 +13,6 @@ import { neigh_output } from "../link/neighbour";
 import { iph_fill, iph_ihl, iph_tot_len, IPH_CHECK, IPH_FRAG_OFF, IPH_TOT_LEN, IP_DF, IP_MF, IP_OFFSET, IPH_LEN_MIN } from "./iphdr";
 import { fib_dev, fib_lookup, fib_nexthop, FibEntry } from "./route";
 
-// errno values (abi/errno.ts) used here
-// @ts-ignore: decorator
-@inline const ENETUNREACH: i32 = 101;
-// @ts-ignore: decorator
-@inline const EMSGSIZE: i32 = 90;
-// @ts-ignore: decorator
-@inline const ENOBUFS: i32 = 105;
 
 /** IP_PMTUDISC_* (socket option IP_MTU_DISCOVER); WANT is the default (ip_no_pmtu_disc 0). */
 // @ts-ignore: decorator

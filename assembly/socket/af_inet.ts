@@ -2,6 +2,8 @@
 // shutdown, release. Linux: net/ipv4/af_inet.c (inet_create, __inet_bind,
 // inet_autobind, inet_dgram_connect, inet_getname, inet_shutdown, inet_release) and
 // net/socket.c. Transports are reached through struct proto (core/sock.ts).
+import { ENOIOCTLCMD } from "../abi/syscall";
+import { TCP_CLOSE, TCP_ESTABLISHED } from "../abi/tcp_states";
 import { EACCES, EADDRINUSE, EADDRNOTAVAIL, EAFNOSUPPORT, EAGAIN, EINVAL, ENOTCONN, EOPNOTSUPP, EPROTONOSUPPORT, ESOCKTNOSUPPORT, ENOTTY } from "../abi/errno";
 import { AF_INET, AF_UNSPEC, SOCK_DGRAM, SOCK_STREAM, SOCK_RAW } from "../abi/socket";
 import { IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP } from "../abi/in";
@@ -12,13 +14,7 @@ import { ipv4_is_lbcast, ipv4_is_multicast } from "../ip/iphdr";
 import { ping_group_low, ping_group_high } from "../ip/inet_common";
 
 // @ts-ignore: decorator
-@inline const TCP_CLOSE: u32 = 7;
-// @ts-ignore: decorator
-@inline const TCP_ESTABLISHED: u32 = 1;
-// @ts-ignore: decorator
 @inline const SOCK_MAX: u32 = 11;
-// @ts-ignore: decorator
-@inline const ENOIOCTLCMD: i32 = 515;
 /** net.ipv4.ip_unprivileged_port_start (1024). */
 export let ip_unprivileged_port_start: u32 = 1024;
 

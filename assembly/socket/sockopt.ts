@@ -2,6 +2,7 @@
 // (sk_setsockopt, sk_getsockopt) and net/ipv4/ip_sockglue.c (do_ip_setsockopt).
 // Transports see an option first (struct proto setsockopt) and return -ENOPROTOOPT to
 // pass it down here, as udp_setsockopt does for non-SOL_UDP levels.
+import { TCP_ESTABLISHED, TCP_LISTEN } from "../abi/tcp_states";
 import { EINVAL, ENOPROTOOPT, EPERM, ENOTCONN } from "../abi/errno";
 import { SOL_IP, SOL_SOCKET, SO_DEBUG, SO_REUSEADDR, SO_TYPE, SO_ERROR, SO_DONTROUTE, SO_BROADCAST, SO_SNDBUF, SO_RCVBUF, SO_KEEPALIVE, SO_OOBINLINE, SO_NO_CHECK, SO_PRIORITY, SO_REUSEPORT, SO_RCVLOWAT, SO_SNDLOWAT, SO_RCVTIMEO_OLD, SO_SNDTIMEO_OLD, SO_ACCEPTCONN, SO_SNDBUFFORCE, SO_RCVBUFFORCE, SO_MARK, SO_PROTOCOL, SO_DOMAIN, SOCK_STREAM } from "../abi/socket";
 import { IP_TOS, IP_TTL, IP_MTU_DISCOVER, IP_RECVERR, IP_MTU, IP_FREEBIND, IP_BIND_ADDRESS_NO_PORT } from "../abi/in";
@@ -9,10 +10,6 @@ import { Sock, sk_prot, sock_error, sysctl_rmem_max, sysctl_wmem_max, SOCK_MIN_R
 import { fib_lookup, fib_dev } from "../ip/route";
 import { NetDevice } from "../link/netdevice";
 
-// @ts-ignore: decorator
-@inline const TCP_LISTEN: u32 = 10;
-// @ts-ignore: decorator
-@inline const TCP_ESTABLISHED: u32 = 1;
 // @ts-ignore: decorator
 @inline const SK_FLAG_DEBUG: u32 = 0x100;
 // @ts-ignore: decorator

@@ -3,6 +3,11 @@
 // it into every request (replacing the user's), and replies are demultiplexed by it.
 // send() takes an ICMP header + data (type must be ECHO, code 0); recv() returns the
 // reply's ICMP header + data, and recvfrom() the replying address.
+import { EACCES, EADDRINUSE, EAGAIN, EDESTADDRREQ, EINVAL, EMSGSIZE, ENETUNREACH, ENOBUFS, ENOTCONN, EOPNOTSUPP, EPIPE } from "../abi/errno";
+import { IPPROTO_ICMP } from "../abi/in";
+import { MSG_ERRQUEUE, MSG_OOB, MSG_PEEK, MSG_TRUNC } from "../abi/socket";
+import { ENOIOCTLCMD } from "../abi/syscall";
+import { TCP_CLOSE, TCP_ESTABLISHED } from "../abi/tcp_states";
 import { csum_fold, csum_partial } from "../lib/checksum";
 import { ld16be, ld8, st16be } from "../lib/bytes";
 import { prandom_u32 } from "../kernel/random";
@@ -19,44 +24,6 @@ import { iph_daddr, iph_saddr, iph_ihl, IPDEFTTL, ipv4_is_lbcast } from "../ip/i
 import { icmp_err_convert_errno, icmp_err_convert_fatal } from "../ip/inet_common";
 import { udp_truesize } from "./udp";
 
-// @ts-ignore: decorator
-@inline const EAGAIN: i32 = 11;
-// @ts-ignore: decorator
-@inline const EINVAL: i32 = 22;
-// @ts-ignore: decorator
-@inline const EMSGSIZE: i32 = 90;
-// @ts-ignore: decorator
-@inline const EOPNOTSUPP: i32 = 95;
-// @ts-ignore: decorator
-@inline const EDESTADDRREQ: i32 = 89;
-// @ts-ignore: decorator
-@inline const EADDRINUSE: i32 = 98;
-// @ts-ignore: decorator
-@inline const ENOBUFS: i32 = 105;
-// @ts-ignore: decorator
-@inline const ENETUNREACH: i32 = 101;
-// @ts-ignore: decorator
-@inline const EPIPE: i32 = 32;
-// @ts-ignore: decorator
-@inline const EACCES: i32 = 13;
-// @ts-ignore: decorator
-@inline const ENOTCONN: i32 = 107;
-// @ts-ignore: decorator
-@inline const ENOIOCTLCMD: i32 = 515;
-// @ts-ignore: decorator
-@inline const IPPROTO_ICMP: u32 = 1;
-// @ts-ignore: decorator
-@inline const TCP_ESTABLISHED: u32 = 1;
-// @ts-ignore: decorator
-@inline const TCP_CLOSE: u32 = 7;
-// @ts-ignore: decorator
-@inline const MSG_OOB: u32 = 1;
-// @ts-ignore: decorator
-@inline const MSG_PEEK: u32 = 2;
-// @ts-ignore: decorator
-@inline const MSG_TRUNC: u32 = 0x20;
-// @ts-ignore: decorator
-@inline const MSG_ERRQUEUE: u32 = 0x2000;
 
 // ping_table: 64 chains keyed by identifier.
 // @ts-ignore: decorator

@@ -1,6 +1,12 @@
 // UDP (RFC 768) as Linux runs it. Linux: net/ipv4/udp.c (udp_sendmsg, udp_recvmsg,
 // __udp4_lib_rcv, __udp4_lib_lookup, udp_lib_get_port, __udp4_lib_err) and
 // net/ipv4/datagram.c (ip4_datagram_connect). Counters: /proc/net/snmp "Udp:".
+import { EACCES, EADDRINUSE, EAGAIN, EDESTADDRREQ, EINVAL, EMSGSIZE, ENETUNREACH, ENOBUFS, ENOTCONN, EOPNOTSUPP, EPIPE } from "../abi/errno";
+import { IPPROTO_UDP } from "../abi/in";
+import { SIOCINQ, SIOCOUTQ } from "../abi/ioctl";
+import { MSG_ERRQUEUE, MSG_OOB, MSG_PEEK, MSG_TRUNC } from "../abi/socket";
+import { ENOIOCTLCMD } from "../abi/syscall";
+import { TCP_CLOSE, TCP_ESTABLISHED } from "../abi/tcp_states";
 import { csum_partial, csum_tcpudp_magic, csum_tcpudp_nofold, csum_fold } from "../lib/checksum";
 import { prandom_u32, prandom_u32_max } from "../kernel/random";
 import { SNMP_INC_STATS, UDP_MIB_INDATAGRAMS, UDP_MIB_NOPORTS, UDP_MIB_INERRORS, UDP_MIB_OUTDATAGRAMS, UDP_MIB_RCVBUFERRORS, UDP_MIB_SNDBUFERRORS, UDP_MIB_INCSUMERRORS, IPSTATS_MIB_OUTNOROUTES } from "../kernel/mib";
@@ -17,49 +23,6 @@ import { iph_daddr, iph_saddr, IPDEFTTL, ipv4_is_lbcast } from "../ip/iphdr";
 import { udph_check_raw, udph_dest, udph_fill, udph_len, udph_source, UDPH_CHECK, UDPH_SIZE } from "./udphdr";
 import { icmp_err_convert_errno, icmp_err_convert_fatal, ip_local_port_low, ip_local_port_high } from "../ip/inet_common";
 
-// errnos (abi/errno.ts)
-// @ts-ignore: decorator
-@inline const EAGAIN: i32 = 11;
-// @ts-ignore: decorator
-@inline const EINVAL: i32 = 22;
-// @ts-ignore: decorator
-@inline const EMSGSIZE: i32 = 90;
-// @ts-ignore: decorator
-@inline const EOPNOTSUPP: i32 = 95;
-// @ts-ignore: decorator
-@inline const EDESTADDRREQ: i32 = 89;
-// @ts-ignore: decorator
-@inline const EADDRINUSE: i32 = 98;
-// @ts-ignore: decorator
-@inline const ENOBUFS: i32 = 105;
-// @ts-ignore: decorator
-@inline const ENETUNREACH: i32 = 101;
-// @ts-ignore: decorator
-@inline const EPIPE: i32 = 32;
-// @ts-ignore: decorator
-@inline const EACCES: i32 = 13;
-// @ts-ignore: decorator
-@inline const ENOTCONN: i32 = 107;
-// @ts-ignore: decorator
-@inline const ENOIOCTLCMD: i32 = 515;
-// @ts-ignore: decorator
-@inline const IPPROTO_UDP: u32 = 17;
-// @ts-ignore: decorator
-@inline const TCP_ESTABLISHED: u32 = 1;
-// @ts-ignore: decorator
-@inline const TCP_CLOSE: u32 = 7;
-// @ts-ignore: decorator
-@inline const MSG_OOB: u32 = 1;
-// @ts-ignore: decorator
-@inline const MSG_PEEK: u32 = 2;
-// @ts-ignore: decorator
-@inline const MSG_TRUNC: u32 = 0x20;
-// @ts-ignore: decorator
-@inline const MSG_ERRQUEUE: u32 = 0x2000;
-// @ts-ignore: decorator
-@inline const SIOCINQ: u32 = 0x541b;
-// @ts-ignore: decorator
-@inline const SIOCOUTQ: u32 = 0x5411;
 
 // ───── the port table (udp_table): 256 chains keyed by port ─────
 // @ts-ignore: decorator

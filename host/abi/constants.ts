@@ -1052,8 +1052,10 @@ export const socketAbi = Object.freeze({
 
 // assembly/abi/syscall.ts
 export const KSTACK_EBLOCK = -1000;
+export const ENOIOCTLCMD = 515;
 export const syscallAbi = Object.freeze({
   KSTACK_EBLOCK,
+  ENOIOCTLCMD,
 } as const);
 
 // assembly/abi/tcp.ts
