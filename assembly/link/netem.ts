@@ -119,6 +119,14 @@ function netem_enqueue(skbp: usize, devp: usize): i32 {
     const at = skb.data + <usize>prandom_u32_max(skb.len);
     store<u8>(at, load<u8>(at) ^ <u8>(<u32>1 << prandom_u32_max(8)));
   }
+  // netem_enqueue(): "if a delay is expected, orphan the skb" — the sender's buffer space
+  // is given back now rather than after the transit delay (skb_orphan_partial; for
+  // datagram sockets a full orphan).
+  if ((q.latency_ns > 0 || q.jitter_ns > 0 || q.rate_Bps > 0) && skb.destructor != 0) {
+    const d = skb.destructor;
+    skb.destructor = 0;
+    call_indirect<void>(d, changetype<usize>(skb));
+  }
   if (skb_queue_len(q.q) >= q.limit) {
     q.drops++;
     kfree_skb_reason(skb, SKB_DROP_REASON_QDISC_DROP);
