@@ -1,0 +1,166 @@
+// UDP datagrams through two kernels across a zero-delay link: a sender process blasts N
+// datagrams with blocking sendto (it sleeps on SO_SNDBUF like Linux), a receiver process
+// reads them as fast as the scheduler lets it. Datagrams the receiver's rcvbuf drops are
+// not counted: the rate is of datagrams delivered to the receiving process.
+//
+// Two passes per engine and size: plain runs for the wall-clock rate, and a profiling run
+// with every kernel export wrapped in performance.now() for the time spent inside the
+// kernel (corrected for the cost of the timer itself).
+import { Network, constants as C } from '../../build/host/index.js';
+import { loadKernel } from '../../build/host/kernel/load.js';
+import { median, now } from './timing.mjs';
+
+const PORT = 9000;
+
+/** One run: returns { ms, sent, delivered, dropped }. */
+async function runOnce(engine, size, n, onStart = () => {}) {
+  const net = await Network.create({ clock: 'virtual', engine, capture: false });
+  const a = net.addHost({ name: 'tx', ip: '10.0.0.1' });
+  const b = net.addHost({ name: 'rx', ip: '10.0.0.2' });
+  net.link(a, b, { delayMs: 0 });
+  let done = false;
+  let delivered = 0;
+  let sent = 0;
+  const rx = b.spawn(async (sys) => {
+    const fd = await sys.socket(C.AF_INET, C.SOCK_DGRAM, 0);
+    if ((await sys.bind(fd, { addr: '0.0.0.0', port: PORT })) !== 0) throw new Error('bind');
+    const buf = new Uint8Array(2048);
+    for (;;) {
+      const r = await sys.recv(fd, buf, 0);
+      if (r === 1) break; // the end marker
+      if (r !== size) throw new Error(`recv: ${r}`);
+      delivered++;
+    }
+    done = true;
+    await sys.close(fd);
+  });
+  const tx = a.spawn(async (sys) => {
+    const fd = await sys.socket(C.AF_INET, C.SOCK_DGRAM, 0);
+    const data = new Uint8Array(size).fill(0x5a);
+    const to = { addr: '10.0.0.2', port: PORT };
+    for (let i = 0; i < n; i++) {
+      const r = await sys.sendto(fd, data, 0, to);
+      if (r !== size) throw new Error(`sendto: ${r}`);
+      sent++;
+    }
+    // The end marker; the receiver may drop it like any datagram, so repeat until seen.
+    const end = new Uint8Array(1);
+    while (!done) {
+      await sys.sendto(fd, end, 0, to);
+      await sys.nanosleep(1);
+    }
+    await sys.close(fd);
+  });
+  onStart();
+  const t0 = now();
+  await net.run({ untilIdle: true });
+  const ms = now() - t0;
+  const rs = await rx.exited;
+  const ts = await tx.exited;
+  if (rs.code !== 0 || ts.code !== 0) throw new Error(`udp bench: processes exited ${JSON.stringify([rs, ts])}`);
+  const udp = b.counters().Udp;
+  return { ms, sent, delivered, dropped: udp.RcvbufErrors ?? 0 };
+}
+
+/** Wraps every kernel export of each new instance with a timer. */
+function instrument(module) {
+  const stats = {
+    ms: 0, calls: 0, byName: new Map(),
+    reset() { this.ms = 0; this.calls = 0; for (const r of this.byName.values()) { r.calls = 0; r.ms = 0; } },
+  };
+  const orig = module.instantiate;
+  let depth = 0;
+  module.instantiate = (hooks) => {
+    const raw = orig.call(module, hooks);
+    const x = { memory: raw.memory };
+    for (const [name, f] of Object.entries(raw)) {
+      if (typeof f !== 'function') { if (!(name in x)) x[name] = f; continue; }
+      // One record per export, summed over every instance (host) of the kernel.
+      let rec = stats.byName.get(name);
+      if (!rec) stats.byName.set(name, (rec = { calls: 0, ms: 0 }));
+      x[name] = (...args) => {
+        if (depth++) { try { return f(...args); } finally { depth--; } }
+        const t0 = performance.now();
+        try {
+          return f(...args);
+        } finally {
+          const dt = performance.now() - t0;
+          depth--;
+          rec.calls++; rec.ms += dt;
+          stats.calls++; stats.ms += dt;
+        }
+      };
+    }
+    return x;
+  };
+  return { stats, restore: () => { module.instantiate = orig; } };
+}
+
+/** What one timed wrapper call of an (almost) empty export costs inside its own window. */
+async function timerOverheadMs(engine) {
+  const module = await loadKernel(engine);
+  const { stats, restore } = instrument(module);
+  try {
+    const x = module.instantiate({ kick() {}, tap() {}, wake() {} });
+    x.kernel_init(1, 64, 64, 4);
+    for (let i = 0; i < 200_000; i++) x.kstack_uarea();
+    const r = stats.byName.get('kstack_uarea');
+    r.calls = 0; r.ms = 0;
+    for (let i = 0; i < 1_000_000; i++) x.kstack_uarea();
+    return r.ms / r.calls;
+  } finally {
+    restore();
+  }
+}
+
+/**
+ * Rows per (engine, size): { engine, size, dgramPerSec, wallNsPerDgram, kernelNsPerDgram,
+ * callsPerDgram, deliveredPct, top }.
+ */
+export { runOnce };
+export async function benchUdp(engines, sizes, { targetMs = 400, rounds = 3, log = () => {} } = {}) {
+  const rows = [];
+  for (const engine of engines) {
+    const overhead = await timerOverheadMs(engine);
+    for (const size of sizes) {
+      // Warm-up and sizing: N so that one run takes about targetMs.
+      await runOnce(engine, size, 5000);
+      const w = await runOnce(engine, size, 20000);
+      const n = Math.max(20000, Math.round((20000 * targetMs) / w.ms / 1000) * 1000);
+      const runs = [];
+      for (let r = 0; r < rounds; r++) runs.push(await runOnce(engine, size, n));
+      const rates = runs.map((r) => (r.delivered / r.ms) * 1000);
+      const rate = median(rates);
+      const mid = runs[rates.indexOf(rate)] ?? runs[0];
+
+      // Profiling pass (separate: the wrappers slow the run down).
+      const module = await loadKernel(engine);
+      const { stats, restore } = instrument(module);
+      let prof;
+      try {
+        prof = await runOnce(engine, size, n, () => stats.reset()); // boot time excluded
+      } finally {
+        restore();
+      }
+      const kernelMs = stats.ms - stats.calls * overhead;
+      const top = [...stats.byName.entries()]
+        .filter(([, r]) => r.calls > 0)
+        .map(([name, r]) => ({ name, calls: r.calls / prof.delivered, ns: ((r.ms - r.calls * overhead) / prof.delivered) * 1e6 }))
+        .sort((p, q) => q.ns - p.ns)
+        .slice(0, 6);
+      const row = {
+        engine, size, n,
+        dgramPerSec: rate,
+        wallNsPerDgram: 1e9 / rate,
+        kernelNsPerDgram: (kernelMs / prof.delivered) * 1e6,
+        callsPerDgram: stats.calls / prof.delivered,
+        timerNs: overhead * 1e6,
+        deliveredPct: (100 * mid.delivered) / mid.sent,
+        top,
+      };
+      log(`  udp ${engine} ${size} B: n=${n} ${Math.round(rate)} dgram/s, kernel ${row.kernelNsPerDgram.toFixed(0)} ns/dgram`);
+      rows.push(row);
+    }
+  }
+  return rows;
+}
