@@ -115,7 +115,9 @@ export function netif_receive_skb(skb: SkBuff, dev: NetDevice): void {
     kfree_skb_reason(skb, SKB_DROP_REASON_UNHANDLED_PROTO);
     return;
   }
-  tap(dev, skb, 0);
+  // af_packet's packet_rcv drops PACKET_LOOPBACK: on lo, tcpdump sees each frame once,
+  // when it is sent.
+  if ((dev.flags & IFF_LOOPBACK) == 0) tap(dev, skb, 0);
   dev.rx_packets++;
   dev.rx_bytes += skb.len;
   skb.dev = dev.ifindex;

@@ -22,7 +22,9 @@ export function sys_sendto(pid: u32, fd: i32, buf: usize, len: u32, flags: u32, 
   const rc = inet_sendmsg(sk, buf, len, flags, has_addr, family, addr, port);
   const f = fget(t, fd);
   const nonblock = (flags & <u32>MSG_DONTWAIT) != 0 || (f !== null && (f.f_flags & <u32>O_NONBLOCK) != 0);
-  if (rc == -EAGAIN && !nonblock) return task_block(t, sk.sk_wq, sk.sk_sndtimeo, false);
+  // An unbound socket after the call means inet_autobind found no port: EAGAIN at once,
+  // never a sleep (nothing would wake it).
+  if (rc == -EAGAIN && !nonblock && sk.inet_num != 0) return task_block(t, sk.sk_wq, sk.sk_sndtimeo, false);
   return sys_return(t, rc);
 }
 
