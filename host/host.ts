@@ -29,7 +29,10 @@ export class Host {
   readonly ip: string;
   readonly ipNum: number;
   readonly ends: LinkEnd[] = [];
+  /** Live processes (spawn order). Exited forked children wait in `zombies` for waitpid. */
   readonly processes = new Map<number, Process>();
+  private readonly zombies = new Map<number, Process>();
+  private readonly parents = new Map<number, number>();
   private nextPid = 2;
   private readonly sysctls = defaultSysctls();
   private readonly capture: PcapWriter | null;
@@ -88,7 +91,7 @@ export class Host {
     for (let i = 0; i < 1023; i++) {
       const pid = this.nextPid;
       this.nextPid = this.nextPid >= 1024 ? 2 : this.nextPid + 1;
-      if (!this.processes.has(pid)) return pid;
+      if (!this.processes.has(pid) && !this.zombies.has(pid)) return pid;
     }
     throw new Error(`kstack: ${this.name}: no free pid`);
   }
@@ -132,16 +135,19 @@ export class Host {
     const pid = this.allocPid();
     const rc = this.kernel.x.task_fork(parent.pid, pid);
     if (rc < 0) return rc;
+    this.parents.set(pid, parent.pid);
     this.start(pid, fn, `${parent.name}-child`);
     return pid;
   }
 
   private async waitpid(parent: Process, pid: number): Promise<{ pid: number; code?: number; signal?: number } | number> {
-    const child = this.processes.get(pid);
-    if (!child) return -10; // ECHILD
+    const child = this.processes.get(pid) ?? this.zombies.get(pid);
+    if (!child || this.parents.get(pid) !== parent.pid) return -10; // ECHILD
     parent.hostWait = true;
     const st = await child.exited;
     parent.hostWait = false;
+    this.zombies.delete(pid); // reaped
+    this.parents.delete(pid);
     this.net.activity();
     return st.signal !== undefined ? { pid, signal: st.signal } : { pid, code: st.code ?? 0 };
   }
@@ -158,6 +164,15 @@ export class Host {
     if (p.state === 'blocked') this.kernel.x.task_interrupt(p.pid);
     p.finish(status);
     this.kernel.x.task_exit(p.pid);
+    this.processes.delete(p.pid);
+    // A forked child stays a zombie until its parent reaps it (or exits); others go at once.
+    if (this.parents.has(p.pid) && this.processes.has(this.parents.get(p.pid)!)) this.zombies.set(p.pid, p);
+    for (const [child, parent] of this.parents) {
+      if (parent === p.pid) {
+        this.parents.delete(child);
+        this.zombies.delete(child);
+      }
+    }
     this.net.activity();
   }
 

@@ -49,7 +49,10 @@ export class Network {
   private readonly pools: PoolSizes;
   private readonly kicked: LinkEnd[] = [];
   private readonly kickedSet = new Set<LinkEnd>();
-  private readonly ends = new Map<Host, Map<number, LinkEnd>>();
+  /** Link ends by host index and ifindex (the doorbell's lookup, once per frame). */
+  private readonly endsByHost: (LinkEnd | undefined)[][] = [];
+  private readonly touched = new Set<LinkEnd>();
+  private readonly touchedHosts = new Set<Host>();
   private readonly frameTaps: ((timeMs: number, frame: Uint8Array) => void)[] = [];
   private wokenCount = 0;
   private activityCount = 0;
@@ -75,7 +78,7 @@ export class Network {
     if (!opts || typeof opts.name !== 'string') throw new Error('addHost: { name, ip } required');
     const h = new Host(this, this.hosts.length + 1, opts.name, opts.ip, this.module, mix(this.seed, this.hosts.length), this.pools, this.capture !== null);
     this.hosts.push(h);
-    this.ends.set(h, new Map());
+    this.endsByHost[h.index] = [];
     return h;
   }
 
@@ -95,8 +98,8 @@ export class Network {
     applyNetem(eb, { ...both, ...ba });
     a.ends.push(ea);
     b.ends.push(eb);
-    this.ends.get(a)!.set(ea.ifindex, ea);
-    this.ends.get(b)!.set(eb.ifindex, eb);
+    this.endsByHost[a.index][ea.ifindex] = ea;
+    this.endsByHost[b.index][eb.ifindex] = eb;
     a.addRoute(b.ip, 32, ea.ifindex);
     b.addRoute(a.ip, 32, eb.ifindex);
     this.links.push(l);
@@ -123,6 +126,8 @@ export class Network {
     };
   }
 
+  private readonly wireFn = (frame: Uint8Array): void => this.wire(frame);
+
   private wire(frame: Uint8Array): void {
     const t = this.now();
     this.capture?.add(t, frame.slice());
@@ -133,7 +138,7 @@ export class Network {
 
   /** A kernel rang a TX doorbell. */
   kick(host: Host, ifindex: number): void {
-    const end = this.ends.get(host)?.get(ifindex);
+    const end = this.endsByHost[host.index][ifindex];
     if (end && !this.kickedSet.has(end)) {
       this.kickedSet.add(end);
       this.kicked.push(end);
@@ -173,26 +178,30 @@ export class Network {
   // ───── the scheduler ─────
 
   private interrupt(ends: Set<LinkEnd>): void {
-    const hosts = new Set<Host>();
+    const hosts = this.touchedHosts;
     for (const e of ends) {
       e.host.kernel.x.netdev_interrupt(e.ifindex);
       hosts.add(e.host);
     }
+    ends.clear();
+    if (hosts.size === 0) return;
     const now = this.now();
     for (const h of this.hosts) if (hosts.has(h)) h.kernel.x.kernel_poll(now);
+    hosts.clear();
   }
 
   /** Moves frames until no TX ring has any; returns whether anything moved. */
   private pump(): boolean {
     let moved = false;
     while (this.kicked.length) {
-      const ends = this.kicked.splice(0);
-      this.kickedSet.clear();
-      const touched = new Set<LinkEnd>();
-      for (const end of ends) {
-        const n = drainTx(end, (frame) => this.wire(frame), touched);
-        if (n) moved = true;
+      const touched = this.touched;
+      // Drain in kick order; kicks made while draining land behind and are taken next.
+      for (let i = 0; i < this.kicked.length; i++) {
+        const end = this.kicked[i];
+        this.kickedSet.delete(end);
+        if (drainTx(end, this.wireFn, touched)) moved = true;
       }
+      this.kicked.length = 0;
       this.interrupt(touched);
     }
     return moved;
@@ -205,7 +214,8 @@ export class Network {
     while (this.wokenCount > 0) {
       this.wokenCount = 0;
       for (const h of this.hosts) {
-        for (const p of [...h.processes.values()].sort((x, y) => x.pid - y.pid)) {
+        // Spawn order (a Map keeps insertion order): deterministic, and no sort per round.
+        for (const p of h.processes.values()) {
           if (p.state !== 'blocked' || !p.woken) continue;
           p.woken = false;
           const r = p.retry!();
@@ -244,7 +254,7 @@ export class Network {
   }
 
   private allExited(): boolean {
-    for (const h of this.hosts) for (const p of h.processes.values()) if (p.state !== 'exited') return false;
+    for (const h of this.hosts) if (h.processes.size !== 0) return false;
     return true;
   }
 

@@ -14,10 +14,12 @@ export class Kernel {
   private buf: ArrayBuffer;
   private view8: Uint8Array;
   private view32: Uint32Array;
+  private readonly detaches: boolean;
 
   constructor(module: KernelModule, hooks: KernelHooks, seed: number, pools: PoolSizes = DEFAULT_POOLS) {
     this.x = module.instantiate(hooks);
     this.x.kernel_init(seed >>> 0, pools.skbs, pools.small, pools.large);
+    this.detaches = typeof WebAssembly !== 'undefined' && this.x.memory instanceof WebAssembly.Memory;
     this.buf = this.x.memory.buffer;
     this.view8 = new Uint8Array(this.buf);
     this.view32 = new Uint32Array(this.buf);
@@ -26,15 +28,21 @@ export class Kernel {
     this.uaddr = this.x.kstack_uaddr();
   }
 
-  /** A byte view of kernel memory (valid until the next kernel call that could grow it). */
+  /**
+   * A byte view of kernel memory (valid until the next kernel call that could grow it).
+   * A Wasm memory detaches its old buffer when it grows, so a non-empty view is current;
+   * wasm2js swaps in a new ArrayBuffer without detaching the old one, so there the buffer
+   * itself is compared (its getter is a plain JS property, cheap).
+   */
   u8(): Uint8Array {
-    const b = this.x.memory.buffer;
-    if (b !== this.buf || this.view8.byteLength === 0) {
-      this.buf = b;
-      this.view8 = new Uint8Array(b);
-      this.view32 = new Uint32Array(b);
-    }
+    if (this.detaches ? this.view8.byteLength === 0 : this.x.memory.buffer !== this.buf) this.refresh();
     return this.view8;
+  }
+
+  private refresh(): void {
+    this.buf = this.x.memory.buffer;
+    this.view8 = new Uint8Array(this.buf);
+    this.view32 = new Uint32Array(this.buf);
   }
 
   u32(): Uint32Array {
@@ -49,9 +57,20 @@ export class Kernel {
   string(ptr: number): string { return readAsString(this.x.memory.buffer, ptr); }
 }
 
-/** 'a.b.c.d' → host-order u32, or -1 if malformed. */
+const ipCache = new Map<string, number>();
+
+/** 'a.b.c.d' → host-order u32, or -1 if malformed. Parsed addresses are cached (a process
+ *  sending to one peer parses its address on every sendto). */
 export function parseIPv4(s: string): number {
   if (typeof s !== 'string') return -1;
+  const hit = ipCache.get(s);
+  if (hit !== undefined) return hit;
+  const v = parseIPv4Slow(s);
+  if (ipCache.size < 4096) ipCache.set(s, v);
+  return v;
+}
+
+function parseIPv4Slow(s: string): number {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
   if (!m) return -1;
   let v = 0;
