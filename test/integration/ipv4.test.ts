@@ -341,13 +341,13 @@ describe('input validation', () => {
 
 describe('forwarding', () => {
   /** a (10.0.0.1) — r (10.0.0.254, a router) — b (10.0.1.2). */
-  async function routed(): Promise<{ net: Network; a: Host; r: Host; b: Host }> {
+  async function routed(mtuRB = 1500): Promise<{ net: Network; a: Host; r: Host; b: Host }> {
     const net = await boot();
     const a = net.addHost({ name: 'a', ip: '10.0.0.1' });
     const r = net.addHost({ name: 'r', ip: '10.0.0.254' });
     const b = net.addHost({ name: 'b', ip: '10.0.1.2' });
     net.link(a, r, { delayMs: 1 });
-    net.link(r, b, { delayMs: 1 });
+    net.link(r, b, { delayMs: 1, mtu: mtuRB });
     r.sysctl('net.ipv4.ip_forward', 1);
     a.addRoute('10.0.1.2', 32, a.ends[0]!.ifindex, '10.0.0.254');
     b.addRoute('10.0.0.1', 32, b.ends[0]!.ifindex, '10.0.0.254');
@@ -418,6 +418,28 @@ describe('forwarding', () => {
     await net.run({ untilIdle: true });
     expect(await p.exited).toEqual({ code: 0 });
     expect(r.counters().Ip).toMatchObject({ InReceives: 1, InHdrErrors: 1, ForwDatagrams: 0 });
+    await expectNoLeaks(net);
+  });
+
+  it('a DF datagram too big for the next hop: the router answers ICMP fragmentation needed with the MTU, counts FragFails; the sender reads EMSGSIZE', async () => {
+    const { net, a, r, b } = await routed(1000);
+    const p = a.spawn(async (sys) => {
+      const fd = await sys.socket(C.AF_INET, C.SOCK_DGRAM, 0);
+      expect(await sys.setsockopt(fd, C.SOL_IP, C.IP_RECVERR, 1)).toBe(0);
+      // 1200 + 28 bytes fit a's 1500-byte link: DF is set (IP_PMTUDISC_WANT).
+      expect(await sys.sendto(fd, pattern(1200), 0, { addr: '10.0.1.2', port: 7 })).toBe(1200);
+      await sys.nanosleep(100);
+      expect(errnoName(await sys.recv(fd, new Uint8Array(16), C.MSG_DONTWAIT))).toBe('EMSGSIZE');
+      await sys.close(fd);
+    });
+    await net.run({ untilIdle: true });
+    expect(await p.exited).toEqual({ code: 0 });
+    // ip_forward(): ip_exceeds_mtu → FRAGFAILS + icmp_send(ICMP_FRAG_NEEDED, htonl(mtu)).
+    expect(r.counters().Ip).toMatchObject({ FragFails: 1, ForwDatagrams: 0 });
+    expect(net.trace().filter((l) => l.includes('ICMP'))).toEqual([
+      expect.stringMatching(/ IP 10\.0\.0\.254 > 10\.0\.0\.1: ICMP 10\.0\.1\.2 unreachable - need to frag \(mtu 1000\), length 556$/),
+    ]);
+    expect(b.counters().Ip.InReceives).toBe(0);
     await expectNoLeaks(net);
   });
 });
