@@ -137,8 +137,12 @@ export function ip_finish_output(skb: SkBuff, dev: NetDevice, nexthop: u32): i32
  * Returns 0, or -ENETUNREACH (no route), -EMSGSIZE (DF and too big), -ENOBUFS.
  */
 export function ip_build_and_send(skb: SkBuff, saddr: u32, daddr: u32, proto: u32, ttl: u32, tos: u32, pmtudisc: u32, id: i32): i32 {
+  return ip_build_and_send_rt(skb, fib_lookup(daddr), saddr, daddr, proto, ttl, tos, pmtudisc, id);
+}
+
+/** The same, on a route the caller already looked up (udp_sendmsg's flowi4 route). */
+export function ip_build_and_send_rt(skb: SkBuff, rt: FibEntry | null, saddr: u32, daddr: u32, proto: u32, ttl: u32, tos: u32, pmtudisc: u32, id: i32): i32 {
   SNMP_INC_STATS(IPSTATS_MIB_OUTREQUESTS);
-  const rt = fib_lookup(daddr);
   const dev: NetDevice | null = rt === null ? null : fib_dev(rt);
   if (rt === null || dev === null) {
     SNMP_INC_STATS(IPSTATS_MIB_OUTNOROUTES);

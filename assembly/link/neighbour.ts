@@ -78,11 +78,41 @@ export function neigh_set_parm(which: u32, v: u32): void {
   reachable_time: u32;
   in_use: u32;
   arp_queue: usize;
+  /** Chain in the lookup hash (neigh_hash_table). */
+  hash_next: usize;
 }
 
 // @ts-ignore: decorator
 @inline const NEIGH_MAX: u32 = 256;
 let table: usize = 0;
+// neigh_hash_table: 64 chains keyed by (ip, ifindex), so the per-packet lookup is O(1).
+// @ts-ignore: decorator
+@inline const NEIGH_HASH: u32 = 64;
+const neigh_hash: usize = memory.data(<i32>(NEIGH_HASH * 4), 4);
+// @ts-ignore: decorator
+@inline function hash_chain(ip: u32, ifindex: u32): usize {
+  const h = (ip ^ (ip >>> 16) ^ (ifindex * 0x9e3779b1)) * 0x85ebca6b;
+  return neigh_hash + (<usize>((h >>> 26) & (NEIGH_HASH - 1)) << 2);
+}
+
+function hash_add(n: Neighbour): void {
+  const c = hash_chain(n.ip, n.ifindex);
+  n.hash_next = load<usize>(c);
+  store<usize>(c, changetype<usize>(n));
+}
+
+function hash_del(n: Neighbour): void {
+  let p = hash_chain(n.ip, n.ifindex);
+  while (load<usize>(p) != 0) {
+    const cur = changetype<Neighbour>(load<usize>(p));
+    if (cur === n) {
+      store<usize>(p, n.hash_next);
+      break;
+    }
+    p = changetype<usize>(cur) + offsetof<Neighbour>("hash_next");
+  }
+  n.hash_next = 0;
+}
 export let neigh_unres_discards: u32 = 0;
 
 /** Upcalls registered by upper layers (Linux neigh_ops): solicit = send an ARP probe,
@@ -117,9 +147,11 @@ function rand_reach_time(): u32 {
 
 /** neigh_lookup(). */
 export function neigh_lookup(ip: u32, ifindex: u32): Neighbour | null {
-  for (let i: u32 = 0; i < NEIGH_MAX; i++) {
-    const n = neigh_at(i);
-    if (n.in_use != 0 && n.ip == ip && n.ifindex == ifindex) return n;
+  let p = load<usize>(hash_chain(ip, ifindex));
+  while (p != 0) {
+    const n = changetype<Neighbour>(p);
+    if (n.ip == ip && n.ifindex == ifindex) return n;
+    p = n.hash_next;
   }
   return null;
 }
@@ -141,6 +173,7 @@ export function neigh_create(ip: u32, ifindex: u32): Neighbour | null {
   n.in_use = 1;
   n.ip = ip;
   n.ifindex = ifindex;
+  hash_add(n);
   n.mac = 0;
   n.nud_state = NUD_NONE;
   n.probes = 0;
@@ -158,6 +191,7 @@ function neigh_release(n: Neighbour): void {
     kfree_skb_reason(skb, SKB_DROP_REASON_NEIGH_FAILED);
     skb = skb_dequeue(n.arp_queue);
   }
+  hash_del(n);
   n.in_use = 0;
 }
 

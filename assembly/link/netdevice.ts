@@ -394,7 +394,10 @@ export function dev_hard_start_xmit(skb: SkBuff, dev: NetDevice): bool {
   tap(dev, skb, 1);
   dev.tx_packets++;
   dev.tx_bytes += skb.len;
-  host_nic_kick(dev.ifindex);
+  // The doorbell: only when the device had caught up (cons == old prod). A device still
+  // working through the ring will find the new descriptor on its own, as a NIC walking
+  // its ring does; drivers batch doorbells the same way (xmit_more).
+  if (load<u32>(r + RING_CONS) == prod) host_nic_kick(dev.ifindex);
   return true;
 }
 

@@ -17,7 +17,7 @@ import { alloc_skb, consume_skb, kfree_skb_reason, SkBuff, skb_cb, skb_put, skb_
 import { skb_peek, skb_queue_len, skb_queue_tail, skb_unlink } from "../core/skb_queue";
 import { Sock, Proto, sk_data_ready, sk_error_report, sock_error, skb_set_owner_r, skb_set_owner_w, sock_writeable, SEND_SHUTDOWN, RCV_SHUTDOWN, SOCK_BINDADDR_LOCK, SOCK_BINDPORT_LOCK, SOCK_BROADCAST } from "../core/sock";
 import { register_proto } from "../core/proto_table";
-import { ip_build_and_send } from "../ip/ip_output";
+import { ip_build_and_send_rt } from "../ip/ip_output";
 import { fib_lookup, fib_saddr } from "../ip/route";
 import { icmp_register_ping, ICMPH_LEN, ICMP_ECHO } from "../ip/icmp";
 import { iph_daddr, iph_saddr, iph_ihl, IPDEFTTL, ipv4_is_lbcast } from "../ip/iphdr";
@@ -131,7 +131,7 @@ function ping_sendmsg(skp: usize, buf: usize, len: u32, flags: u32, daddr: u32, 
   SNMP_INC_STATS(ICMP_MIB_OUTECHOS);
   const ttl = sk.uc_ttl < 0 ? IPDEFTTL : <u32>sk.uc_ttl;
   const id: i32 = sk.inet_daddr != 0 ? <i32>(sk.inet_id++ & 0xffff) : -1;
-  const rc = ip_build_and_send(skb, saddr, daddr, IPPROTO_ICMP, ttl, sk.tos, sk.pmtudisc, id);
+  const rc = ip_build_and_send_rt(skb, rt, saddr, daddr, IPPROTO_ICMP, ttl, sk.tos, sk.pmtudisc, id);
   if (rc == -ENOBUFS && sk.recverr == 0) return <i32>len;
   if (rc < 0) return rc;
   return <i32>len;

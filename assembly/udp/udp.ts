@@ -16,7 +16,7 @@ import { skb_peek, skb_queue_len, skb_queue_tail, skb_unlink } from "../core/skb
 import { Sock, Proto, sk_data_ready, sk_error_report, sock_error, skb_set_owner_r, skb_set_owner_w, sock_writeable, SEND_SHUTDOWN, RCV_SHUTDOWN, SOCK_BINDADDR_LOCK, SOCK_BINDPORT_LOCK, SOCK_BROADCAST } from "../core/sock";
 import { register_proto } from "../core/proto_table";
 import { inet_add_protocol } from "../ip/protocol";
-import { ip_build_and_send } from "../ip/ip_output";
+import { ip_build_and_send_rt } from "../ip/ip_output";
 import { fib_lookup, fib_saddr, RTN_LOCAL } from "../ip/route";
 import { icmp_send, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH } from "../ip/icmp";
 import { iph_daddr, iph_saddr, IPDEFTTL, ipv4_is_lbcast } from "../ip/iphdr";
@@ -255,7 +255,7 @@ function udp_sendmsg(skp: usize, buf: usize, len: u32, flags: u32, daddr: u32, d
   skb_set_owner_w(skb, sk);
   const ttl = sk.uc_ttl < 0 ? IPDEFTTL : <u32>sk.uc_ttl;
   const id: i32 = sk.inet_daddr != 0 ? <i32>(sk.inet_id++ & 0xffff) : -1;
-  const rc = ip_build_and_send(skb, saddr, daddr, IPPROTO_UDP, ttl, sk.tos, sk.pmtudisc, id);
+  const rc = ip_build_and_send_rt(skb, rt, saddr, daddr, IPPROTO_UDP, ttl, sk.tos, sk.pmtudisc, id);
   if (rc == -ENOBUFS) {
     // udp_send_skb(): a full device queue is counted, not reported (unless IP_RECVERR).
     SNMP_INC_STATS(UDP_MIB_SNDBUFERRORS);
