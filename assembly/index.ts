@@ -10,16 +10,16 @@ import { hrtimer_init_base, hrtimer_run, hrtimer_next, hrtimers_queued } from ".
 import { snmp_get, snmp_set, MIB_MAX, MIB_NAMES, MIB_GROUPS, MIB_GROUP_START, IPSTATS_MIB_FORWARDING, IPSTATS_MIB_DEFAULTTTL, TCP_MIB_RTOALGORITHM, TCP_MIB_RTOMIN, TCP_MIB_RTOMAX, TCP_MIB_MAXCONN } from "./kernel/mib";
 import { drop_count, DROP_REASON_NAMES, SKB_DROP_REASON_MAX } from "./kernel/drop_reason";
 import { open_softirq_net_rx, do_softirq } from "./kernel/softirq";
-import { skb_init, skb_pool_inuse, skb_pool_free_small, skb_pool_free_large } from "./core/skbuff";
+import { SKB_TRUESIZE, skb_init, skb_pool_inuse, skb_pool_free_small, skb_pool_free_large } from "./core/skbuff";
 import { sock_inuse, set_core_mem } from "./core/sock";
-import { netdev_alloc, netdev_rx_missed, dev_get_by_index, dev_count, netdev_irq, net_rx_action, napi_pending, netdev_set_ring, qdisc_run, IFF_LOOPBACK, ARPHRD_ETHER, ARPHRD_LOOPBACK, set_netdev_budget, set_netdev_max_backlog, softnet_time_squeeze, softnet_dropped, NetDevice } from "./link/netdevice";
+import { netdev_alloc, netdev_refill, netdev_rx_missed, dev_get_by_index, dev_count, netdev_irq, net_rx_action, napi_pending, netdev_set_ring, qdisc_run, IFF_LOOPBACK, ARPHRD_ETHER, ARPHRD_LOOPBACK, set_netdev_budget, set_netdev_max_backlog, softnet_time_squeeze, softnet_dropped, NetDevice } from "./link/netdevice";
 import { netem_alloc, netem_change, netem_init, netem_next, netem_drops, netem_qlen } from "./link/netem";
 import { neigh_init, neigh_set_parm, neigh_count, neigh_get, neigh_max, neigh_unres_discards } from "./link/neighbour";
 import { arp_init } from "./link/arp";
 import { fib_add, RTN_LOCAL, RTN_UNICAST, set_ip_forward } from "./ip/route";
 import { ip_init } from "./ip/ip_input";
 import { ip_output_init } from "./ip/ip_output";
-import { ipfrag_init, ipfrag_queues, set_ipfrag_time, set_ipfrag_high_thresh } from "./ip/ip_fragment";
+import { ipfrag_init, ipfrag_queues, set_ipfrag_time, set_ipfrag_high_thresh, ipfrag_set_pool_cap } from "./ip/ip_fragment";
 import { icmp_init, set_icmp_echo_ignore_all, set_icmp_echo_ignore_broadcasts } from "./ip/icmp";
 import { set_ip_local_port_range, set_ping_group_range } from "./ip/inet_common";
 import { udp_init } from "./udp/udp";
@@ -61,6 +61,7 @@ export function kernel_init(seed: u32, nskb: u32, nsmall: u32, nlarge: u32): voi
   ip_init();
   ip_output_init();
   ipfrag_init();
+  ipfrag_set_pool_cap((nsmall >> 1) * SKB_TRUESIZE(2048));
   icmp_init();
   udp_init();
   ping_init();
@@ -91,7 +92,10 @@ export function kernel_poll(now_ms: f64): f64 {
   const n = dev_count();
   for (let i: u32 = 1; i <= n; i++) {
     const dev = dev_get_by_index(i);
-    if (dev !== null && (dev.flags & IFF_LOOPBACK) == 0) qdisc_run(dev);
+    if (dev !== null && (dev.flags & IFF_LOOPBACK) == 0) {
+      netdev_refill(dev);
+      qdisc_run(dev);
+    }
   }
   do_softirq();
   return kernel_next_deadline();

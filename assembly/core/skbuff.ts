@@ -179,7 +179,20 @@ function skb_head_get(): SkBuff | null {
 
 /** alloc_skb(): an skb with at least `size` bytes of data room, or null (pool empty). */
 export function alloc_skb(size: u32): SkBuff | null {
-  const b = buf_get(size);
+  return alloc_skb_from(buf_get(size), size);
+}
+
+/** An skb with a small (Ethernet-frame) buffer only, never borrowing a large one: RX rings
+ *  post these, so a burst cannot drain the buffers big datagrams need. */
+export function alloc_skb_small(): SkBuff | null {
+  if (small_top == 0) return null;
+  small_top--;
+  return alloc_skb_from(load<usize>(small_stack + (<usize>small_top << 2)), SKB_SMALL_SIZE);
+}
+
+export function skb_pool_small_total(): u32 { return small_total; }
+
+function alloc_skb_from(b: usize, size: u32): SkBuff | null {
   if (b == 0) return null;
   const skb = skb_head_get();
   if (skb === null) { buf_put(b); return null; }

@@ -11,7 +11,7 @@ import { TimerList, timer_setup, mod_timer, del_timer } from "../kernel/timer";
 import { SNMP_INC_STATS, IPSTATS_MIB_REASMREQDS, IPSTATS_MIB_REASMOKS, IPSTATS_MIB_REASMFAILS, IPSTATS_MIB_REASMTIMEOUT, IPEXT_MIB_REASMOVERLAPS } from "../kernel/mib";
 import { SKB_DROP_REASON_DUP_FRAG, SKB_DROP_REASON_FRAG_REASM_TIMEOUT, SKB_DROP_REASON_FRAG_TOO_FAR, SKB_DROP_REASON_NOMEM, SKB_DROP_REASON_IP_INHDR } from "../kernel/drop_reason";
 import { alloc_skb, kfree_skb_reason, SkBuff, skb_cb, skb_put, skb_reserve, skb_reset_network_header, MAX_HEADER } from "../core/skbuff";
-import { skb_dequeue, skb_peek, skb_peek_tail, skb_queue_after, skb_queue_head, skb_queue_head_init, SIZEOF_SKB_QUEUE } from "../core/skb_queue";
+import { skb_dequeue, skb_peek, skb_peek_tail, skb_queue_after, skb_queue_tail, skb_queue_head_init, SIZEOF_SKB_QUEUE } from "../core/skb_queue";
 import { iph_daddr, iph_id, iph_ihl, iph_protocol, iph_saddr, iph_tot_len, IPH_FRAG_OFF, IPH_TOT_LEN, IP_MF, IP_OFFSET, IP_DF } from "./iphdr";
 
 /** net.ipv4.ipfrag_time (s), ipfrag_high_thresh (bytes). */
@@ -19,6 +19,9 @@ export let ipfrag_time: u32 = 30;
 export let ipfrag_high_thresh: u32 = 4194304;
 export function set_ipfrag_time(v: u32): void { ipfrag_time = v; }
 export function set_ipfrag_high_thresh(v: u32): void { ipfrag_high_thresh = v; }
+let ipfrag_pool_cap: u32 = 0xffffffff;
+/** Called at boot with the bytes of half the small-buffer pool, at RX truesize. */
+export function ipfrag_set_pool_cap(bytes: u32): void { ipfrag_pool_cap = bytes; }
 
 // @ts-ignore: decorator
 @inline const INET_FRAG_LAST_IN: u32 = 1;
@@ -44,6 +47,8 @@ export function set_ipfrag_high_thresh(v: u32): void { ipfrag_high_thresh = v; }
   len: u32;
   meat: u32;
   mem: u32;
+  /** Head skb of the run at the tail (q->last_run_head). */
+  last_run: usize;
   fragments: usize;
 }
 let ipqs: usize = 0;
@@ -110,7 +115,7 @@ function ipq_find(saddr: u32, daddr: u32, id: u32, protocol: u32): Ipq | null {
     if (q.in_use == 0) { if (free === null) free = q; continue; }
     if (q.saddr == saddr && q.daddr == daddr && q.id == id && q.protocol == protocol) return q;
   }
-  if (free === null || frag_mem > ipfrag_high_thresh) return null;
+  if (free === null) return null;
   const q = free;
   q.in_use = 1;
   q.saddr = saddr;
@@ -121,6 +126,7 @@ function ipq_find(saddr: u32, daddr: u32, id: u32, protocol: u32): Ipq | null {
   q.len = 0;
   q.meat = 0;
   q.mem = 0;
+  q.last_run = 0;
   mod_timer(changetype<TimerList>(q), jiffies + ipfrag_time * 1000);
   return q;
 }
@@ -171,7 +177,11 @@ function ip_frag_reasm(q: Ipq): SkBuff | null {
 export function ip_defrag(skb: SkBuff): SkBuff | null {
   SNMP_INC_STATS(IPSTATS_MIB_REASMREQDS);
   const h = skb.data;
-  const q = ipq_find(iph_saddr(h), iph_daddr(h), iph_id(h), iph_protocol(h));
+  // inet_frag_find(): over the memory threshold, no fragment is queued at all, whether it
+  // starts a queue or joins one. kstack: the threshold is also capped by the skb pool —
+  // half of it — so fragments can never starve the RX rings of buffers.
+  const limit = ipfrag_high_thresh < ipfrag_pool_cap ? ipfrag_high_thresh : ipfrag_pool_cap;
+  const q: Ipq | null = frag_mem > limit ? null : ipq_find(iph_saddr(h), iph_daddr(h), iph_id(h), iph_protocol(h));
   if (q === null) {
     SNMP_INC_STATS(IPSTATS_MIB_REASMFAILS);
     kfree_skb_reason(skb, SKB_DROP_REASON_NOMEM);
@@ -197,33 +207,80 @@ export function ip_defrag(skb: SkBuff): SkBuff | null {
   if (end <= offset) return discard(q, skb);
   store<u32>(skb_cb(skb), offset);
   store<u32>(skb_cb(skb), end, 4);
-  // inet_frag_queue_insert(): keep the list sorted by offset; an exact duplicate is
-  // dropped alone, any other overlap kills the queue.
-  let pos = skb_peek_tail(q.fragments);
-  while (pos !== null && frag_offset(pos) > offset) {
-    pos = pos.prev == q.fragments ? null : changetype<SkBuff>(pos.prev);
-  }
-  const next = pos === null ? skb_peek(q.fragments) : (pos.next == q.fragments ? null : changetype<SkBuff>(pos.next));
-  if (pos !== null && frag_offset(pos) == offset && frag_end(pos) == end) {
+  store<u32>(skb_cb(skb), 0, 8);
+  const rc = frag_queue_insert(q, skb, offset, end);
+  if (rc == IPFRAG_DUP) {
     kfree_skb_reason(skb, SKB_DROP_REASON_DUP_FRAG);
     return null;
   }
-  if ((pos !== null && frag_end(pos) > offset) || (next !== null && frag_offset(next) < end)) {
-    if (next !== null && frag_offset(next) == offset && frag_end(next) == end) {
-      kfree_skb_reason(skb, SKB_DROP_REASON_DUP_FRAG);
-      return null;
-    }
+  if (rc == IPFRAG_OVERLAP) {
     SNMP_INC_STATS(IPEXT_MIB_REASMOVERLAPS);
     return discard(q, skb);
   }
-  if (pos === null) skb_queue_head(q.fragments, skb);
-  else skb_queue_after(q.fragments, changetype<usize>(pos), skb);
   q.meat += end - offset;
   q.mem += skb.truesize;
   frag_mem += skb.truesize;
   if (offset == 0) q.flags |= INET_FRAG_FIRST_IN;
   if (q.flags == (INET_FRAG_FIRST_IN | INET_FRAG_LAST_IN) && q.meat == q.len) return ip_frag_reasm(q);
   return null;
+}
+
+// @ts-ignore: decorator
+@inline const IPFRAG_OK: i32 = 0;
+// @ts-ignore: decorator
+@inline const IPFRAG_DUP: i32 = 1;
+// @ts-ignore: decorator
+@inline const IPFRAG_OVERLAP: i32 = 2;
+// @ts-ignore: decorator
+@inline function run_len(skb: SkBuff): u32 { return load<u32>(skb_cb(skb), 8); }
+// @ts-ignore: decorator
+@inline function set_run_len(skb: SkBuff, v: u32): void { store<u32>(skb_cb(skb), v, 8); }
+
+/**
+ * inet_frag_queue_insert(): fragments form "runs" — a fragment that arrives exactly at
+ * the tail extends the last run (fragrun_append_to_last), any other starts its own
+ * (fragrun_create). A fragment lying inside one run is a duplicate (dropped alone); one
+ * that straddles a run's edge, or reaches back into the tail run, is an overlap (RFC 5722
+ * with Errata 3089, applied by Linux to IPv4 too).
+ */
+function frag_queue_insert(q: Ipq, skb: SkBuff, offset: u32, end: u32): i32 {
+  const last = skb_peek_tail(q.fragments);
+  if (last === null) {
+    skb_queue_tail(q.fragments, skb);
+    set_run_len(skb, end - offset);
+    q.last_run = changetype<usize>(skb);
+    return IPFRAG_OK;
+  }
+  const last_end = frag_end(last);
+  if (last_end < end) {
+    if (offset < last_end) return IPFRAG_OVERLAP;
+    skb_queue_tail(q.fragments, skb);
+    if (offset == last_end && q.last_run != 0) {
+      const head = changetype<SkBuff>(q.last_run);
+      set_run_len(head, run_len(head) + end - offset);
+    } else {
+      set_run_len(skb, end - offset);
+      q.last_run = changetype<usize>(skb);
+    }
+    return IPFRAG_OK;
+  }
+  // Somewhere before the tail: find the run it falls in, or the gap before a run.
+  let cur = skb_peek(q.fragments);
+  while (cur !== null) {
+    const rl = run_len(cur);
+    if (rl != 0) {
+      const rs = frag_offset(cur);
+      const re = rs + rl;
+      if (end <= rs) {
+        skb_queue_after(q.fragments, cur.prev, skb);
+        set_run_len(skb, end - offset);
+        return IPFRAG_OK;
+      }
+      if (offset < re) return offset >= rs && end <= re ? IPFRAG_DUP : IPFRAG_OVERLAP;
+    }
+    cur = cur.next == q.fragments ? null : changetype<SkBuff>(cur.next);
+  }
+  return IPFRAG_OVERLAP;
 }
 
 function discard(q: Ipq, skb: SkBuff): SkBuff | null {

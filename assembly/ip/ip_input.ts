@@ -3,17 +3,17 @@
 // ip_protocol_deliver_rcu) and ip_forward.c. Counters as /proc/net/snmp "Ip:".
 import { ld16be, st8 } from "../lib/bytes";
 import { ip_fast_csum, csum_replace2 } from "../lib/checksum";
-import { SNMP_INC_STATS, IPSTATS_MIB_INRECEIVES, IPSTATS_MIB_INHDRERRORS, IPSTATS_MIB_INADDRERRORS, IPSTATS_MIB_INDELIVERS, IPSTATS_MIB_INUNKNOWNPROTOS, IPSTATS_MIB_FORWDATAGRAMS, IPSTATS_MIB_INDISCARDS, IPEXT_MIB_INCSUMERRORS, IPEXT_MIB_INTRUNCATEDPKTS, IPEXT_MIB_INNOROUTES, IPEXT_MIB_INOCTETS, IPEXT_MIB_INBCASTPKTS, SNMP_ADD_STATS } from "../kernel/mib";
-import { SKB_DROP_REASON_IP_CSUM, SKB_DROP_REASON_IP_INHDR, SKB_DROP_REASON_OTHERHOST, SKB_DROP_REASON_IP_NOPROTO, SKB_DROP_REASON_IP_INADDRERRORS, SKB_DROP_REASON_PKT_TOO_SMALL, SKB_DROP_REASON_IP_TTL_EXPIRED, SKB_DROP_REASON_IP_INNOROUTES } from "../kernel/drop_reason";
+import { SNMP_INC_STATS, IPSTATS_MIB_INRECEIVES, IPSTATS_MIB_INHDRERRORS, IPSTATS_MIB_INADDRERRORS, IPSTATS_MIB_INDELIVERS, IPSTATS_MIB_INUNKNOWNPROTOS, IPSTATS_MIB_FORWDATAGRAMS, IPSTATS_MIB_INDISCARDS, IPEXT_MIB_INCSUMERRORS, IPEXT_MIB_INTRUNCATEDPKTS, IPEXT_MIB_INNOROUTES, IPEXT_MIB_INOCTETS, IPEXT_MIB_INBCASTPKTS, IPSTATS_MIB_FRAGFAILS, SNMP_ADD_STATS } from "../kernel/mib";
+import { SKB_DROP_REASON_IP_CSUM, SKB_DROP_REASON_IP_INHDR, SKB_DROP_REASON_OTHERHOST, SKB_DROP_REASON_IP_NOPROTO, SKB_DROP_REASON_IP_INADDRERRORS, SKB_DROP_REASON_PKT_TOO_SMALL, SKB_DROP_REASON_IP_TTL_EXPIRED, SKB_DROP_REASON_IP_INNOROUTES, SKB_DROP_REASON_PKT_TOO_BIG } from "../kernel/drop_reason";
 import { kfree_skb_reason, SkBuff, skb_cloned, skb_copy, consume_skb, skb_pull, skb_trim, skb_reset_network_header, skb_reset_transport_header, PACKET_OTHERHOST, PACKET_BROADCAST, PACKET_HOST } from "../core/skbuff";
 import { dev_add_pack, NetDevice, IFF_LOOPBACK } from "../link/netdevice";
 import { ETH_P_IP } from "../link/ethhdr";
-import { iph_daddr, iph_frag_off, iph_ihl, iph_protocol, iph_saddr, iph_tot_len, iph_ttl, iph_version, ipv4_is_lbcast, ipv4_is_loopback, ipv4_is_multicast, ipv4_is_zeronet, IPH_CHECK, IPH_TTL, IPH_LEN_MIN, IP_MF, IP_OFFSET } from "./iphdr";
-import { fib_lookup, ip_forward, RTN_LOCAL } from "./route";
+import { iph_daddr, iph_frag_off, iph_ihl, iph_protocol, iph_saddr, iph_tot_len, iph_ttl, iph_version, ipv4_is_lbcast, ipv4_is_loopback, ipv4_is_multicast, ipv4_is_zeronet, IPH_CHECK, IPH_TTL, IPH_LEN_MIN, IP_MF, IP_OFFSET, IP_DF } from "./iphdr";
+import { fib_dev, fib_lookup, ip_forward, RTN_LOCAL } from "./route";
 import { ip_defrag } from "./ip_fragment";
 import { inet_protocol_handler } from "./protocol";
 import { ip_output_route } from "./ip_output";
-import { icmp_send, ICMP_DEST_UNREACH, ICMP_PROT_UNREACH, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL } from "./icmp";
+import { icmp_send, ICMP_DEST_UNREACH, ICMP_PROT_UNREACH, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, ICMP_FRAG_NEEDED } from "./icmp";
 
 /** ip_local_deliver_finish(): the transport header starts after the IP header. */
 function ip_local_deliver_finish(skb: SkBuff): void {
@@ -51,6 +51,8 @@ function ip_forward_skb(skb: SkBuff, daddr: u32): void {
   }
   const h = skb.data;
   if (iph_ttl(h) <= 1) {
+    // too_many_hops: counted as a header error, then time exceeded (RFC 1812 §5.3.1).
+    SNMP_INC_STATS(IPSTATS_MIB_INHDRERRORS);
     icmp_send(skb, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, 0);
     kfree_skb_reason(skb, SKB_DROP_REASON_IP_TTL_EXPIRED);
     return;
@@ -59,6 +61,15 @@ function ip_forward_skb(skb: SkBuff, daddr: u32): void {
   if (rt === null || rt.type == RTN_LOCAL) {
     SNMP_INC_STATS(IPEXT_MIB_INNOROUTES);
     kfree_skb_reason(skb, SKB_DROP_REASON_IP_INNOROUTES);
+    return;
+  }
+  // ip_exceeds_mtu(): a DF datagram too big for the next link is refused with
+  // "fragmentation needed" carrying that link's MTU (RFC 1191), before the TTL changes.
+  const odev = fib_dev(rt);
+  if (odev !== null && skb.len > odev.mtu && (iph_frag_off(h) & IP_DF) != 0) {
+    SNMP_INC_STATS(IPSTATS_MIB_FRAGFAILS);
+    icmp_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, odev.mtu);
+    kfree_skb_reason(skb, SKB_DROP_REASON_PKT_TOO_BIG);
     return;
   }
   if (skb_cloned(skb)) {

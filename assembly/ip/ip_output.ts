@@ -4,7 +4,8 @@
 import { EMSGSIZE, ENETUNREACH, ENOBUFS } from "../abi/errno";
 import { ip_fast_csum } from "../lib/checksum";
 import { ld16be, st16be } from "../lib/bytes";
-import { prandom_u32 } from "../kernel/random";
+import { prandom_u32, prandom_u32_max } from "../kernel/random";
+import { jiffies } from "../kernel/clock";
 import { SNMP_INC_STATS, IPSTATS_MIB_OUTREQUESTS, IPSTATS_MIB_OUTNOROUTES, IPSTATS_MIB_FRAGOKS, IPSTATS_MIB_FRAGCREATES, IPSTATS_MIB_FRAGFAILS, IPSTATS_MIB_OUTTRANSMITS, IPSTATS_MIB_OUTDISCARDS } from "../kernel/mib";
 import { SKB_DROP_REASON_IP_OUTNOROUTES, SKB_DROP_REASON_NOMEM, SKB_DROP_REASON_PKT_TOO_BIG } from "../kernel/drop_reason";
 import { alloc_skb, consume_skb, kfree_skb_reason, SkBuff, skb_push, skb_put, skb_reserve, skb_reset_network_header, MAX_HEADER } from "../core/skbuff";
@@ -29,20 +30,33 @@ import { fib_dev, fib_lookup, fib_nexthop, FibEntry } from "./route";
 // @ts-ignore: decorator
 @inline const IP_IDENTS_SZ: u32 = 2048;
 const ip_idents: usize = memory.data(IP_IDENTS_SZ * 4, 4);
+const ip_tstamps: usize = memory.data(IP_IDENTS_SZ * 4, 4);
 let ip_idents_key: u32 = 0;
 
 export function ip_output_init(): void {
   ip_idents_key = prandom_u32();
-  for (let i: u32 = 0; i < IP_IDENTS_SZ; i++) store<u32>(ip_idents + (<usize>i << 2), prandom_u32());
+  for (let i: u32 = 0; i < IP_IDENTS_SZ; i++) {
+    store<u32>(ip_idents + (<usize>i << 2), prandom_u32());
+    store<u32>(ip_tstamps + (<usize>i << 2), jiffies);
+  }
 }
 
 function ip_select_ident(daddr: u32, saddr: u32, proto: u32): u32 {
   let h = (daddr ^ ip_idents_key) * 0x9e3779b1;
   h ^= (saddr + proto) * 0x85ebca77;
   h ^= h >>> 15;
-  const p = ip_idents + (<usize>(h & (IP_IDENTS_SZ - 1)) << 2);
-  const id = load<u32>(p) + 1;
-  store<u32>(p, id);
+  const slot = <usize>(h & (IP_IDENTS_SZ - 1)) << 2;
+  // ip_idents_reserve(): the counter also jumps by a random amount below the jiffies
+  // elapsed since the bucket was last used, so IDs do not reveal the traffic in between.
+  const old = load<u32>(ip_tstamps + slot);
+  const now = jiffies;
+  let delta: u32 = 0;
+  if (old != now) {
+    store<u32>(ip_tstamps + slot, now);
+    delta = prandom_u32_max(now - old);
+  }
+  const id = load<u32>(ip_idents + slot) + 1 + delta;
+  store<u32>(ip_idents + slot, id);
   return id & 0xffff;
 }
 
@@ -161,7 +175,10 @@ export function ip_build_and_send_rt(skb: SkBuff, rt: FibEntry | null, saddr: u3
   skb_reset_network_header(skb);
   iph_fill(h, tos, tot, ident, frag_off, ttl, proto, saddr, daddr);
   ip_send_check(h);
-  return ip_finish_output(skb, dev, fib_nexthop(rt, daddr));
+  const rc = ip_finish_output(skb, dev, fib_nexthop(rt, daddr));
+  // ip_send_skb(): a datagram the device queue refused counts as an output discard.
+  if (rc == -ENOBUFS) SNMP_INC_STATS(IPSTATS_MIB_OUTDISCARDS);
+  return rc;
 }
 
 /** Sends an already-built datagram (forwarding, ICMP replies that keep their header). */

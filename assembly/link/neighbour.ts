@@ -80,6 +80,8 @@ export function neigh_set_parm(which: u32, v: u32): void {
   arp_queue: usize;
   /** Chain in the lookup hash (neigh_hash_table). */
   hash_next: usize;
+  /** arp_queue_len_bytes: truesize of the queued packets (what unres_qlen_bytes bounds). */
+  arp_queue_bytes: u32;
 }
 
 // @ts-ignore: decorator
@@ -141,8 +143,22 @@ export function neigh_init(): void {
 }
 
 /** neigh_rand_reach_time(): uniform in [base/2, 3*base/2). */
-function rand_reach_time(): u32 {
+function neigh_rand_reach_time(): u32 {
   return base_reachable_time == 0 ? 0 : (base_reachable_time >> 1) + prandom_u32_max(base_reachable_time);
+}
+
+// parms->reachable_time: one value for the table, drawn again every 300 s (Linux's
+// neigh_periodic_work does it on its next run; here, on the next use after 300 s).
+let reachable_time: u32 = 0;
+let last_rand: u32 = 0;
+let reach_drawn = false;
+function rand_reach_time(): u32 {
+  if (!reach_drawn || time_after(jiffies, last_rand + 300000)) {
+    reach_drawn = true;
+    last_rand = jiffies;
+    reachable_time = neigh_rand_reach_time();
+  }
+  return reachable_time;
 }
 
 /** neigh_lookup(). */
@@ -181,15 +197,23 @@ export function neigh_create(ip: u32, ifindex: u32): Neighbour | null {
   n.updated = jiffies;
   n.used = jiffies;
   n.reachable_time = rand_reach_time();
+  n.arp_queue_bytes = 0;
   return n;
+}
+
+/** Takes the oldest queued packet, keeping arp_queue_bytes in step. */
+function arp_dequeue(n: Neighbour): SkBuff | null {
+  const skb = skb_dequeue(n.arp_queue);
+  if (skb !== null) n.arp_queue_bytes -= skb.truesize;
+  return skb;
 }
 
 function neigh_release(n: Neighbour): void {
   del_timer(changetype<TimerList>(n));
-  let skb = skb_dequeue(n.arp_queue);
+  let skb = arp_dequeue(n);
   while (skb !== null) {
     kfree_skb_reason(skb, SKB_DROP_REASON_NEIGH_FAILED);
-    skb = skb_dequeue(n.arp_queue);
+    skb = arp_dequeue(n);
   }
   hash_del(n);
   n.in_use = 0;
@@ -220,21 +244,21 @@ function neigh_probe(n: Neighbour): void {
 /** Sends every queued packet now that the address is known (neigh_connect + flush). */
 function neigh_flush_queue(n: Neighbour): void {
   const dev = dev_get_by_index(n.ifindex);
-  let skb = skb_dequeue(n.arp_queue);
+  let skb = arp_dequeue(n);
   while (skb !== null) {
     if (dev !== null) neigh_fill_and_xmit(n, skb, dev);
     else kfree_skb_reason(skb, SKB_DROP_REASON_NEIGH_FAILED);
-    skb = skb_dequeue(n.arp_queue);
+    skb = arp_dequeue(n);
   }
 }
 
 /** Resolution failed: every queued packet's sender hears about it, then the packet goes. */
 function neigh_invalidate(n: Neighbour): void {
-  let skb = skb_dequeue(n.arp_queue);
+  let skb = arp_dequeue(n);
   while (skb !== null) {
     if (error_report_fn != 0) call_indirect<void>(error_report_fn, changetype<usize>(skb));
     kfree_skb_reason(skb, SKB_DROP_REASON_NEIGH_FAILED);
-    skb = skb_dequeue(n.arp_queue);
+    skb = arp_dequeue(n);
   }
 }
 
@@ -258,9 +282,11 @@ function neigh_timer_handler(np: usize): void {
   }
   if ((state & NUD_DELAY) != 0) {
     if (!time_after(now, n.confirmed + delay_first_probe_time)) {
+      // Confirmed while delayed: reachable until confirmed + reachable_time.
       n.nud_state = NUD_REACHABLE;
       n.updated = now;
-      neigh_set_timer(n, n.reachable_time);
+      const until = n.confirmed + n.reachable_time;
+      neigh_set_timer(n, time_after(until, now) ? until - now : 0);
       return;
     }
     n.nud_state = NUD_PROBE;
@@ -339,12 +365,15 @@ export function neigh_output(skb: SkBuff, dev: NetDevice, nexthop: u32): i32 {
     return neigh_fill_and_xmit(n, skb, dev);
   }
   // NONE, FAILED or INCOMPLETE: queue (bounded by unres_qlen_bytes, oldest dropped first).
-  while (skb_queue_len(n.arp_queue) != 0 && skb_queue_bytes(n.arp_queue) + skb.len > unres_qlen_bytes) {
-    const old = skb_dequeue(n.arp_queue);
+  // __neigh_event_send(): the oldest packets go first while the queue's truesize plus this
+  // one exceeds unres_qlen_bytes.
+  while (skb_queue_len(n.arp_queue) != 0 && n.arp_queue_bytes + skb.truesize > unres_qlen_bytes) {
+    const old = arp_dequeue(n);
     if (old !== null) kfree_skb_reason(old, SKB_DROP_REASON_NEIGH_QUEUEFULL);
     neigh_unres_discards++;
   }
   skb_queue_tail(n.arp_queue, skb);
+  n.arp_queue_bytes += skb.truesize;
   if (state != NUD_INCOMPLETE) {
     n.nud_state = NUD_INCOMPLETE;
     n.updated = jiffies;

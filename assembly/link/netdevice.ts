@@ -8,7 +8,7 @@
 import { RING_CLEAN, RING_CONS, RING_DEFAULT, RING_DESCS, RING_IFINDEX, RING_MASK, RING_MAX, RING_MISSED, RING_PROD, RING_SIZE, SIZEOF_DESC, SIZEOF_RING_HDR, DESC_ADDR, DESC_FLAGS, DESC_LEN, DESC_OWN, DESC_SKB } from "../abi/nic";
 import { ktime_ns } from "../kernel/clock";
 import { SKB_DROP_REASON_FULL_RING, SKB_DROP_REASON_UNHANDLED_PROTO } from "../kernel/drop_reason";
-import { alloc_skb, consume_skb, kfree_skb_reason, SkBuff, skb_put, skb_reserve, skb_reset_mac_header, skb_pull, PACKET_HOST, PACKET_BROADCAST, PACKET_OTHERHOST, PACKET_MULTICAST, SKB_SMALL_SIZE, SKB_TRUESIZE } from "../core/skbuff";
+import { alloc_skb_small, consume_skb, kfree_skb_reason, SkBuff, skb_put, skb_reserve, skb_reset_mac_header, skb_pull, PACKET_HOST, PACKET_BROADCAST, PACKET_OTHERHOST, PACKET_MULTICAST, SKB_SMALL_SIZE, SKB_TRUESIZE } from "../core/skbuff";
 import { skb_queue_head_init, skb_queue_len, skb_dequeue, skb_queue_tail, SIZEOF_SKB_QUEUE } from "../core/skb_queue";
 import { ld16be, ld48be } from "../lib/bytes";
 import { ETH_HLEN, ETH_DEST, ETH_PROTO } from "./ethhdr";
@@ -156,8 +156,8 @@ function rx_refill(dev: NetDevice): void {
   let prod = load<u32>(r + RING_PROD);
   const clean = load<u32>(r + RING_CLEAN);
   while (prod - clean < size) {
-    const skb = alloc_skb(SKB_SMALL_SIZE);
-    if (skb === null) break; // pool empty: the ring runs short; frames will be missed
+    const skb = alloc_skb_small();
+    if (skb === null) break; // pool empty: the ring runs short (refilled on the next poll)
     skb_reserve(skb, 2); // NET_IP_ALIGN: the IP header lands 4-byte aligned
     const d = desc_at(r, prod);
     store<usize>(d + DESC_ADDR, skb.data);
@@ -186,6 +186,12 @@ function tx_clean(dev: NetDevice): void {
     dev.queue_stopped = 0; // netif_wake_queue()
     qdisc_run(dev);
   }
+}
+
+/** Tops up a short RX ring (virtio-net's refill_work): after the pool ran dry, the ring
+ *  is refilled on the next poll even if no frame arrives to trigger NAPI. */
+export function netdev_refill(dev: NetDevice): void {
+  if ((dev.flags & IFF_LOOPBACK) == 0) rx_refill(dev);
 }
 
 /** Sets ring sizes (ethtool -G); only while the rings are empty, as a driver resets them. */
@@ -285,7 +291,8 @@ export function net_rx_action(): bool {
     if (work >= weight || rx_pending(dev)) napi_schedule(dev);
     budget = work >= budget ? 0 : budget - work;
     if (budget == 0) {
-      if (poll_head != 0) softnet_time_squeeze++;
+      // net_rx_action(): the budget ran out (whether or not work is left): time_squeeze.
+      softnet_time_squeeze++;
       break;
     }
   }

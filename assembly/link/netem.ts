@@ -151,7 +151,8 @@ function netem_enqueue(skbp: usize, devp: usize): i32 {
       if (delay < 0) delay = 0;
       base = tl;
     }
-    delay += Math.ceil(<f64>skb.len * 1e9 / q.rate_Bps);
+    // packet_time_ns(): len * NSEC_PER_SEC / rate, an integer division (truncates).
+    delay += Math.floor(<f64>skb.len * 1e9 / q.rate_Bps);
   }
   set_time_to_send(skb, base + delay);
   tfifo_enqueue(q, skb);

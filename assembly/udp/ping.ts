@@ -17,8 +17,8 @@ import { alloc_skb, consume_skb, kfree_skb_reason, SkBuff, skb_cb, skb_put, skb_
 import { skb_peek, skb_queue_len, skb_queue_tail, skb_unlink } from "../core/skb_queue";
 import { Sock, Proto, sk_data_ready, sk_error_report, sock_error, skb_set_owner_r, skb_set_owner_w, sock_writeable, SEND_SHUTDOWN, RCV_SHUTDOWN, SOCK_BINDADDR_LOCK, SOCK_BINDPORT_LOCK, SOCK_BROADCAST } from "../core/sock";
 import { register_proto } from "../core/proto_table";
-import { ip_build_and_send_rt } from "../ip/ip_output";
-import { fib_lookup, fib_saddr } from "../ip/route";
+import { ip_build_and_send_rt, IP_PMTUDISC_DO, IP_PMTUDISC_PROBE } from "../ip/ip_output";
+import { fib_dev, fib_lookup, fib_saddr } from "../ip/route";
 import { icmp_register_ping, ICMPH_LEN, ICMP_ECHO } from "../ip/icmp";
 import { iph_daddr, iph_saddr, iph_ihl, IPDEFTTL, ipv4_is_lbcast } from "../ip/iphdr";
 import { icmp_err_convert_errno, icmp_err_convert_fatal } from "../ip/inet_common";
@@ -113,6 +113,12 @@ function ping_sendmsg(skp: usize, buf: usize, len: u32, flags: u32, daddr: u32, 
   if (ipv4_is_lbcast(daddr) && (sk.sk_flags & SOCK_BROADCAST) == 0) return -EACCES;
   let saddr = sk.inet_saddr;
   if (saddr == 0) saddr = fib_saddr(rt, daddr);
+  // __ip_append_data(): with IP_PMTUDISC_DO/PROBE a datagram over the path MTU is refused
+  // before anything is built (EMSGSIZE; FragFails stays untouched).
+  if (sk.pmtudisc == IP_PMTUDISC_DO || sk.pmtudisc == IP_PMTUDISC_PROBE) {
+    const odev = fib_dev(rt);
+    if (odev !== null && len + 20 > odev.mtu) return -EMSGSIZE;
+  }
   const err = sock_error(sk);
   if (err != 0) return err;
   if ((sk.sk_shutdown & SEND_SHUTDOWN) != 0) return -EPIPE;

@@ -16,8 +16,8 @@ import { skb_peek, skb_queue_len, skb_queue_tail, skb_unlink } from "../core/skb
 import { Sock, Proto, sk_data_ready, sk_error_report, sock_error, skb_set_owner_r, skb_set_owner_w, sock_writeable, SEND_SHUTDOWN, RCV_SHUTDOWN, SOCK_BINDADDR_LOCK, SOCK_BINDPORT_LOCK, SOCK_BROADCAST } from "../core/sock";
 import { register_proto } from "../core/proto_table";
 import { inet_add_protocol } from "../ip/protocol";
-import { ip_build_and_send_rt } from "../ip/ip_output";
-import { fib_lookup, fib_saddr, RTN_LOCAL } from "../ip/route";
+import { ip_build_and_send_rt, IP_PMTUDISC_DO, IP_PMTUDISC_PROBE } from "../ip/ip_output";
+import { fib_dev, fib_lookup, fib_saddr, RTN_LOCAL } from "../ip/route";
 import { icmp_send, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH } from "../ip/icmp";
 import { iph_daddr, iph_saddr, IPDEFTTL, ipv4_is_lbcast } from "../ip/iphdr";
 import { udph_check_raw, udph_dest, udph_fill, udph_len, udph_source, UDPH_CHECK, UDPH_SIZE } from "./udphdr";
@@ -232,6 +232,12 @@ function udp_sendmsg(skp: usize, buf: usize, len: u32, flags: u32, daddr: u32, d
   }
   let saddr = sk.inet_saddr;
   if (saddr == 0) saddr = fib_saddr(rt, daddr);
+  // __ip_append_data(): with IP_PMTUDISC_DO/PROBE a datagram over the path MTU is refused
+  // before anything is built (EMSGSIZE; FragFails stays untouched).
+  if (sk.pmtudisc == IP_PMTUDISC_DO || sk.pmtudisc == IP_PMTUDISC_PROBE) {
+    const odev = fib_dev(rt);
+    if (odev !== null && len + 28 > odev.mtu) return -EMSGSIZE;
+  }
   if (ipv4_is_lbcast(daddr) && (sk.sk_flags & SOCK_BROADCAST) == 0) return -EACCES;
   // sock_alloc_send_skb(): a pending error first, then shutdown, then buffer space.
   const err = sock_error(sk);

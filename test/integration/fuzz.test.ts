@@ -66,12 +66,10 @@ describe('fuzz: bad input never traps', () => {
     await expectNoLeaks(net);
   }, 120_000);
 
-  // KNOWN BUG (kernel, assembly/ip/ip_fragment.ts): ipfrag_high_thresh is checked only when a
-  // queue is created, so one queue of 8-byte fragments grows until the skb pool is empty;
-  // the driver then cannot refill its RX ring and every frame is missed until the queue
-  // expires (Linux's inet_frag_find() refuses every fragment over high_thresh). Marked
-  // `it.fails` so the suite stays green; flip to `it` when ip_defrag checks frag_mem first.
-  it.fails('KNOWN BUG: a reassembly queue of tiny fragments must not starve the RX ring (ipfrag_high_thresh)', async () => {
+  // Linux's inet_frag_find() refuses every fragment once the queues hold more than
+  // ipfrag_high_thresh, so one queue of 8-byte fragments cannot grow until the skb pool is
+  // empty and the driver can no longer refill its RX ring (found by this fuzzer).
+  it('a reassembly queue of tiny fragments cannot starve the RX ring (ipfrag_high_thresh on every fragment)', async () => {
     const { net, b } = await pair({}, { capture: false });
     const frag = (i: number): Uint8Array => {
       const f = new Uint8Array(14 + 20 + 8);
