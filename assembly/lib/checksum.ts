@@ -122,15 +122,17 @@ export function csum_partial_scalar(buf: usize, len: i32, wsum: u32): u32 {
   return csum_add(s, wsum);
 }
 
-// The SIMD path adds 64 bytes per iteration: four 16-byte loads, each widened from
-// eight u16 lanes to four u32 lanes by a pairwise add (each lane ≤ 2·0xffff), summed
-// into two u32x4 accumulators. An accumulator lane gains ≤ 4·0xffff per iteration, so
-// it cannot overflow within CSUM_SIMD_BLOCK iterations (16384·4·0xffff < 2^32); after
-// each block the lanes are drained into a u64. The loads need no alignment: in Wasm an
-// alignment immediate is only a hint, and wasm2js (which does trust hints) only ever
-// sees the nosimd build, where this branch is not compiled.
+// The SIMD path adds 64 bytes per iteration: four 16-byte loads of eight u16 words each.
+// A word w is biased to the signed i16 w - 32768 (xor 0x8000), so that i32x4.dot_i16x8_s
+// against all-ones (one pmaddwd on x86) adds adjacent pairs into i32 lanes; the bias,
+// 32768 per word, is added back once per block. An accumulator lane gains at most
+// 2 · 2 · 32768 = 2^17 in magnitude per iteration, so CSUM_SIMD_BLOCK iterations
+// (8192 · 2^17 = 2^30) cannot overflow it; after each block the lanes are drained,
+// sign-extended, into a u64. The loads need no alignment: in Wasm an alignment
+// immediate is only a hint, and wasm2js (which does trust hints) only ever sees the
+// nosimd build, where this branch is not compiled.
 // @ts-ignore: decorator
-@inline const CSUM_SIMD_BLOCK: i32 = 16384; // iterations, i.e. 1 MiB
+@inline const CSUM_SIMD_BLOCK: i32 = 8192; // iterations, i.e. 512 KiB
 
 /**
  * Partial checksum of `len` bytes at `buf` added to `wsum`, v128 path; same result as
@@ -141,27 +143,31 @@ export function csum_partial_simd(buf: usize, len: i32, wsum: u32): u32 {
     let p = buf;
     let n = len;
     let s: u64 = 0;
+    const bias = i16x8.splat(-32768);
+    const ones = i16x8.splat(1);
     while (n >= 64) {
       let iters = n >> 6;
       if (iters > CSUM_SIMD_BLOCK) iters = CSUM_SIMD_BLOCK;
       n -= iters << 6;
+      // 32 words per iteration, each biased by -32768: add the bias back in one go.
+      const unbias = <u64>iters << 20;
       let acc0 = i32x4.splat(0);
       let acc1 = i32x4.splat(0);
       do {
-        const v0 = v128.load(p);
-        const v1 = v128.load(p, 16);
-        const v2 = v128.load(p, 32);
-        const v3 = v128.load(p, 48);
-        acc0 = i32x4.add(acc0, i32x4.add(i32x4.extadd_pairwise_i16x8_u(v0), i32x4.extadd_pairwise_i16x8_u(v1)));
-        acc1 = i32x4.add(acc1, i32x4.add(i32x4.extadd_pairwise_i16x8_u(v2), i32x4.extadd_pairwise_i16x8_u(v3)));
+        const v0 = v128.xor(v128.load(p), bias);
+        const v1 = v128.xor(v128.load(p, 16), bias);
+        const v2 = v128.xor(v128.load(p, 32), bias);
+        const v3 = v128.xor(v128.load(p, 48), bias);
+        acc0 = i32x4.add(acc0, i32x4.add(i32x4.dot_i16x8_s(v0, ones), i32x4.dot_i16x8_s(v1, ones)));
+        acc1 = i32x4.add(acc1, i32x4.add(i32x4.dot_i16x8_s(v2, ones), i32x4.dot_i16x8_s(v3, ones)));
         p += 64;
       } while (--iters);
-      // Drain: widen the eight u32 lanes to u64 (no overflow: 8 · 2^32 ≪ 2^64).
+      // Drain: the eight signed lanes, widened to i64 and summed; then the bias.
       const w = i64x2.add(
-        i64x2.add(i64x2.extend_low_i32x4_u(acc0), i64x2.extend_high_i32x4_u(acc0)),
-        i64x2.add(i64x2.extend_low_i32x4_u(acc1), i64x2.extend_high_i32x4_u(acc1)),
+        i64x2.add(i64x2.extend_low_i32x4_s(acc0), i64x2.extend_high_i32x4_s(acc0)),
+        i64x2.add(i64x2.extend_low_i32x4_s(acc1), i64x2.extend_high_i32x4_s(acc1)),
       );
-      const t = <u64>i64x2.extract_lane(w, 0) + <u64>i64x2.extract_lane(w, 1);
+      const t = <u64>(i64x2.extract_lane(w, 0) + i64x2.extract_lane(w, 1)) + unbias;
       s += t; s += <u64>(s < t);
     }
     // The rest (< 64 bytes) starts at an even offset, so word boundaries are kept.
