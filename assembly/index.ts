@@ -24,9 +24,14 @@ import { icmp_init, set_icmp_echo_ignore_all, set_icmp_echo_ignore_broadcasts } 
 import { set_ip_local_port_range, set_ping_group_range } from "./ip/inet_common";
 import { udp_init } from "./udp/udp";
 import { ping_init } from "./udp/ping";
+import { tcp_init } from "./tcp/tcp";
+import { inet_hashinfo_init } from "./tcp/inet_hashtables";
+import { tcp_sysctl_set } from "./tcp/tcp_sysctl";
+import { tcp_trace_states, tcp_flush_puts } from "./tcp/tcp_state";
+import { tcp_socks_inuse } from "./tcp/tcp_sock";
 import { sys_socket as _socket, sys_bind as _bind, sys_connect as _connect, sys_listen as _listen, sys_accept4 as _accept4, sys_getname as _getname, sys_shutdown as _shutdown, sys_close as _close } from "./sys/sys_socket";
 import { sys_sendto as _sendto, sys_recvfrom as _recvfrom } from "./sys/sys_rw";
-import { sys_setsockopt as _setsockopt, sys_getsockopt as _getsockopt } from "./sys/sys_sockopt";
+import { sys_setsockopt as _setsockopt, sys_getsockopt as _getsockopt, sys_setsockopt_linger as _setlinger, sys_getsockopt_linger as _getlinger } from "./sys/sys_sockopt";
 import { sys_fcntl as _fcntl, sys_ioctl as _ioctl } from "./sys/sys_fcntl";
 import { sys_task_create, sys_task_fork, sys_task_exit, sys_task_interrupt, sys_nanosleep as _nanosleep } from "./sys/sys_task";
 import { files_open } from "./sys/fdtable";
@@ -65,6 +70,8 @@ export function kernel_init(seed: u32, nskb: u32, nsmall: u32, nlarge: u32): voi
   icmp_init();
   udp_init();
   ping_init();
+  inet_hashinfo_init();
+  tcp_init();
   open_softirq_net_rx(net_rx_action.index);
   // Constant rows of /proc/net/snmp (Forwarding 2 = not a router).
   snmp_set(IPSTATS_MIB_FORWARDING, 2);
@@ -98,6 +105,7 @@ export function kernel_poll(now_ms: f64): f64 {
     }
   }
   do_softirq();
+  tcp_flush_puts();
   return kernel_next_deadline();
 }
 
@@ -257,16 +265,19 @@ export function stat_neigh(): u32 { return neigh_count(); }
 
 // ───── syscalls (pid first); each runs pending softirq work before returning ─────
 // @ts-ignore: decorator
-@inline function ret(rc: i32): i32 { do_softirq(); return rc; }
+@inline function ret(rc: i32): i32 { do_softirq(); tcp_flush_puts(); return rc; }
 
 export function task_create(pid: u32, uid: u32, gid: u32): i32 { return sys_task_create(pid, uid, gid); }
 export function task_fork(parent: u32, child: u32): i32 { return sys_task_fork(parent, child); }
 export function task_exit(pid: u32): i32 { return ret(sys_task_exit(pid)); }
 export function task_interrupt(pid: u32): i32 { return sys_task_interrupt(pid); }
 export function sys_socket(pid: u32, family: u32, type: u32, protocol: u32): i32 { return _socket(pid, family, type, protocol); }
+export function tcp_sysctl(which: u32, a: u32, b: u32, c: u32): i32 { return tcp_sysctl_set(which, a, b, c); }
+export function kstack_trace_tcp_states(on: u32): void { tcp_trace_states(on); }
+export function stat_tcp_socks(): u32 { return tcp_socks_inuse(); }
 export function sys_bind(pid: u32, fd: i32, family: u32, addr: u32, port: u32): i32 { return _bind(pid, fd, family, addr, port); }
 export function sys_connect(pid: u32, fd: i32, family: u32, addr: u32, port: u32): i32 { return ret(_connect(pid, fd, family, addr, port)); }
-export function sys_listen(pid: u32, fd: i32, backlog: i32): i32 { return _listen(pid, fd, backlog); }
+export function sys_listen(pid: u32, fd: i32, backlog: i32): i32 { return ret(_listen(pid, fd, backlog)); }
 export function sys_accept4(pid: u32, fd: i32, flags: u32): i32 { return ret(_accept4(pid, fd, flags)); }
 export function sys_getsockname(pid: u32, fd: i32): i32 { return _getname(pid, fd, kstack_uaddr(), 0); }
 export function sys_getpeername(pid: u32, fd: i32): i32 { return _getname(pid, fd, kstack_uaddr(), 1); }
@@ -281,7 +292,11 @@ export function sys_recvfrom(pid: u32, fd: i32, len: u32, flags: u32): i32 {
   return ret(_recvfrom(pid, fd, uarea_base, len, flags, kstack_uaddr()));
 }
 export function sys_setsockopt(pid: u32, fd: i32, level: i32, name: i32, val: i32): i32 { return ret(_setsockopt(pid, fd, level, name, val)); }
-export function sys_getsockopt(pid: u32, fd: i32, level: i32, name: i32): i32 { return _getsockopt(pid, fd, level, name, kstack_uaddr()); }
+/** getsockopt(): an int option's value; struct options (TCP_INFO) are written at kstack_uarea(). */
+export function sys_getsockopt(pid: u32, fd: i32, level: i32, name: i32): i32 { return ret(_getsockopt(pid, fd, level, name, uarea_base)); }
+export function sys_setsockopt_linger(pid: u32, fd: i32, onoff: i32, linger: i32): i32 { return _setlinger(pid, fd, onoff, linger); }
+/** getsockopt(SO_LINGER): l_onoff and l_linger at kstack_uaddr(). */
+export function sys_getsockopt_linger(pid: u32, fd: i32): i32 { return _getlinger(pid, fd, kstack_uaddr()); }
 export function sys_fcntl(pid: u32, fd: i32, cmd: i32, arg: i32): i32 { return _fcntl(pid, fd, cmd, arg); }
 export function sys_ioctl(pid: u32, fd: i32, cmd: u32, arg: i32): i32 { return _ioctl(pid, fd, cmd, arg); }
 export function sys_nanosleep(pid: u32, ms: f64): i32 { return _nanosleep(pid, ms); }

@@ -704,10 +704,12 @@ export async function runFuzz(o) {
  *                      + IP_INHDR - (InHdrErrors - InCsumErrors - injected 'ipShort')
  *  UDP:   InDelivers(UDP) = InDatagrams + InErrors + NoPorts, and InErrors = UDP_CSUM + RcvbufErrors
  *         + short/bad-length datagrams; UDP_CSUM = Udp InCsumErrors
- *  ICMP:  InDelivers - UDP deliveries lies in [InMsgs + InCsumErrors, InMsgs + InErrors];
+ *  TCP:   InDelivers(TCP) = InSegs (every segment tcp_v4_rcv counts), TCP_CSUM = InCsumErrors
+ *  ICMP:  InDelivers - UDP - TCP deliveries lies in [InMsgs + InCsumErrors, InMsgs + InErrors];
  *         ICMP_CSUM = Icmp InCsumErrors
  *  Too small: PKT_TOO_SMALL = 'ipShort' + 'arpShort' + InTruncatedPkts
  *         + (Udp InErrors - InCsumErrors - RcvbufErrors) + (Icmp InErrors - InCsumErrors)
+ *         + (Tcp InErrs - InCsumErrors)
  *  Not closable: ARP (no counter of ARP frames processed: Linux has no ARP MIB either), so
  *  ARP_INVALID stands alone; ping-socket NO_SOCKET/SOCKET_RCVBUFF have no counter of their own.
  * @param {any} net @param {HostTally[]} tally
@@ -721,7 +723,7 @@ export function accountFuzz(net, tally) {
     const ls = h.linkStats(h.ends[0].ifindex);
     const ps = peer.linkStats(peer.ends[0].ifindex);
     const c = h.counters();
-    const ip = c.Ip, ipx = c.IpExt, udp = c.Udp, icmp = c.Icmp;
+    const ip = c.Ip, ipx = c.IpExt, udp = c.Udp, icmp = c.Icmp, tcp = c.Tcp;
     const d = h.drops();
     const dr = (name) => d[name] ?? 0;
     const consumedFrags = h.kernel.x.drop_reason_value(1);
@@ -748,11 +750,12 @@ export function accountFuzz(net, tally) {
     eq('UDP: UDP_CSUM = Udp InCsumErrors', dr('UDP_CSUM'), udp.InCsumErrors);
     within('UDP: SOCKET_RCVBUFF >= RcvbufErrors (ping sockets drop there too)', dr('SOCKET_RCVBUFF'), udp.RcvbufErrors, Infinity);
     within('UDP: NO_SOCKET >= NoPorts (echo replies for no ping socket too)', dr('NO_SOCKET'), udp.NoPorts, Infinity);
-    const icmpDelivered = ip.InDelivers - udpDelivered;
-    within('ICMP: InDelivers - UDP deliveries', icmpDelivered, icmp.InMsgs + icmp.InCsumErrors, icmp.InMsgs + icmp.InErrors);
+    eq('TCP: TCP_CSUM = Tcp InCsumErrors', dr('TCP_CSUM'), tcp.InCsumErrors);
+    const icmpDelivered = ip.InDelivers - udpDelivered - tcp.InSegs;
+    within('ICMP: InDelivers - UDP - TCP deliveries', icmpDelivered, icmp.InMsgs + icmp.InCsumErrors, icmp.InMsgs + icmp.InErrors);
     eq('ICMP: ICMP_CSUM = Icmp InCsumErrors', dr('ICMP_CSUM'), icmp.InCsumErrors);
-    eq('PKT_TOO_SMALL = IP/ARP short + truncated + UDP length errors + ICMP short', dr('PKT_TOO_SMALL'),
-      t.ipShort + t.arpShort + ipx.InTruncatedPkts + (udp.InErrors - udp.InCsumErrors - udp.RcvbufErrors) + (icmp.InErrors - icmp.InCsumErrors));
+    eq('PKT_TOO_SMALL = IP/ARP short + truncated + UDP length errors + ICMP short + TCP short', dr('PKT_TOO_SMALL'),
+      t.ipShort + t.arpShort + ipx.InTruncatedPkts + (udp.InErrors - udp.InCsumErrors - udp.RcvbufErrors) + (icmp.InErrors - icmp.InCsumErrors) + (tcp.InErrs - tcp.InCsumErrors));
   });
   return out;
 }

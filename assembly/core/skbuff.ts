@@ -49,7 +49,7 @@ import { BUG_ON } from "../kernel/panic";
   pool_next: usize;
 }
 // @ts-ignore: decorator
-@inline export const SKB_CB_SIZE: usize = 48;
+@inline export const SKB_CB_SIZE: usize = 56;
 // @ts-ignore: decorator
 @inline export const SIZEOF_SKBUFF: usize = offsetof<SkBuff>() + SKB_CB_SIZE;
 /** The protocol-private control block (Linux skb->cb[48]): TCP_SKB_CB, IPCB, FRAG_CB. */

@@ -32,6 +32,9 @@ import { SKB_DROP_REASON_NOT_SPECIFIED } from "../kernel/drop_reason";
 @inline export const SOCK_BROADCAST: u32 = 2;
 // @ts-ignore: decorator
 @inline export const SOCK_KEEPOPEN: u32 = 4;
+/** SO_LINGER is on (sk_lingertime holds l_linger, in seconds). */
+// @ts-ignore: decorator
+@inline export const SOCK_LINGER: u32 = 8;
 
 /** SOCK_MIN_SNDBUF / SOCK_MIN_RCVBUF on x86-64 (2 * (2048 + SKB_TRUESIZE(...)) style). */
 // @ts-ignore: decorator
@@ -56,20 +59,28 @@ export function set_core_mem(which: u32, v: i32): void {
  * (sk_wq 8 bytes, sk_receive_queue 16, sk_write_queue 16) follow the struct in memory.
  */
 @final @unmanaged export class Sock {
-  /** Chain in the protocol's port hash (udp_table, ping table, bhash). */
+  /** Chain in the protocol's port hash (udp_table, ping table). */
   hash_next: usize;
+  /** TCP: chain in the established hash (ehash), or in the listening hash for a listener. */
+  ehash_next: usize;
+  /** TCP: chain in the bind hash (bhash: every socket holding a local port). */
+  bind_next: usize;
   sk_family: u32;
   sk_type: u32;
   sk_protocol: u32;
   sk_state: u32;
   sk_flags: u32;
   sk_shutdown: u32;
+  /** struct socket's state: SS_UNCONNECTED 1, SS_CONNECTING 2, SS_CONNECTED 3, SS_DISCONNECTING 4. */
+  sk_socket_state: u32;
   sk_err: i32;
   sk_err_soft: i32;
   sk_rcvbuf: i32;
   sk_sndbuf: i32;
   sk_rmem_alloc: i32;
   sk_wmem_alloc: i32;
+  /** TCP: truesize of the write queue (sent-unacked and unsent skbs). */
+  sk_wmem_queued: i32;
   sk_userlocks: u32;
   sk_reuse: u32;
   sk_reuseport: u32;
@@ -77,6 +88,8 @@ export function set_core_mem(which: u32, v: i32): void {
   sk_rcvtimeo: u32;
   sk_sndtimeo: u32;
   sk_rcvlowat: u32;
+  /** SO_LINGER's l_linger (s), meaningful with SOCK_LINGER. */
+  sk_lingertime: u32;
   sk_bound_dev_if: u32;
   sk_priority: u32;
   sk_mark: u32;
@@ -147,6 +160,8 @@ export function set_core_mem(which: u32, v: i32): void {
   listen: u32;
   /** (sk, flags) → usize new sk, or 0 with the error in sk.sk_err_soft (stream only). */
   accept: u32;
+  /** (sk) → void: frees protocol state when the sock itself is freed (tcp_v4_destroy_sock). */
+  destroy: u32;
 }
 
 // ───── the sock slab ─────
@@ -178,6 +193,7 @@ export function sk_alloc(family: u32, type: u32, protocol: u32, prot: Proto): So
   sk.sk_type = type;
   sk.sk_protocol = protocol;
   sk.sk_state = 7; // TCP_CLOSE
+  sk.sk_socket_state = 1; // SS_UNCONNECTED
   sk.sk_rcvbuf = sysctl_rmem_default;
   sk.sk_sndbuf = sysctl_wmem_default;
   sk.sk_rcvlowat = 1;
@@ -198,6 +214,8 @@ export function sk_alloc(family: u32, type: u32, protocol: u32, prot: Proto): So
 
 /** sk_free(): returns the sock to the slab; queues must be empty. */
 export function sk_free(sk: Sock): void {
+  const prot = changetype<Proto>(sk.sk_prot);
+  if (prot.destroy != 0) call_indirect<void>(prot.destroy, changetype<usize>(sk));
   let skb = skb_dequeue(sk.sk_receive_queue);
   while (skb !== null) {
     kfree_skb_reason(skb, SKB_DROP_REASON_NOT_SPECIFIED);

@@ -4,10 +4,10 @@
 // net/socket.c. Transports are reached through struct proto (core/sock.ts).
 import { ENOIOCTLCMD } from "../abi/syscall";
 import { TCP_CLOSE, TCP_ESTABLISHED } from "../abi/tcp_states";
-import { EACCES, EADDRINUSE, EADDRNOTAVAIL, EAFNOSUPPORT, EAGAIN, EINVAL, ENOTCONN, EOPNOTSUPP, EPROTONOSUPPORT, ESOCKTNOSUPPORT, ENOTTY } from "../abi/errno";
+import { EACCES, EADDRINUSE, EADDRNOTAVAIL, EAFNOSUPPORT, EAGAIN, EINVAL, ENOTCONN, EOPNOTSUPP, EPROTONOSUPPORT, ESOCKTNOSUPPORT, ENOTTY, EISCONN, EALREADY, EINPROGRESS, ECONNABORTED } from "../abi/errno";
 import { AF_INET, AF_UNSPEC, SOCK_DGRAM, SOCK_STREAM, SOCK_RAW } from "../abi/socket";
 import { IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP } from "../abi/in";
-import { Sock, Proto, sk_alloc, sk_prot, sock_put, SOCK_BINDADDR_LOCK, SOCK_BINDPORT_LOCK, RCV_SHUTDOWN, SEND_SHUTDOWN, SOCK_DEAD, sk_state_change } from "../core/sock";
+import { Sock, Proto, sk_alloc, sk_prot, sock_put, sock_error, SOCK_BINDADDR_LOCK, SOCK_BINDPORT_LOCK, RCV_SHUTDOWN, SEND_SHUTDOWN, SOCK_DEAD, sk_state_change } from "../core/sock";
 import { find_proto, find_proto_number, type_known } from "../core/proto_table";
 import { fib_lookup, FibEntry, RTN_LOCAL } from "../ip/route";
 import { ipv4_is_lbcast, ipv4_is_multicast } from "../ip/iphdr";
@@ -27,13 +27,10 @@ export function inet_create(family: u32, type: u32, protocol: u32, uid: u32, gid
   if (family != <u32>AF_INET) { store<i32>(err_out, EAFNOSUPPORT); return null; }
   if (protocol >= 256 && protocol != 262) { store<i32>(err_out, EINVAL); return null; }
   if (!type_known(type)) {
-    // kstack: TCP and raw sockets come in later milestones; SOCK_STREAM/SOCK_RAW answer as
-    // a kernel without them would for the wrong protocol, and ESOCKTNOSUPPORT otherwise.
-    if ((type == <u32>SOCK_STREAM && protocol != 0 && protocol != <u32>IPPROTO_TCP) || type == <u32>SOCK_RAW) {
-      store<i32>(err_out, EPROTONOSUPPORT);
-    } else {
-      store<i32>(err_out, ESOCKTNOSUPPORT);
-    }
+    // kstack: raw sockets are not implemented; a kernel without a handler for the type
+    // answers ESOCKTNOSUPPORT, and SOCK_RAW needs CAP_NET_RAW anyway (EPROTONOSUPPORT for
+    // protocols it has no raw handler for).
+    store<i32>(err_out, type == <u32>SOCK_RAW ? EPROTONOSUPPORT : ESOCKTNOSUPPORT);
     return null;
   }
   const prot = find_proto(type, protocol);
@@ -121,13 +118,104 @@ export function inet_getname(sk: Sock, out: usize, peer: bool): i32 {
   return 0;
 }
 
-/** inet_shutdown(): how is SHUT_RD/WR/RDWR (0..2), mapped to RCV/SEND_SHUTDOWN bits. */
+/**
+ * inet_shutdown(): how is SHUT_RD/WR/RDWR (0..2), mapped to RCV/SEND_SHUTDOWN bits. A
+ * closed socket answers ENOTCONN but still records the shutdown (Linux's "hack to wake
+ * up other listeners"); a connecting or listening socket is disconnected.
+ */
 export function inet_shutdown(sk: Sock, how: u32): i32 {
   if (how > 2) return -EINVAL;
-  const bits = how + 1; // SHUT_RD → RCV_SHUTDOWN(1), SHUT_WR → SEND_SHUTDOWN(2), RDWR → 3
-  const rc = call_indirect<i32>(sk_prot(sk).shutdown, changetype<usize>(sk), bits);
-  if (rc == 0) sk_state_change(sk);
-  return rc;
+  const bits = how + 1;
+  if (sk.sk_socket_state == SS_CONNECTING) {
+    const st = sk.sk_state;
+    sk.sk_socket_state = st == TCP_SYN_SENT_U || st == TCP_SYN_RECV_U || st == TCP_CLOSE ? SS_DISCONNECTING : SS_CONNECTED;
+  }
+  let err: i32 = 0;
+  const st = sk.sk_state;
+  const p = sk_prot(sk);
+  if (st == TCP_CLOSE) {
+    err = -ENOTCONN;
+    sk.sk_shutdown |= bits;
+    if (p.shutdown != 0) call_indirect<i32>(p.shutdown, changetype<usize>(sk), bits);
+  } else if (st == TCP_LISTEN_U && (bits & RCV_SHUTDOWN) != 0) {
+    call_indirect<i32>(p.disconnect, changetype<usize>(sk));
+    sk.sk_socket_state = SS_UNCONNECTED;
+  } else if (st == TCP_LISTEN_U) {
+    // SHUT_WR on a listener does nothing.
+  } else if (st == TCP_SYN_SENT_U) {
+    err = call_indirect<i32>(p.disconnect, changetype<usize>(sk));
+    sk.sk_socket_state = err != 0 ? SS_DISCONNECTING : SS_UNCONNECTED;
+  } else {
+    sk.sk_shutdown |= bits;
+    if (p.shutdown != 0) call_indirect<i32>(p.shutdown, changetype<usize>(sk), bits);
+  }
+  sk_state_change(sk);
+  return err;
+}
+
+// struct socket states (include/uapi/linux/net.h)
+// @ts-ignore: decorator
+@inline export const SS_UNCONNECTED: u32 = 1;
+// @ts-ignore: decorator
+@inline export const SS_CONNECTING: u32 = 2;
+// @ts-ignore: decorator
+@inline export const SS_CONNECTED: u32 = 3;
+// @ts-ignore: decorator
+@inline export const SS_DISCONNECTING: u32 = 4;
+// @ts-ignore: decorator
+@inline const TCP_SYN_SENT_U: u32 = 2;
+// @ts-ignore: decorator
+@inline const TCP_SYN_RECV_U: u32 = 3;
+// @ts-ignore: decorator
+@inline const TCP_LISTEN_U: u32 = 10;
+
+/**
+ * inet_stream_connect(), the part that starts a connection. Returns 0 (connected),
+ * -EINPROGRESS (the handshake is under way: the caller waits, or a nonblocking caller
+ * reports it), or an error. A second call while connecting answers EALREADY; once the
+ * handshake has finished, it answers 0 and then EISCONN.
+ */
+export function inet_stream_connect(sk: Sock, family: u32, addr: u32, port: u32): i32 {
+  const p = sk_prot(sk);
+  if (family == <u32>AF_UNSPEC) {
+    const rc = call_indirect<i32>(p.disconnect, changetype<usize>(sk));
+    sk.sk_socket_state = rc != 0 ? SS_DISCONNECTING : SS_UNCONNECTED;
+    return rc;
+  }
+  switch (sk.sk_socket_state) {
+    case SS_CONNECTED:
+      return -EISCONN;
+    case SS_CONNECTING: {
+      const st = sk.sk_state;
+      if (st == TCP_SYN_SENT_U || st == TCP_SYN_RECV_U) return -EALREADY;
+      return inet_stream_connect_finish(sk);
+    }
+    case SS_UNCONNECTED: {
+      if (family != <u32>AF_INET) return -EAFNOSUPPORT;
+      if (sk.sk_state != TCP_CLOSE) return -EISCONN;
+      const rc = call_indirect<i32>(p.connect, changetype<usize>(sk), addr, port);
+      if (rc < 0) return rc;
+      sk.sk_socket_state = SS_CONNECTING;
+      const st = sk.sk_state;
+      if (st == TCP_SYN_SENT_U || st == TCP_SYN_RECV_U) return -EINPROGRESS;
+      return inet_stream_connect_finish(sk);
+    }
+    default:
+      return -EINVAL;
+  }
+}
+
+/** The end of inet_stream_connect(): connected, or the error that ended the attempt. */
+export function inet_stream_connect_finish(sk: Sock): i32 {
+  if (sk.sk_state == TCP_CLOSE) {
+    let err = sock_error(sk);
+    if (err == 0) err = -ECONNABORTED;
+    sk.sk_socket_state = SS_UNCONNECTED;
+    call_indirect<i32>(sk_prot(sk).disconnect, changetype<usize>(sk));
+    return err;
+  }
+  sk.sk_socket_state = SS_CONNECTED;
+  return 0;
 }
 
 export function inet_ioctl(sk: Sock, cmd: u32): i32 {
@@ -141,13 +229,17 @@ export function inet_poll(sk: Sock): u32 {
 
 /** inet_release(): the last file reference is gone. */
 export function inet_release(sk: Sock): void {
-  sk.sk_flags |= SOCK_DEAD;
   call_indirect<void>(sk_prot(sk).close, changetype<usize>(sk));
+  sk.sk_flags |= SOCK_DEAD;
   sk.sk_shutdown = RCV_SHUTDOWN | SEND_SHUTDOWN;
   sock_put(sk);
 }
 
+/** inet_listen(). */
 export function inet_listen(sk: Sock, backlog: i32): i32 {
+  // Datagram sockets have no listen (sock_no_listen: EOPNOTSUPP).
   if (sk.sk_type != <u32>SOCK_STREAM) return -EOPNOTSUPP;
+  if (sk.sk_socket_state != SS_UNCONNECTED) return -EINVAL;
+  if (sk.sk_state != TCP_CLOSE && sk.sk_state != TCP_LISTEN_U) return -EINVAL;
   return call_indirect<i32>(sk_prot(sk).listen, changetype<usize>(sk), backlog);
 }

@@ -35,9 +35,10 @@ export function sys_recvfrom(pid: u32, fd: i32, buf: usize, len: u32, flags: u32
   const sk = sockfd_lookup(t, fd, err_out());
   if (sk === null) return load<i32>(err_out());
   if (<i32>len < 0) return -EINVAL;
-  const rc = inet_recvmsg(sk, buf, len, flags, addr_out);
   const f = fget(t, fd);
   const nonblock = (flags & <u32>MSG_DONTWAIT) != 0 || (f !== null && (f.f_flags & <u32>O_NONBLOCK) != 0);
+  // ____sys_recvmsg(): an O_NONBLOCK file reads as if MSG_DONTWAIT were given.
+  const rc = inet_recvmsg(sk, buf, len, nonblock ? flags | <u32>MSG_DONTWAIT : flags, addr_out);
   if (rc == -EAGAIN && !nonblock) {
     // __skb_wait_for_more_packets(): a reader of a shut-down socket gets end of file.
     if ((sk.sk_shutdown & RCV_SHUTDOWN) != 0) return sys_return(t, 0);

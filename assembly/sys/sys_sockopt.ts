@@ -1,6 +1,6 @@
 // setsockopt(2)/getsockopt(2). Linux: net/socket.c __sys_setsockopt.
 import { ESRCH } from "../abi/errno";
-import { sock_common_setsockopt, sock_common_getsockopt } from "../socket/sockopt";
+import { sock_common_setsockopt, sock_common_getsockopt, sock_set_linger, sock_get_linger } from "../socket/sockopt";
 import { task_get } from "./task";
 import { sock_of, last_err } from "./common";
 
@@ -17,4 +17,16 @@ export function sys_getsockopt(pid: u32, fd: i32, level: i32, name: i32, out: us
   const sk = sock_of(pid, fd);
   if (sk === null) return last_err();
   return sock_common_getsockopt(sk, level, name, out);
+}
+
+export function sys_setsockopt_linger(pid: u32, fd: i32, onoff: i32, linger: i32): i32 {
+  const sk = sock_of(pid, fd);
+  if (sk === null) return last_err();
+  return sock_set_linger(sk, onoff, linger);
+}
+
+export function sys_getsockopt_linger(pid: u32, fd: i32, out: usize): i32 {
+  const sk = sock_of(pid, fd);
+  if (sk === null) return last_err();
+  return sock_get_linger(sk, out);
 }

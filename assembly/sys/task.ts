@@ -50,6 +50,8 @@ declare function host_task_wake(pid: u32): void;
   wakeups: u32;
   /** The task's hrtimer (nanosleep), allocated with the task. */
   hrtimer: usize;
+  /** A syscall answered KSTACK_EBLOCK and has not had its final answer yet. */
+  in_call: u32;
 }
 
 const tasks: usize = memory.data(MAX_TASKS * 4, 4);
@@ -127,6 +129,7 @@ export function task_block(t: Task, wq: usize, timeo_ms: u32, exclusive: bool): 
     task_wait_done(t);
     return -EAGAIN;
   }
+  t.in_call = 1;
   const e = changetype<WaitQueueEntry>(changetype<usize>(t) + 24);
   if (e.next == 0 && wq != 0) {
     if (exclusive) add_wait_queue_exclusive(wq, e);
@@ -141,6 +144,7 @@ export function task_block(t: Task, wq: usize, timeo_ms: u32, exclusive: bool): 
 
 /** Blocks the task until an exact time (hrtimer), for nanosleep: KSTACK_EBLOCK until then. */
 export function task_block_hr(t: Task, delay_ns: f64): i32 {
+  t.in_call = 1;
   if (t.timer_armed == 0) {
     t.timer_armed = 1;
     hrtimer_start(changetype<HrTimer>(t.hrtimer), ktime_ns + delay_ns);
@@ -158,4 +162,5 @@ export function task_wait_done(t: Task): void {
   hrtimer_cancel(changetype<HrTimer>(t.hrtimer));
   t.timer_armed = 0;
   t.timed_out = 0;
+  t.in_call = 0;
 }

@@ -61,6 +61,11 @@ export interface KernelExports {
   sys_fcntl(pid: number, fd: number, cmd: number, arg: number): number;
   sys_ioctl(pid: number, fd: number, cmd: number, arg: number): number;
   sys_nanosleep(pid: number, ms: number): number;
+  sys_setsockopt_linger(pid: number, fd: number, onoff: number, linger: number): number;
+  sys_getsockopt_linger(pid: number, fd: number): number;
+  tcp_sysctl(which: number, a: number, b: number, c: number): number;
+  kstack_trace_tcp_states(on: number): void;
+  stat_tcp_socks(): number;
   // benchmark hooks (assembly/lib_exports.ts)
   bench_csum_simd(p: number, n: number): number;
   bench_csum_scalar(p: number, n: number): number;
@@ -77,4 +82,6 @@ export interface KernelHooks {
   tap(ifindex: number, data: Uint8Array, dir: number): void;
   /** A blocked task can retry its syscall. */
   wake(pid: number): void;
+  /** A TCP socket changed state (only when kstack_trace_tcp_states(1) was called). */
+  tcpState?(sk: number, oldState: number, state: number): void;
 }

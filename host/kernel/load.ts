@@ -51,6 +51,7 @@ function imports(hooks: KernelHooks, memRef: { exports?: KernelExports }): objec
       host_nic_kick: (ifindex: number) => hooks.kick(ifindex),
       host_tap: (ifindex: number, ptr: number, len: number, dir: number) => hooks.tap(ifindex, new Uint8Array(mem(), ptr, len), dir),
       host_task_wake: (pid: number) => hooks.wake(pid),
+      host_tcp_state: (sk: number, oldState: number, state: number) => hooks.tcpState?.(sk, oldState, state),
     },
   };
 }

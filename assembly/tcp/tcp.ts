@@ -1,0 +1,742 @@
+// The TCP socket: struct proto tcp_prot's operations — what the socket layer calls for
+// SOCK_STREAM. Linux: net/ipv4/tcp.c (tcp_init_sock, tcp_sendmsg_locked,
+// tcp_recvmsg_locked, tcp_close, tcp_shutdown, tcp_poll, tcp_ioctl, do_tcp_setsockopt,
+// do_tcp_getsockopt, tcp_get_info), inet_connection_sock.c (inet_csk_get_port,
+// inet_csk_listen_start, inet_csk_listen_stop).
+import { before } from "../lib/seq";
+import { jiffies } from "../kernel/clock";
+import { mod_timer, del_timer, timer_pending } from "../kernel/timer";
+import { prandom_u32_max } from "../kernel/random";
+import { SNMP_INC_STATS, LINUX_MIB_TCPABORTONCLOSE, LINUX_MIB_TCPABORTONDATA, LINUX_MIB_TCPABORTONLINGER } from "../kernel/mib";
+import { SKB_DROP_REASON_NOT_SPECIFIED } from "../kernel/drop_reason";
+import { consume_skb, kfree_skb_reason, SkBuff, skb_put } from "../core/skbuff";
+import { skb_peek, skb_peek_tail, skb_unlink, skb_dequeue, skb_queue_len } from "../core/skb_queue";
+import { Sock, Proto, sock_hold, sock_put, sk_state_change, SOCK_DEAD, SOCK_LINGER, SOCK_KEEPOPEN, RCV_SHUTDOWN, SEND_SHUTDOWN, SOCK_SNDBUF_LOCK, SOCK_RCVBUF_LOCK, SOCK_BINDPORT_LOCK } from "../core/sock";
+import { register_proto } from "../core/proto_table";
+import { ip_local_port_low, ip_local_port_high } from "../ip/inet_common";
+import { EAGAIN, EINVAL, ENOTCONN, EPIPE, EISCONN, ENOPROTOOPT, EADDRINUSE, ENOENT, EOPNOTSUPP } from "../abi/errno";
+import { ENOIOCTLCMD } from "../abi/syscall";
+import { IPPROTO_TCP } from "../abi/in";
+import { SOL_SOCKET, SOL_TCP, SO_KEEPALIVE, MSG_PEEK, MSG_DONTWAIT, MSG_WAITALL, MSG_MORE, MSG_OOB, MSG_TRUNC, SOCK_STREAM } from "../abi/socket";
+import { SIOCINQ, SIOCOUTQ, SIOCOUTQNSD } from "../abi/ioctl";
+import { TCP_NODELAY, TCP_MAXSEG, TCP_CORK, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT, TCP_SYNCNT, TCP_LINGER2, TCP_INFO, TCP_QUICKACK, TCP_USER_TIMEOUT, TCP_NOTSENT_LOWAT, TCP_WINDOW_CLAMP, TCPI_OPT_TIMESTAMPS, TCPI_OPT_SACK, TCPI_OPT_WSCALE } from "../abi/tcp";
+import { TCP_ESTABLISHED, TCP_SYN_SENT, TCP_SYN_RECV, TCP_FIN_WAIT1, TCP_FIN_WAIT2, TCP_TIME_WAIT, TCP_CLOSE, TCP_CLOSE_WAIT, TCP_LAST_ACK, TCP_LISTEN, TCP_CLOSING } from "../abi/tcp_states";
+import { TcpSock, tcp_sk, tcp_sock_alloc, tcp_sock_free, retransmit_timer, delack_timer, keepalive_timer, TCP_TIMEOUT_INIT, TCP_INIT_CWND, TCP_INFINITE_SSTHRESH, TCP_MSS_DEFAULT, MAX_TCP_KEEPIDLE, MAX_TCP_KEEPINTVL, MAX_TCP_KEEPCNT, ICSK_ACK_SCHED, ICSK_ACK_PUSHED, TCP_TIMEWAIT_LEN } from "./tcp_sock";
+import { cb_seq, cb_end_seq, cb_flags, cb_set_seq, cb_set_end_seq, cb_set_flags, cb_set_sacked } from "./tcp_skb_cb";
+import { TCPHDR_ACK, TCPHDR_FIN, TCPHDR_PSH, TCPHDR_SYN } from "./tcphdr";
+import { tcp_alloc_skb, tcp_queue_skb, tcp_push, tcp_write_xmit, tcp_send_fin, tcp_send_active_reset, tcp_send_ack, __tcp_select_window, tcp_receive_window, tcp_skb_truesize, tcp_update_mss, tcp_advmss_for } from "./tcp_output";
+import { tcp_set_state, tcp_done, tcp_clear_xmit_timers, tcp_flush_puts, tcp_time_wait } from "./tcp_state";
+import { tcp_write_queue_purge, tcp_ooo_purge, tcp_check_space } from "./tcp_input";
+import { tcp_v4_connect, tcp_ipv4_init, tcp_ipv4_register_init, tcp_ipv4_register_port_check, tcp_accept_dequeue } from "./tcp_ipv4";
+import { tcp_write_timer, tcp_delack_timer, tcp_keepalive_timer } from "./tcp_timer";
+import { inet_bhash_add, inet_bind_conflict, inet_lhash_insert, inet_put_port, inet_port_used } from "./inet_hashtables";
+import { tcp_wmem_def, tcp_rmem_def, tcp_keepalive_time, tcp_keepalive_intvl, tcp_keepalive_probes, tcp_fin_timeout, tcp_rmem_max, somaxconn, tcp_notsent_lowat } from "./tcp_sysctl";
+
+// @ts-ignore: decorator
+@inline const SS_UNCONNECTED: u32 = 1;
+// @ts-ignore: decorator
+@inline const TCP_CA_Open: u32 = 0;
+
+/** tcp_init_sock(). */
+function tcp_init_sock(skp: usize): void {
+  const sk = changetype<Sock>(skp);
+  const tp = tcp_sock_alloc(sk, tcp_write_timer.index, tcp_delack_timer.index, tcp_keepalive_timer.index);
+  tp.rto = TCP_TIMEOUT_INIT;
+  tp.mdev_us = TCP_TIMEOUT_INIT * 1000;
+  tp.snd_cwnd = TCP_INIT_CWND;
+  tp.snd_ssthresh = TCP_INFINITE_SSTHRESH;
+  tp.mss_cache = TCP_MSS_DEFAULT;
+  tp.scaling_ratio = 128; // TCP_DEFAULT_SCALING_RATIO: half of a buffer is window
+  tp.keepalive_time = tcp_keepalive_time;
+  tp.keepalive_intvl = tcp_keepalive_intvl;
+  tp.keepalive_probes = tcp_keepalive_probes;
+  tp.notsent_lowat = tcp_notsent_lowat;
+  tp.ca_state = TCP_CA_Open;
+  sk.sk_sndbuf = <i32>tcp_wmem_def;
+  sk.sk_rcvbuf = <i32>tcp_rmem_def;
+}
+
+/** sk_free's hook: the tcp_sock goes back to its slab, with anything still queued. */
+function tcp_destroy(skp: usize): void {
+  const sk = changetype<Sock>(skp);
+  const tp = tcp_sk(sk);
+  if (changetype<usize>(tp) == 0) return;
+  tcp_clear_xmit_timers(tp);
+  if (timer_pending(keepalive_timer(tp))) del_timer(keepalive_timer(tp));
+  tcp_write_queue_purge(sk);
+  tcp_ooo_purge(tp);
+  tcp_sock_free(tp);
+  sk.sk_private = 0;
+}
+
+// ───── ports ─────
+
+/** Whether port is free for connect()'s use of sk (no bound, unconnected holder). */
+function connect_port_ok(skp: usize, port: u32): bool {
+  return !inet_port_used(port);
+}
+
+/**
+ * inet_csk_get_port(): bind(port 0) picks from an odd offset of ip_local_port_range
+ * (connect() uses the other parity: __inet_hash_connect), stepping by two.
+ */
+function tcp_get_port(skp: usize, snum: u32): i32 {
+  const sk = changetype<Sock>(skp);
+  if (snum == 0) {
+    const low = ip_local_port_low;
+    const high = ip_local_port_high;
+    let remaining = high - low + 1;
+    if (remaining > 1) remaining &= ~1;
+    let offset = prandom_u32_max(remaining) | 1;
+    for (let pass = 0; pass < 2; pass++) {
+      for (let i: u32 = 0; i < remaining; i += 2) {
+        const port = low + ((offset + i) % remaining);
+        if (port > high) continue;
+        if (!inet_port_used(port)) {
+          inet_bhash_add(sk, port);
+          return 0;
+        }
+      }
+      offset--;
+    }
+    return -EADDRINUSE;
+  }
+  if (inet_bind_conflict(sk, snum, false)) return -EADDRINUSE;
+  inet_bhash_add(sk, snum);
+  return 0;
+}
+
+// ───── connect / listen / accept ─────
+
+function tcp_connect_op(skp: usize, daddr: u32, dport: u32): i32 {
+  return tcp_v4_connect(changetype<Sock>(skp), daddr, dport);
+}
+
+/** tcp_disconnect(): back to CLOSE, as after a failed connect or AF_UNSPEC. */
+function tcp_disconnect(skp: usize): i32 {
+  const sk = changetype<Sock>(skp);
+  const tp = tcp_sk(sk);
+  const old = sk.sk_state;
+  if (old != <u32>TCP_CLOSE) {
+    if (old != <u32>TCP_LISTEN && old != <u32>TCP_SYN_SENT) tcp_send_active_reset(sk);
+    tcp_set_state(sk, TCP_CLOSE);
+  }
+  tcp_clear_xmit_timers(tp);
+  tcp_write_queue_purge(sk);
+  tcp_ooo_purge(tp);
+  let skb = skb_dequeue(sk.sk_receive_queue);
+  while (skb !== null) {
+    consume_skb(skb);
+    skb = skb_dequeue(sk.sk_receive_queue);
+  }
+  sk.sk_shutdown = 0;
+  sk.inet_daddr = 0;
+  sk.inet_dport = 0;
+  tp.fin_queued = 0;
+  tp.srtt_us = 0;
+  tp.rto = TCP_TIMEOUT_INIT;
+  tp.snd_cwnd = TCP_INIT_CWND;
+  tp.snd_ssthresh = TCP_INFINITE_SSTHRESH;
+  tp.retransmits = 0;
+  tp.backoff = 0;
+  tcp_flush_puts();
+  return 0;
+}
+
+/** inet_csk_listen_start(). */
+function tcp_listen(skp: usize, backlog: i32): i32 {
+  const sk = changetype<Sock>(skp);
+  const tp = tcp_sk(sk);
+  let bl: i32 = backlog < 0 ? 0 : backlog;
+  if (bl > <i32>somaxconn) bl = <i32>somaxconn;
+  tp.max_ack_backlog = <u32>bl;
+  if (sk.sk_state == <u32>TCP_LISTEN) return 0;
+  if (sk.inet_num == 0) {
+    const rc = tcp_get_port(skp, 0);
+    if (rc != 0) return -EADDRINUSE;
+  } else if (inet_bind_conflict(sk, sk.inet_num, true)) {
+    return -EADDRINUSE;
+  }
+  tcp_set_state(sk, TCP_LISTEN);
+  inet_lhash_insert(sk);
+  return 0;
+}
+
+/** inet_csk_accept()'s queue step: the next established child, or 0 (EAGAIN/EINVAL set). */
+function tcp_accept(skp: usize, flags: u32): usize {
+  const sk = changetype<Sock>(skp);
+  if (sk.sk_state != <u32>TCP_LISTEN) {
+    sk.sk_err_soft = EINVAL;
+    return 0;
+  }
+  const child = tcp_accept_dequeue(sk);
+  if (child === null) {
+    sk.sk_err_soft = EAGAIN;
+    return 0;
+  }
+  return changetype<usize>(child);
+}
+
+/** inet_csk_listen_stop(): children never accepted are reset and disposed of. */
+function tcp_listen_stop(sk: Sock): void {
+  for (;;) {
+    const child = tcp_accept_dequeue(sk);
+    if (child === null) break;
+    child.sk_flags |= SOCK_DEAD;
+    tcp_send_active_reset(child);
+    tcp_done(child);
+    sock_put(child); // the queue's owner reference
+  }
+}
+
+// ───── sending ─────
+
+/** Free space test of tcp_sendmsg (sk_stream_memory_free and TCP_NOTSENT_LOWAT). */
+function tcp_memory_free(sk: Sock, tp: TcpSock): bool {
+  if (sk.sk_wmem_queued >= sk.sk_sndbuf) return false;
+  return (tp.write_seq - tp.snd_nxt) < tp.notsent_lowat;
+}
+
+/**
+ * tcp_sendmsg_locked(). Copies what the send buffer takes, segment by segment; returns
+ * the bytes taken, or -EAGAIN when none fit (the syscall layer then sleeps), or an error.
+ */
+function tcp_sendmsg(skp: usize, buf: usize, len: u32, flags: u32, daddr: u32, dport: u32, has_addr: u32): i32 {
+  const sk = changetype<Sock>(skp);
+  const tp = tcp_sk(sk);
+  if ((flags & <u32>MSG_OOB) != 0) return -EOPNOTSUPP;
+  const state = sk.sk_state;
+  if (state != <u32>TCP_ESTABLISHED && state != <u32>TCP_CLOSE_WAIT) {
+    // sk_stream_wait_connect(): an error, or a connection that is not coming.
+    if (sk.sk_err != 0) return -sock_error_take(sk);
+    if (state != <u32>TCP_SYN_SENT && state != <u32>TCP_SYN_RECV) return -EPIPE;
+    return -EAGAIN;
+  }
+  if (sk.sk_err != 0 || (sk.sk_shutdown & SEND_SHUTDOWN) != 0) {
+    if (sk.sk_err != 0) return -sock_error_take(sk);
+    return -EPIPE;
+  }
+  const mss = tp.mss_cache;
+  let copied: u32 = 0;
+  while (copied < len) {
+    let skb = skb_peek_tail(sk.sk_write_queue);
+    let room: u32 = 0;
+    // Data joins the tail segment while it is unsent and not full (tcp_skb_can_collapse_to).
+    if (skb !== null && unsent(tp, skb) && (cb_flags(skb) & (TCPHDR_SYN | TCPHDR_FIN)) == 0 && skb.len < mss) room = mss - skb.len;
+    if (skb === null || room == 0) {
+      if (!tcp_memory_free(sk, tp)) break;
+      const nskb = tcp_alloc_skb(mss);
+      if (nskb === null) break;
+      cb_set_seq(nskb, tp.write_seq);
+      cb_set_end_seq(nskb, tp.write_seq);
+      cb_set_flags(nskb, TCPHDR_ACK);
+      cb_set_sacked(nskb, 0);
+      tcp_queue_skb(sk, nskb);
+      skb = nskb;
+      room = mss;
+    }
+    let n = len - copied;
+    if (n > room) n = room;
+    memory.copy(skb_put(skb, n), buf + copied, n);
+    skb.truesize += n;
+    sk.sk_wmem_queued += <i32>n;
+    cb_set_end_seq(skb, cb_end_seq(skb) + n);
+    tp.write_seq += n;
+    copied += n;
+    // A full segment may leave at once (tcp_push_one); the rest waits for the push.
+    if (skb.len >= mss && changetype<usize>(skb) == tp.send_head) tcp_write_xmit(sk, false);
+  }
+  if (copied > 0) {
+    tcp_push(sk, (flags & <u32>MSG_MORE) != 0);
+    return <i32>copied;
+  }
+  // Nothing fit: the caller sleeps for space (sk_stream_wait_memory).
+  tcp_push(sk, false);
+  return -EAGAIN;
+}
+
+/** The tail skb can take more data only while it is unsent. */
+function unsent(tp: TcpSock, skb: SkBuff): bool {
+  return tp.send_head != 0 && !before(cb_seq(skb), cb_seq(changetype<SkBuff>(tp.send_head)));
+}
+
+function sock_error_take(sk: Sock): i32 {
+  const e = sk.sk_err;
+  sk.sk_err = 0;
+  return e;
+}
+
+// ───── receiving ─────
+
+/** tcp_inq(): bytes the reader can take now (FIN excluded). */
+function tcp_inq(sk: Sock, tp: TcpSock): u32 {
+  let answ = tp.rcv_nxt - tp.copied_seq;
+  // A FIN at the end of the queue occupies a sequence number, not a byte.
+  const tail = skb_peek_tail(sk.sk_receive_queue);
+  if (answ > 0 && tail !== null && (cb_flags(tail) & TCPHDR_FIN) != 0) answ--;
+  return answ;
+}
+
+/**
+ * tcp_cleanup_rbuf(): after reading, send a window update if the window can now open
+ * "significantly" (at least double), or if a full segment's ACK was still owed.
+ */
+function tcp_cleanup_rbuf(sk: Sock, tp: TcpSock, copied: u32): void {
+  let time_to_ack = false;
+  if ((tp.ack_pending & ICSK_ACK_SCHED) != 0) {
+    if (tp.rcv_nxt - tp.rcv_wup > tp.rcv_mss) time_to_ack = true;
+    else if (copied > 0 && (tp.ack_pending & ICSK_ACK_PUSHED) != 0 && tp.ack_pingpong == 0 && sk.sk_rmem_alloc == 0) time_to_ack = true;
+  }
+  if (copied > 0 && !time_to_ack && (sk.sk_shutdown & RCV_SHUTDOWN) == 0) {
+    const rcv_window_now = tcp_receive_window(tp);
+    if (<u32>2 * rcv_window_now <= tp.window_clamp) {
+      const new_window = __tcp_select_window(tp);
+      if (new_window != 0 && new_window >= <u32>2 * rcv_window_now) time_to_ack = true;
+    }
+  }
+  if (time_to_ack) tcp_send_ack(sk);
+}
+
+/**
+ * tcp_rcv_space_adjust(): receive-buffer autotuning (DRS) — once per RTT, if the reader
+ * took more than the current space, grow sk_rcvbuf toward twice that (up to tcp_rmem[2]).
+ */
+function tcp_rcv_space_adjust(sk: Sock, tp: TcpSock): void {
+  const rtt_ms = tp.srtt_us != 0 ? (tp.srtt_us >> 3) / 1000 : 0;
+  const elapsed = jiffies - tp.rcvq_time;
+  if (elapsed < (rtt_ms > 0 ? rtt_ms : 1) || tp.rcvq_space == 0) return;
+  const copied = tp.copied_seq - tp.rcvq_seq;
+  if (copied > tp.rcvq_space && (sk.sk_userlocks & SOCK_RCVBUF_LOCK) == 0) {
+    let rcvwin = (copied << 1) + 16 * tp.advmss;
+    // From window back to buffer bytes (the inverse of scaling_ratio).
+    let rcvbuf = <u64>rcvwin * 256 / <u64>(tp.scaling_ratio != 0 ? tp.scaling_ratio : 128);
+    if (rcvbuf > <u64>tcp_rmem_max) rcvbuf = <u64>tcp_rmem_max;
+    if (<i64>rcvbuf > <i64>sk.sk_rcvbuf) {
+      sk.sk_rcvbuf = <i32>rcvbuf;
+      tp.window_clamp = rcvwin > tp.window_clamp ? rcvwin : tp.window_clamp;
+    }
+    tp.rcvq_space = copied;
+  }
+  tp.rcvq_seq = tp.copied_seq;
+  tp.rcvq_time = jiffies;
+}
+
+/** tcp_recvmsg_locked(). MSG_DONTWAIT says "do not sleep" (O_NONBLOCK is folded in). */
+function tcp_recvmsg(skp: usize, buf: usize, len: u32, flags: u32, addr_out: usize): i32 {
+  const sk = changetype<Sock>(skp);
+  const tp = tcp_sk(sk);
+  if (sk.sk_state == <u32>TCP_LISTEN) return -ENOTCONN;
+  if ((flags & <u32>MSG_OOB) != 0) return -EINVAL;
+  const peek = (flags & <u32>MSG_PEEK) != 0;
+  const nonblock = (flags & <u32>MSG_DONTWAIT) != 0;
+  // sock_rcvlowat(): MSG_WAITALL waits for everything, else for SO_RCVLOWAT bytes.
+  let target = (flags & <u32>MSG_WAITALL) != 0 ? len : (sk.sk_rcvlowat < len ? sk.sk_rcvlowat : len);
+  if (target == 0) target = 1;
+  const avail = tcp_inq(sk, tp);
+  const fin_seen = (sk.sk_shutdown & RCV_SHUTDOWN) != 0;
+  if (avail == 0) {
+    if (sk.sk_err != 0) return -sock_error_take(sk);
+    if (fin_seen) {
+      eat_fin(sk, tp, peek);
+      return 0;
+    }
+    if (sk.sk_state == <u32>TCP_CLOSE) return -ENOTCONN;
+    return -EAGAIN;
+  }
+  if (avail < target && !nonblock && !fin_seen && sk.sk_err == 0 && sk.sk_state != <u32>TCP_CLOSE) return -EAGAIN;
+  let copied: u32 = 0;
+  let seq = tp.copied_seq;
+  let skb = skb_peek(sk.sk_receive_queue);
+  while (skb !== null && copied < len) {
+    const offset = seq - cb_seq(skb);
+    if (offset < skb.len) {
+      let used = skb.len - offset;
+      if (used > len - copied) used = len - copied;
+      memory.copy(buf + copied, skb.data + offset, used);
+      copied += used;
+      seq += used;
+      if (offset + used < skb.len) break;
+    }
+    const next: SkBuff | null = skb.next == sk.sk_receive_queue ? null : changetype<SkBuff>(skb.next);
+    if ((cb_flags(skb) & TCPHDR_FIN) != 0) {
+      if (!peek) {
+        seq++;
+        skb_unlink(skb, sk.sk_receive_queue);
+        consume_skb(skb);
+      }
+      break;
+    }
+    if (!peek) {
+      skb_unlink(skb, sk.sk_receive_queue);
+      consume_skb(skb);
+    }
+    skb = next;
+  }
+  if (!peek) {
+    tp.copied_seq = seq;
+    tcp_rcv_space_adjust(sk, tp);
+    tcp_cleanup_rbuf(sk, tp, copied);
+  }
+  return (flags & <u32>MSG_TRUNC) != 0 ? <i32>len : <i32>copied;
+}
+
+/** Consumes a lone FIN skb left at the head of the receive queue. */
+function eat_fin(sk: Sock, tp: TcpSock, peek: bool): void {
+  if (peek) return;
+  const skb = skb_peek(sk.sk_receive_queue);
+  if (skb !== null && skb.len == 0 && (cb_flags(skb) & TCPHDR_FIN) != 0 && cb_seq(skb) == tp.copied_seq) {
+    tp.copied_seq++;
+    skb_unlink(skb, sk.sk_receive_queue);
+    consume_skb(skb);
+  }
+}
+
+// ───── close and shutdown ─────
+
+/** tcp_close_state(): the state a close/shutdown moves to; true if a FIN must be sent. */
+function tcp_close_state(sk: Sock): bool {
+  switch (sk.sk_state) {
+    case TCP_ESTABLISHED:
+    case TCP_SYN_RECV:
+      tcp_set_state(sk, TCP_FIN_WAIT1);
+      return true;
+    case TCP_CLOSE_WAIT:
+      tcp_set_state(sk, TCP_LAST_ACK);
+      return true;
+    case TCP_SYN_SENT:
+      tcp_set_state(sk, TCP_CLOSE);
+      return false;
+    default:
+      return false;
+  }
+}
+
+/** tcp_shutdown(): SHUT_WR sends FIN after the queued data. `how` holds RCV/SEND bits. */
+function tcp_shutdown(skp: usize, how: u32): i32 {
+  const sk = changetype<Sock>(skp);
+  if ((how & SEND_SHUTDOWN) == 0) return 0;
+  const st = sk.sk_state;
+  if (st == <u32>TCP_ESTABLISHED || st == <u32>TCP_SYN_SENT || st == <u32>TCP_SYN_RECV || st == <u32>TCP_CLOSE_WAIT) {
+    if (tcp_close_state(sk)) tcp_send_fin(sk);
+  }
+  tcp_flush_puts();
+  return 0;
+}
+
+/**
+ * tcp_close(): the last descriptor is gone. Unread data means RST (RFC 2525 §2.17,
+ * TCPAbortOnClose); SO_LINGER {1, 0} means RST (abortive close); otherwise FIN after the
+ * data. The socket lives on as an orphan until the protocol is done with it.
+ */
+function tcp_close(skp: usize): void {
+  const sk = changetype<Sock>(skp);
+  const tp = tcp_sk(sk);
+  sk.sk_shutdown = RCV_SHUTDOWN | SEND_SHUTDOWN;
+  if (sk.sk_state == <u32>TCP_LISTEN) {
+    tcp_set_state(sk, TCP_CLOSE);
+    tcp_listen_stop(sk);
+  } else {
+    let unread: u32 = 0;
+    let skb = skb_dequeue(sk.sk_receive_queue);
+    while (skb !== null) {
+      let l = cb_end_seq(skb) - cb_seq(skb);
+      if ((cb_flags(skb) & TCPHDR_FIN) != 0) l--;
+      unread += l;
+      consume_skb(skb);
+      skb = skb_dequeue(sk.sk_receive_queue);
+    }
+    if (sk.sk_state != <u32>TCP_CLOSE) {
+      if (unread > 0) {
+        SNMP_INC_STATS(LINUX_MIB_TCPABORTONCLOSE);
+        tcp_set_state(sk, TCP_CLOSE);
+        tcp_send_active_reset(sk);
+        tcp_write_queue_purge(sk);
+      } else if ((sk.sk_flags & SOCK_LINGER) != 0 && sk.sk_lingertime == 0) {
+        tcp_disconnect(skp);
+        SNMP_INC_STATS(LINUX_MIB_TCPABORTONDATA);
+      } else if (tcp_close_state(sk)) {
+        tcp_send_fin(sk);
+      }
+    }
+  }
+  sk.sk_flags |= SOCK_DEAD;
+  if (sk.sk_state == <u32>TCP_FIN_WAIT2) {
+    if (tp.linger2 < 0) {
+      tcp_set_state(sk, TCP_CLOSE);
+      tcp_send_active_reset(sk);
+      SNMP_INC_STATS(LINUX_MIB_TCPABORTONLINGER);
+    } else {
+      const tmo = tp.linger2 > 0 ? <u32>tp.linger2 * 1000 : tcp_fin_timeout * 1000;
+      tcp_time_wait(sk, TCP_FIN_WAIT2, tmo);
+    }
+  }
+  if (sk.sk_state == <u32>TCP_CLOSE) tcp_done(sk);
+  tcp_flush_puts();
+}
+
+// ───── poll, ioctl ─────
+
+/** sk_stream_is_writeable() with TCP's notsent rule (tcp_stream_memory_free, wake=1). */
+function tcp_stream_is_writeable(sk: Sock, tp: TcpSock): bool {
+  if (sk.sk_sndbuf - sk.sk_wmem_queued < (sk.sk_wmem_queued >> 1)) return false;
+  if (sk.sk_wmem_queued >= sk.sk_sndbuf) return false;
+  return ((tp.write_seq - tp.snd_nxt) << 1) < tp.notsent_lowat;
+}
+
+/** tcp_poll(). */
+function tcp_poll(skp: usize): u32 {
+  const sk = changetype<Sock>(skp);
+  const tp = tcp_sk(sk);
+  const state = sk.sk_state;
+  if (state == <u32>TCP_LISTEN) return tp.accept_head != 0 ? 0x1 | 0x40 : 0;
+  let mask: u32 = 0;
+  const shutdown = sk.sk_shutdown;
+  if (shutdown == (RCV_SHUTDOWN | SEND_SHUTDOWN) || state == <u32>TCP_CLOSE) mask |= 0x10; // EPOLLHUP
+  if ((shutdown & RCV_SHUTDOWN) != 0) mask |= 0x1 | 0x40 | 0x2000; // IN | RDNORM | RDHUP
+  if (state != <u32>TCP_SYN_SENT && state != <u32>TCP_SYN_RECV) {
+    let target = sk.sk_rcvlowat;
+    if (target == 0) target = 1;
+    if (tcp_inq(sk, tp) >= target) mask |= 0x1 | 0x40;
+    if ((shutdown & SEND_SHUTDOWN) == 0) {
+      if (tcp_stream_is_writeable(sk, tp)) mask |= 0x4 | 0x100;
+    } else {
+      mask |= 0x4 | 0x100;
+    }
+  }
+  if (sk.sk_err != 0) mask |= 0x8;
+  return mask;
+}
+
+function tcp_ioctl(skp: usize, cmd: u32): i32 {
+  const sk = changetype<Sock>(skp);
+  const tp = tcp_sk(sk);
+  const state = sk.sk_state;
+  if (cmd == <u32>SIOCINQ) {
+    if (state == <u32>TCP_LISTEN) return -EINVAL;
+    return <i32>tcp_inq(sk, tp);
+  }
+  if (cmd == <u32>SIOCOUTQ) {
+    if (state == <u32>TCP_LISTEN) return -EINVAL;
+    if (state == <u32>TCP_SYN_SENT || state == <u32>TCP_SYN_RECV) return 0;
+    return <i32>(tp.write_seq - tp.snd_una);
+  }
+  if (cmd == <u32>SIOCOUTQNSD) {
+    if (state == <u32>TCP_LISTEN) return -EINVAL;
+    if (state == <u32>TCP_SYN_SENT || state == <u32>TCP_SYN_RECV) return 0;
+    return <i32>(tp.write_seq - tp.snd_nxt);
+  }
+  return -ENOIOCTLCMD;
+}
+
+// ───── options ─────
+
+/** tcp_set_keepalive(). */
+function tcp_set_keepalive(sk: Sock, tp: TcpSock, on: bool): void {
+  if (on) {
+    sk.sk_flags |= SOCK_KEEPOPEN;
+    const st = sk.sk_state;
+    if (st == <u32>TCP_ESTABLISHED || st == <u32>TCP_CLOSE_WAIT) mod_timer(keepalive_timer(tp), jiffies + tp.keepalive_time * 1000);
+  } else {
+    sk.sk_flags &= ~SOCK_KEEPOPEN;
+    const st = sk.sk_state;
+    if ((st == <u32>TCP_ESTABLISHED || st == <u32>TCP_CLOSE_WAIT) && timer_pending(keepalive_timer(tp))) del_timer(keepalive_timer(tp));
+  }
+}
+
+/** do_tcp_setsockopt(); SOL_SOCKET options TCP must see first (SO_KEEPALIVE). */
+function tcp_setsockopt(skp: usize, level: i32, name: i32, val: i32): i32 {
+  const sk = changetype<Sock>(skp);
+  const tp = tcp_sk(sk);
+  if (level == SOL_SOCKET) {
+    if (name == SO_KEEPALIVE) {
+      tcp_set_keepalive(sk, tp, val != 0);
+      return 0;
+    }
+    return -ENOPROTOOPT;
+  }
+  if (level != SOL_TCP) return -ENOPROTOOPT;
+  switch (name) {
+    case TCP_NODELAY:
+      tp.nodelay = val != 0 ? 1 : 0;
+      if (val != 0) tcp_push(sk, false);
+      return 0;
+    case TCP_CORK:
+      if (val != 0) tp.cork = 1;
+      else {
+        tp.cork = 2; // pulled: push what waited
+        tcp_push(sk, false);
+        tp.cork = 0;
+      }
+      tcp_flush_puts();
+      return 0;
+    case TCP_MAXSEG:
+      // Only before the connection exists; 0 clears it (tcp_sock_set_maxseg's bounds).
+      if (val != 0 && (val < 88 || val > 32767)) return -EINVAL;
+      tp.user_mss = <u32>val;
+      return 0;
+    case TCP_KEEPIDLE:
+      if (val < 1 || val > <i32>MAX_TCP_KEEPIDLE) return -EINVAL;
+      tp.keepalive_time = <u32>val;
+      if ((sk.sk_flags & SOCK_KEEPOPEN) != 0) tcp_set_keepalive(sk, tp, true);
+      return 0;
+    case TCP_KEEPINTVL:
+      if (val < 1 || val > <i32>MAX_TCP_KEEPINTVL) return -EINVAL;
+      tp.keepalive_intvl = <u32>val;
+      return 0;
+    case TCP_KEEPCNT:
+      if (val < 1 || val > <i32>MAX_TCP_KEEPCNT) return -EINVAL;
+      tp.keepalive_probes = <u32>val;
+      return 0;
+    case TCP_SYNCNT:
+      if (val < 1 || val > 127) return -EINVAL;
+      tp.syn_retries = <u32>val;
+      return 0;
+    case TCP_LINGER2:
+      if (val < 0) tp.linger2 = -1;
+      else if (val > <i32>(TCP_TIMEWAIT_LEN / 1000)) tp.linger2 = <i32>(TCP_TIMEWAIT_LEN / 1000);
+      else tp.linger2 = val;
+      return 0;
+    case TCP_QUICKACK:
+      if (val != 0) {
+        tp.ack_pingpong = 0;
+        if ((tp.ack_pending & ICSK_ACK_SCHED) != 0) tcp_send_ack(sk);
+      } else {
+        tp.ack_pingpong = 1;
+      }
+      tcp_flush_puts();
+      return 0;
+    case TCP_USER_TIMEOUT:
+      if (val < 0) return -EINVAL;
+      tp.user_timeout = <u32>val;
+      return 0;
+    case TCP_NOTSENT_LOWAT:
+      tp.notsent_lowat = val <= 0 ? 0xffffffff : <u32>val;
+      if (val > 0) tcp_check_space(sk);
+      return 0;
+    case TCP_WINDOW_CLAMP:
+      if (val == 0) {
+        if (sk.sk_state != <u32>TCP_CLOSE) return -EINVAL;
+        tp.window_clamp = 0;
+      } else {
+        // At least SOCK_MIN_RCVBUF / 2 (tcp_set_window_clamp).
+        tp.window_clamp = val < 1152 ? 1152 : <u32>val;
+      }
+      return 0;
+    default:
+      return -ENOPROTOOPT;
+  }
+}
+
+/** do_tcp_getsockopt(); TCP_INFO fills struct tcp_info at out (tcp_info.ts layout). */
+function tcp_getsockopt(skp: usize, level: i32, name: i32, out: usize): i32 {
+  const sk = changetype<Sock>(skp);
+  const tp = tcp_sk(sk);
+  if (level == SOL_SOCKET) return -ENOPROTOOPT;
+  if (level != SOL_TCP) return -ENOPROTOOPT;
+  switch (name) {
+    case TCP_NODELAY: return tp.nodelay != 0 ? 1 : 0;
+    case TCP_CORK: return tp.cork != 0 ? 1 : 0;
+    case TCP_MAXSEG: {
+      let v = tp.mss_cache;
+      if (tp.user_mss != 0 && (sk.sk_state == <u32>TCP_CLOSE || sk.sk_state == <u32>TCP_LISTEN)) v = tp.user_mss;
+      return <i32>v;
+    }
+    case TCP_KEEPIDLE: return <i32>tp.keepalive_time;
+    case TCP_KEEPINTVL: return <i32>tp.keepalive_intvl;
+    case TCP_KEEPCNT: return <i32>tp.keepalive_probes;
+    case TCP_SYNCNT: return tp.syn_retries != 0 ? <i32>tp.syn_retries : 6;
+    case TCP_LINGER2: return tp.linger2 > 0 ? tp.linger2 : (tp.linger2 < 0 ? -1 : <i32>tcp_fin_timeout);
+    case TCP_QUICKACK: return tp.ack_pingpong == 0 ? 1 : 0;
+    case TCP_USER_TIMEOUT: return <i32>tp.user_timeout;
+    case TCP_NOTSENT_LOWAT: return tp.notsent_lowat == 0xffffffff ? 0 : <i32>tp.notsent_lowat;
+    case TCP_WINDOW_CLAMP: return <i32>tp.window_clamp;
+    case TCP_INFO: return tcp_get_info(sk, tp, out);
+    default: return -ENOPROTOOPT;
+  }
+}
+
+/**
+ * tcp_get_info(): struct tcp_info (include/uapi/linux/tcp.h), written field by field at
+ * the offsets of the real struct (u8s, then u32s; u64 byte counters as two u32 halves).
+ * Returns the size written (the first 104 bytes: through tcpi_total_retrans, plus the
+ * pacing/bytes fields up to tcpi_bytes_received).
+ */
+function tcp_get_info(sk: Sock, tp: TcpSock, out: usize): i32 {
+  memory.fill(out, 0, 232);
+  store<u8>(out, <u8>sk.sk_state);                       // 0 tcpi_state
+  store<u8>(out, <u8>tp.ca_state, 1);                    // 1 tcpi_ca_state
+  store<u8>(out, <u8>tp.retransmits, 2);                 // 2 tcpi_retransmits
+  store<u8>(out, <u8>tp.probes_out, 3);                  // 3 tcpi_probes
+  store<u8>(out, <u8>tp.backoff, 4);                     // 4 tcpi_backoff
+  let opts: u8 = 0;
+  if (tp.tstamp_ok != 0) opts |= <u8>TCPI_OPT_TIMESTAMPS;
+  if (tp.sack_ok != 0) opts |= <u8>TCPI_OPT_SACK;
+  if (tp.wscale_ok != 0) opts |= <u8>TCPI_OPT_WSCALE;
+  store<u8>(out, opts, 5);                               // 5 tcpi_options
+  store<u8>(out, <u8>((tp.snd_wscale & 15) | ((tp.rcv_wscale & 15) << 4)), 6); // 6 snd/rcv_wscale
+  store<u32>(out, tp.rto * 1000, 8);                     // 8 tcpi_rto (µs)
+  store<u32>(out, tp.ack_ato * 1000, 12);                // 12 tcpi_ato
+  store<u32>(out, tp.mss_cache, 16);                     // 16 tcpi_snd_mss
+  store<u32>(out, tp.rcv_mss, 20);                       // 20 tcpi_rcv_mss
+  store<u32>(out, tp.packets_out, 24);                   // 24 tcpi_unacked
+  store<u32>(out, tp.sacked_out, 28);                    // 28 tcpi_sacked
+  store<u32>(out, tp.lost_out, 32);                      // 32 tcpi_lost
+  store<u32>(out, tp.retrans_out, 36);                   // 36 tcpi_retrans
+  store<u32>(out, 0, 40);                                // 40 tcpi_fackets
+  const now = jiffies;
+  store<u32>(out, now - tp.last_data_sent, 44);          // 44 tcpi_last_data_sent
+  store<u32>(out, 0, 48);                                // 48 tcpi_last_ack_sent
+  store<u32>(out, now - tp.last_data_recv, 52);          // 52 tcpi_last_data_recv
+  store<u32>(out, now - tp.last_ack_recv, 56);           // 56 tcpi_last_ack_recv
+  store<u32>(out, 1500, 60);                             // 60 tcpi_pmtu (filled below)
+  store<u32>(out, tp.rcv_ssthresh, 64);                  // 64 tcpi_rcv_ssthresh
+  store<u32>(out, tp.srtt_us >> 3, 68);                  // 68 tcpi_rtt
+  store<u32>(out, tp.mdev_us >> 2, 72);                  // 72 tcpi_rttvar
+  store<u32>(out, tp.snd_ssthresh, 76);                  // 76 tcpi_snd_ssthresh
+  store<u32>(out, tp.snd_cwnd, 80);                      // 80 tcpi_snd_cwnd
+  store<u32>(out, tp.advmss, 84);                        // 84 tcpi_advmss
+  store<u32>(out, 3, 88);                                // 88 tcpi_reordering
+  store<u32>(out, 0, 92);                                // 92 tcpi_rcv_rtt
+  store<u32>(out, tp.rcvq_space, 96);                    // 96 tcpi_rcv_space
+  store<u32>(out, tp.total_retrans, 100);                // 100 tcpi_total_retrans
+  store<f64>(out, tp.bytes_acked, 120);                  // 120 tcpi_bytes_acked (f64 here: host reads it as a number)
+  store<f64>(out, tp.bytes_received, 128);               // 128 tcpi_bytes_received
+  store<u32>(out, tp.segs_out, 136);                     // 136 tcpi_segs_out
+  store<u32>(out, tp.segs_in, 140);                      // 140 tcpi_segs_in
+  store<u32>(out, tcp_inq(sk, tp) != 0 ? tp.write_seq - tp.snd_nxt : tp.write_seq - tp.snd_nxt, 144); // 144 tcpi_notsent_bytes
+  store<u32>(out, tp.data_segs_in, 156);                 // 156 tcpi_data_segs_in
+  store<u32>(out, tp.data_segs_out, 160);                // 160 tcpi_data_segs_out
+  store<u32>(out, tp.delivered, 176);                    // 176 tcpi_delivered
+  store<f64>(out, tp.bytes_sent, 192);                   // 192 tcpi_bytes_sent
+  store<f64>(out, tp.bytes_retrans, 200);                // 200 tcpi_bytes_retrans
+  store<u32>(out, tp.snd_wnd, 220);                      // 220 tcpi_snd_wnd
+  store<u32>(out, tp.rcv_wnd, 224);                      // 224 tcpi_rcv_wnd
+  return 232;
+}
+
+// ───── registration ─────
+
+const tcp_prot: usize = memory.data(offsetof<Proto>(), 4);
+
+export function tcp_init(): void {
+  const p = changetype<Proto>(tcp_prot);
+  p.init = tcp_init_sock.index;
+  p.close = tcp_close.index;
+  p.get_port = tcp_get_port.index;
+  p.connect = tcp_connect_op.index;
+  p.disconnect = tcp_disconnect.index;
+  p.sendmsg = tcp_sendmsg.index;
+  p.recvmsg = tcp_recvmsg.index;
+  p.poll = tcp_poll.index;
+  p.shutdown = tcp_shutdown.index;
+  p.ioctl = tcp_ioctl.index;
+  p.setsockopt = tcp_setsockopt.index;
+  p.getsockopt = tcp_getsockopt.index;
+  p.listen = tcp_listen.index;
+  p.accept = tcp_accept.index;
+  p.destroy = tcp_destroy.index;
+  register_proto(<u32>SOCK_STREAM, <u32>IPPROTO_TCP, p);
+  tcp_ipv4_register_init(tcp_init_sock.index);
+  tcp_ipv4_register_port_check(connect_port_ok.index);
+  tcp_ipv4_init();
+}

@@ -1,0 +1,913 @@
+// TCP input: segment processing for every state but LISTEN and TIME_WAIT (which
+// tcp_ipv4.ts dispatches). Linux: net/ipv4/tcp_input.c — tcp_rcv_state_process (laid out
+// in RFC 9293 §3.10.7.4's step order), tcp_rcv_synsent_state_process, tcp_ack,
+// tcp_data_queue, tcp_ofo_queue, tcp_fin, tcp_reset, tcp_validate_incoming (RFC 5961,
+// RFC 7323 PAWS), tcp_rtt_estimator (RFC 6298), __tcp_ack_snd_check.
+import { after, before } from "../lib/seq";
+import { rb_link_node, rb_insert_color, rb_erase, rb_first, rb_next, rb_left, rb_right, RB_LEFT, RB_RIGHT } from "../lib/rbtree";
+import { jiffies, ktime_ns } from "../kernel/clock";
+import { del_timer, mod_timer, timer_pending } from "../kernel/timer";
+import { SNMP_INC_STATS, LINUX_MIB_TCPABORTONDATA, LINUX_MIB_TCPCHALLENGEACK, LINUX_MIB_TCPSYNCHALLENGE, LINUX_MIB_PAWSESTAB, LINUX_MIB_TCPOFOQUEUE, LINUX_MIB_TCPRCVQDROP, LINUX_MIB_TCPZEROWINDOWDROP, LINUX_MIB_TCPRENORECOVERY, LINUX_MIB_TCPFASTRETRANS, LINUX_MIB_DELAYEDACKS, LINUX_MIB_TCPPUREACKS, LINUX_MIB_TCPHPACKS } from "../kernel/mib";
+import { SKB_DROP_REASON_NOT_SPECIFIED, SKB_DROP_REASON_SOCKET_RCVBUFF } from "../kernel/drop_reason";
+import { consume_skb, kfree_skb_reason, SkBuff, skb_cb, skb_pull, skb_trim } from "../core/skbuff";
+import { skb_peek, skb_queue_tail, skb_unlink, skb_dequeue } from "../core/skb_queue";
+import { Sock, sk_data_ready, sk_state_change, sk_error_report, skb_set_owner_r, SOCK_DEAD, RCV_SHUTDOWN, SEND_SHUTDOWN, SOCK_KEEPOPEN, SOCK_SNDBUF_LOCK, sk_write_space } from "../core/sock";
+import { ECONNREFUSED, ECONNRESET, EPIPE } from "../abi/errno";
+import { TCP_ESTABLISHED, TCP_SYN_SENT, TCP_SYN_RECV, TCP_FIN_WAIT1, TCP_FIN_WAIT2, TCP_TIME_WAIT, TCP_CLOSE, TCP_CLOSE_WAIT, TCP_LAST_ACK, TCP_CLOSING } from "../abi/tcp_states";
+import { TcpSock, tcp_sk, tp_sk, keepalive_timer, ICSK_TIME_PROBE0, ICSK_TIME_RETRANS, ICSK_ACK_SCHED, ICSK_ACK_NOW, ICSK_ACK_PUSHED, TCP_RTO_MIN, TCP_RTO_MAX, TCP_ATO_MIN, TCP_TIMEWAIT_LEN, TCP_INIT_CWND, TCP_INFINITE_SSTHRESH } from "./tcp_sock";
+import { cb_seq, cb_end_seq, cb_ack_seq, cb_flags, cb_wnd, cb_opts, cb_ts_val, cb_ts_ecr, cb_mss, cb_wscale, cb_tx_time, cb_retrans, cb_set_seq, OPT_MSS, OPT_WSCALE, OPT_SACK_PERM, OPT_TSTAMP } from "./tcp_skb_cb";
+import { TCPHDR_ACK, TCPHDR_FIN, TCPHDR_RST, TCPHDR_SYN, TCPHDR_PSH } from "./tcphdr";
+import { tcp_send_ack, tcp_send_delayed_ack, tcp_write_xmit, tcp_rearm_rto, tcp_clear_xmit_timer, tcp_retransmit_skb, tcp_rtx_head, tcp_update_mss, tcp_select_initial_window, tcp_win_from_space, tcp_space, tcp_receive_window, __tcp_select_window, tcp_time_stamp, tcp_send_fin } from "./tcp_output";
+import { tcp_set_state, tcp_done, tcp_time_wait, tcp_clear_xmit_timers } from "./tcp_state";
+import { tcp_reno_cong_avoid, tcp_reno_ssthresh } from "./tcp_cong";
+import { tcp_fin_timeout, tcp_wmem_max } from "./tcp_sysctl";
+
+// TCP_CA_* (Linux's congestion-avoidance states)
+// @ts-ignore: decorator
+@inline const TCP_CA_Open: u32 = 0;
+// @ts-ignore: decorator
+@inline const TCP_CA_Recovery: u32 = 3;
+// @ts-ignore: decorator
+@inline const TCP_CA_Loss: u32 = 4;
+// @ts-ignore: decorator
+@inline const TCP_MAX_QUICKACKS: u32 = 16;
+
+// ───── the out-of-order queue: an rbtree of skbs keyed by seq; nodes in skb->cb[44..56) ─────
+// @ts-ignore: decorator
+@inline const OOO_NODE: usize = 44;
+// @ts-ignore: decorator
+@inline function ooo_node(skb: SkBuff): usize { return skb_cb(skb) + OOO_NODE; }
+// @ts-ignore: decorator
+@inline function ooo_skb(node: usize): SkBuff { return changetype<SkBuff>(node - OOO_NODE - offsetof<SkBuff>()); }
+// @ts-ignore: decorator
+@inline function ooo_root(tp: TcpSock): usize { return changetype<usize>(tp) + offsetof<TcpSock>("ooo_root"); }
+
+export function tcp_ooo_purge(tp: TcpSock): void {
+  const root = ooo_root(tp);
+  let n = rb_first(root);
+  while (n != 0) {
+    const next = rb_next(n);
+    const skb = ooo_skb(n);
+    rb_erase(n, root);
+    kfree_skb_reason(skb, SKB_DROP_REASON_NOT_SPECIFIED);
+    n = next;
+  }
+  tp.ooo_last = 0;
+}
+
+// ───── RTT and RTO (RFC 6298, as tcp_rtt_estimator) ─────
+
+function tcp_rtt_estimator(tp: TcpSock, mrtt_us: i32): void {
+  let m = mrtt_us;
+  let srtt = <i32>tp.srtt_us;
+  if (srtt != 0) {
+    m -= srtt >> 3;
+    srtt += m;
+    if (m < 0) {
+      m = -m;
+      m -= <i32>(tp.mdev_us >> 2);
+      if (m > 0) m >>= 3;
+    } else {
+      m -= <i32>(tp.mdev_us >> 2);
+    }
+    tp.mdev_us = <u32>(<i32>tp.mdev_us + m);
+    if (tp.mdev_us > tp.mdev_max_us) {
+      tp.mdev_max_us = tp.mdev_us;
+      if (tp.mdev_max_us > tp.rttvar_us) tp.rttvar_us = tp.mdev_max_us;
+    }
+    if (after(tp.snd_una, tp.rtt_seq)) {
+      if (tp.mdev_max_us < tp.rttvar_us) tp.rttvar_us -= (tp.rttvar_us - tp.mdev_max_us) >> 2;
+      tp.rtt_seq = tp.snd_nxt;
+      tp.mdev_max_us = TCP_RTO_MIN * 1000;
+    }
+  } else {
+    srtt = m << 3;
+    tp.mdev_us = <u32>(m << 1);
+    tp.rttvar_us = tp.mdev_us > TCP_RTO_MIN * 1000 ? tp.mdev_us : TCP_RTO_MIN * 1000;
+    tp.mdev_max_us = tp.rttvar_us;
+    tp.rtt_seq = tp.snd_nxt;
+  }
+  tp.srtt_us = srtt > 1 ? <u32>srtt : 1;
+}
+
+/** tcp_set_rto(): srtt + max(4·rttvar-ish, rto_min), in jiffies rounded up, ≤ TCP_RTO_MAX. */
+function tcp_set_rto(tp: TcpSock): void {
+  const us = (tp.srtt_us >> 3) + tp.rttvar_us;
+  let rto = (us + 999) / 1000;
+  if (rto > TCP_RTO_MAX) rto = TCP_RTO_MAX;
+  tp.rto = rto;
+}
+
+/** tcp_ack_update_rtt(): an RTT sample (µs) from a segment sent once, or from TS ecr. */
+function tcp_ack_update_rtt(tp: TcpSock, seq_rtt_us: i32): void {
+  if (seq_rtt_us < 0) return;
+  tcp_rtt_estimator(tp, seq_rtt_us < 1 ? 1 : seq_rtt_us);
+  tcp_set_rto(tp);
+  tp.backoff = 0;
+}
+
+// ───── ACK processing ─────
+
+/** tcp_may_update_window() + tcp_ack_update_window(). */
+function tcp_ack_update_window(sk: Sock, tp: TcpSock, skb: SkBuff, ack: u32): bool {
+  let nwin = cb_wnd(skb);
+  if ((cb_flags(skb) & TCPHDR_SYN) == 0) nwin <<= tp.snd_wscale;
+  const seq = cb_seq(skb);
+  if (after(ack, tp.snd_una) || after(seq, tp.snd_wl1) || (seq == tp.snd_wl1 && nwin > tp.snd_wnd)) {
+    const changed = tp.snd_wnd != nwin;
+    tp.snd_wl1 = seq;
+    tp.snd_wnd = nwin;
+    if (nwin > tp.max_window) tp.max_window = nwin;
+    return changed;
+  }
+  return false;
+}
+
+/** Frees fully acknowledged segments from the head of the write queue; returns segments freed. */
+function tcp_clean_rtx_queue(sk: Sock, tp: TcpSock, ack: u32, skb_in: SkBuff): u32 {
+  let acked: u32 = 0;
+  let rtt_us: i32 = -1;
+  let freed = false;
+  for (;;) {
+    const skb = tcp_rtx_head(sk);
+    if (skb === null) break;
+    if (after(cb_end_seq(skb), ack)) {
+      // Partly acknowledged data (the peer took part of a segment): trim what it has.
+      const seq = cb_seq(skb);
+      if (after(ack, seq) && skb.len > 0 && (cb_flags(skb) & TCPHDR_SYN) == 0) {
+        const n = ack - seq;
+        if (n < skb.len) {
+          skb_pull(skb, n);
+          cb_set_seq(skb, ack);
+          sk.sk_wmem_queued -= <i32>n;
+          skb.truesize -= n;
+          tp.bytes_acked += <f64>n;
+        }
+      }
+      break;
+    }
+    // Karn's rule: a retransmitted segment gives no RTT sample (the timestamp does).
+    if (cb_retrans(skb) == 0) rtt_us = <i32>((ktime_ns - cb_tx_time(skb)) / 1000);
+    else rtt_us = -1;
+    const flags = cb_flags(skb);
+    let data = cb_end_seq(skb) - cb_seq(skb);
+    if ((flags & TCPHDR_SYN) != 0) data--;
+    if ((flags & TCPHDR_FIN) != 0) data--;
+    tp.bytes_acked += <f64>data;
+    tp.delivered++;
+    skb_unlink(skb, sk.sk_write_queue);
+    sk.sk_wmem_queued -= <i32>skb.truesize;
+    consume_skb(skb);
+    if (tp.packets_out > 0) tp.packets_out--;
+    acked++;
+    freed = true;
+  }
+  // RFC 7323 §4.1: with timestamps, the echoed value measures even retransmitted data.
+  if ((cb_opts(skb_in) & OPT_TSTAMP) != 0 && tp.tstamp_ok != 0 && cb_ts_ecr(skb_in) != 0 && acked > 0) {
+    const ts_rtt = <i32>(tcp_time_stamp(tp) - cb_ts_ecr(skb_in));
+    if (rtt_us < 0 && ts_rtt >= 0) rtt_us = ts_rtt * 1000;
+  }
+  if (acked > 0) tcp_ack_update_rtt(tp, rtt_us);
+  if (freed) tcp_check_space(sk);
+  return acked;
+}
+
+/**
+ * tcp_check_space() / tcp_new_space(): freed send-buffer space wakes writers once it
+ * clears sk_stream_min_wspace (a third of the buffer free), and lets the buffer grow
+ * with the congestion window when the application did not fix SO_SNDBUF.
+ */
+export function tcp_check_space(sk: Sock): void {
+  const tp = tcp_sk(sk);
+  if ((sk.sk_userlocks & SOCK_SNDBUF_LOCK) == 0) tcp_sndbuf_expand(sk, tp);
+  const wspace = sk.sk_sndbuf - sk.sk_wmem_queued;
+  if (wspace >= (sk.sk_wmem_queued >> 1)) sk_write_space(sk);
+}
+
+/**
+ * tcp_sndbuf_expand(): room for two windows of worst-case skbs (each MSS-sized frame in a
+ * power-of-two allocation), at least TCP_INIT_CWND segments, capped by tcp_wmem[2].
+ */
+export function tcp_sndbuf_expand(sk: Sock, tp: TcpSock): void {
+  let mss = tp.mss_clamp > tp.mss_cache ? tp.mss_clamp : tp.mss_cache;
+  let per_mss = mss + 320 + 320; // + MAX_TCP_HEADER + skb_shared_info
+  per_mss = (<u32>1 << (32 - clz<u32>(per_mss - 1))) + 256;
+  let segs = tp.snd_cwnd > TCP_INIT_CWND ? tp.snd_cwnd : TCP_INIT_CWND;
+  let sndmem = <u64>2 * <u64>segs * <u64>per_mss;
+  if (sndmem > <u64>tcp_wmem_max) sndmem = <u64>tcp_wmem_max;
+  if (<i64>sk.sk_sndbuf < <i64>sndmem) sk.sk_sndbuf = <i32>sndmem;
+}
+
+/** Enters fast recovery after three duplicate ACKs (RFC 5681 §3.2, NewReno RFC 6582). */
+function tcp_fastretrans(sk: Sock, tp: TcpSock): void {
+  tp.snd_ssthresh = tcp_reno_ssthresh(tp);
+  tp.snd_cwnd = tp.snd_ssthresh + 3;
+  tp.high_seq = tp.snd_nxt;
+  tp.ca_state = TCP_CA_Recovery;
+  SNMP_INC_STATS(LINUX_MIB_TCPRENORECOVERY);
+  SNMP_INC_STATS(LINUX_MIB_TCPFASTRETRANS);
+  const head = tcp_rtx_head(sk);
+  if (head !== null) tcp_retransmit_skb(sk, head);
+}
+
+// FLAG_* results of tcp_ack
+// @ts-ignore: decorator
+@inline const FLAG_DATA_ACKED: u32 = 0x04;
+// @ts-ignore: decorator
+@inline const FLAG_WIN_UPDATE: u32 = 0x02;
+// @ts-ignore: decorator
+@inline const FLAG_SND_UNA_ADVANCED: u32 = 0x400;
+
+/**
+ * tcp_ack(): processes the ACK field. Returns a FLAG_* set, or -1 for an ACK of data not
+ * yet sent (the caller answers it) and -2 for an ACK too old to consider.
+ */
+function tcp_ack(sk: Sock, skb: SkBuff): i32 {
+  const tp = tcp_sk(sk);
+  const ack = cb_ack_seq(skb);
+  const prior_snd_una = tp.snd_una;
+  if (before(ack, prior_snd_una)) {
+    // RFC 5961 §5.2: an ACK from before the window's history is answered (challenge ACK).
+    if (before(ack, prior_snd_una - tp.max_window)) return -1;
+    return -2;
+  }
+  if (after(ack, tp.snd_nxt)) return -1;
+  tp.last_ack_recv = jiffies;
+  let flag: u32 = 0;
+  if (tcp_ack_update_window(sk, tp, skb, ack)) flag |= FLAG_WIN_UPDATE;
+  const datalen = cb_end_seq(skb) - cb_seq(skb);
+  if (after(ack, prior_snd_una)) {
+    flag |= FLAG_SND_UNA_ADVANCED;
+    tp.snd_una = ack;
+    tp.retransmits = 0;
+    tp.probes_out = 0;
+  }
+  const acked = tcp_clean_rtx_queue(sk, tp, ack, skb);
+  if (acked > 0) flag |= FLAG_DATA_ACKED;
+  if ((flag & FLAG_SND_UNA_ADVANCED) != 0) {
+    tp.sacked_out = 0;
+    if (tp.ca_state == TCP_CA_Recovery) {
+      if (!before(ack, tp.high_seq)) {
+        // Full ACK: leave recovery with cwnd = ssthresh (RFC 6582 §3.2 step 3).
+        tp.snd_cwnd = tp.snd_ssthresh;
+        tp.ca_state = TCP_CA_Open;
+      } else {
+        // Partial ACK: retransmit the next hole, deflate by what was acked (NewReno).
+        const head = tcp_rtx_head(sk);
+        if (head !== null) tcp_retransmit_skb(sk, head);
+        tp.snd_cwnd = tp.snd_cwnd > acked ? tp.snd_cwnd - acked + 1 : 1;
+      }
+    } else if (tp.ca_state == TCP_CA_Loss) {
+      if (!before(ack, tp.high_seq)) tp.ca_state = TCP_CA_Open;
+      tcp_reno_cong_avoid(tp, acked);
+    } else {
+      tcp_reno_cong_avoid(tp, acked);
+    }
+    if (tp.packets_out == 0) tp.retrans_stamp = 0;
+    tcp_rearm_rto(tp);
+  } else if (ack == prior_snd_una && datalen == 0 && (flag & FLAG_WIN_UPDATE) == 0 && tp.packets_out > 0 && (cb_flags(skb) & (TCPHDR_SYN | TCPHDR_FIN)) == 0) {
+    // A duplicate ACK (RFC 5681 §2: no data, same ack, same window, data outstanding).
+    tp.sacked_out++;
+    if (tp.sacked_out == 3 && tp.ca_state == TCP_CA_Open) tcp_fastretrans(sk, tp);
+    else if (tp.ca_state == TCP_CA_Recovery) tp.snd_cwnd++;
+  }
+  // The persist timer ends once the peer opens its window.
+  if (tp.icsk_pending == ICSK_TIME_PROBE0 && tp.snd_wnd > 0) {
+    tcp_clear_xmit_timer(tp);
+    tp.backoff = 0;
+    tp.probes_out = 0;
+  }
+  return <i32>flag;
+}
+
+// ───── receiving data ─────
+
+/** tcp_incr_quickack(): ACK the next few segments at once (start of transfer, after idle). */
+function tcp_incr_quickack(tp: TcpSock, max_quickacks: u32): void {
+  let quickacks = tp.rcv_mss > 0 ? tp.rcv_wnd / (2 * tp.rcv_mss) : 2;
+  if (quickacks == 0) quickacks = 2;
+  if (quickacks > max_quickacks) quickacks = max_quickacks;
+  if (quickacks > tp.ack_quick) tp.ack_quick = quickacks;
+}
+
+export function tcp_enter_quickack_mode(tp: TcpSock, max_quickacks: u32): void {
+  tcp_incr_quickack(tp, max_quickacks);
+  tp.ack_pingpong = 0;
+  tp.ack_ato = TCP_ATO_MIN;
+}
+
+/** tcp_measure_rcv_mss(): the peer's segment size, and how data relates to truesize. */
+function tcp_measure_rcv_mss(tp: TcpSock, skb: SkBuff): void {
+  const len = skb.len;
+  if (len >= tp.rcv_mss) {
+    tp.rcv_mss = len < tp.advmss ? len : tp.advmss;
+    // scaling_ratio: how much of a buffer's truesize is payload (Linux 6.5+).
+    if (skb.truesize > 0) {
+      const val = <u32>((<u64>len << 8) / <u64>skb.truesize);
+      tp.scaling_ratio = val != 0 ? (val > 255 ? 255 : val) : 1;
+    }
+  } else if (len > 536 && len < tp.rcv_mss) {
+    // Short segments after a PSH: the ACK is pushed (ICSK_ACK_PUSHED).
+    tp.ack_pending |= ICSK_ACK_PUSHED;
+  }
+}
+
+/** tcp_grow_window(): raise rcv_ssthresh when data arrives in sensible sizes. */
+function tcp_grow_window(sk: Sock, tp: TcpSock, skb: SkBuff): void {
+  const room = <i32>tp.window_clamp - <i32>tp.rcv_ssthresh;
+  if (room <= 0) return;
+  if (<i32>tp.rcv_ssthresh >= tcp_space(tp)) return;
+  let incr: i32 = 0;
+  if (tcp_win_from_space(tp, <i32>skb.truesize) <= <i32>skb.len) incr = 2 * <i32>tp.advmss;
+  else {
+    // __tcp_grow_window(): only if the buffer could hold a window of such segments.
+    let truesize = <i32>skb.truesize;
+    let window = tcp_win_from_space(tp, sk.sk_rcvbuf) >> 1;
+    while (tp.rcv_ssthresh <= <u32>window) {
+      if (truesize <= <i32>skb.len) { incr = 2 * <i32>tp.rcv_mss; break; }
+      truesize >>= 1;
+      window >>= 1;
+      if (window <= 0) break;
+    }
+  }
+  if (incr != 0) {
+    if (incr < 2 * <i32>skb.len) incr = 2 * <i32>skb.len;
+    tp.rcv_ssthresh += <u32>(incr < room ? incr : room);
+    tp.ack_quick |= 1;
+  }
+}
+
+/** tcp_event_data_recv(): the delayed-ACK estimator (ato) and window growth. */
+function tcp_event_data_recv(sk: Sock, tp: TcpSock, skb: SkBuff): void {
+  tcp_measure_rcv_mss(tp, skb);
+  const now = jiffies;
+  if (tp.ack_ato == 0) {
+    tcp_incr_quickack(tp, TCP_MAX_QUICKACKS);
+    tp.ack_ato = TCP_ATO_MIN;
+  } else {
+    const m = now - tp.ack_lrcvtime;
+    if (m <= TCP_ATO_MIN / 2) {
+      tp.ack_ato = (tp.ack_ato >> 1) + TCP_ATO_MIN / 2;
+    } else if (m < tp.ack_ato) {
+      tp.ack_ato = (tp.ack_ato >> 1) + m;
+      if (tp.ack_ato > tp.rto) tp.ack_ato = tp.rto;
+    } else if (m > tp.rto) {
+      tcp_incr_quickack(tp, TCP_MAX_QUICKACKS);
+    }
+  }
+  tp.ack_lrcvtime = now;
+  if (skb.len >= 128) tcp_grow_window(sk, tp, skb);
+}
+
+/** __tcp_ack_snd_check(): ACK now (every second full segment, quickack, forced) or later. */
+function tcp_ack_snd_check(sk: Sock, tp: TcpSock): void {
+  if ((tp.ack_pending & ICSK_ACK_SCHED) == 0) return;
+  const in_quickack = tp.ack_quick != 0 && tp.ack_pingpong == 0;
+  if ((tp.rcv_nxt - tp.rcv_wup > tp.rcv_mss && (tp.rcv_nxt - tp.copied_seq < sk.sk_rcvlowat || __tcp_select_window(tp) >= tp.rcv_wnd)) ||
+      in_quickack || (tp.ack_pending & ICSK_ACK_NOW) != 0) {
+    if (tp.ack_quick > 0) tp.ack_quick--;
+    tcp_send_ack(sk);
+    return;
+  }
+  if (tp.ooo_root == 0) {
+    SNMP_INC_STATS(LINUX_MIB_DELAYEDACKS);
+    tcp_send_delayed_ack(sk);
+    return;
+  }
+  tcp_send_ack(sk);
+}
+
+// @ts-ignore: decorator
+@inline function schedule_ack(tp: TcpSock): void { tp.ack_pending |= ICSK_ACK_SCHED; }
+
+/** tcp_fin(): the peer's FIN, in sequence. */
+function tcp_fin(sk: Sock): void {
+  const tp = tcp_sk(sk);
+  schedule_ack(tp);
+  sk.sk_shutdown |= RCV_SHUTDOWN;
+  switch (sk.sk_state) {
+    case TCP_SYN_RECV:
+    case TCP_ESTABLISHED:
+      tcp_set_state(sk, TCP_CLOSE_WAIT);
+      tp.ack_pingpong = 1;
+      break;
+    case TCP_CLOSE_WAIT:
+    case TCP_CLOSING:
+      break;
+    case TCP_LAST_ACK:
+      break;
+    case TCP_FIN_WAIT1:
+      // Simultaneous close (RFC 9293 §3.6): ACK the FIN and wait for ours to be acked.
+      tp.ack_pending |= ICSK_ACK_NOW;
+      tcp_set_state(sk, TCP_CLOSING);
+      break;
+    case TCP_FIN_WAIT2:
+      tcp_send_ack(sk);
+      tcp_time_wait(sk, TCP_TIME_WAIT, 0);
+      break;
+    default:
+      break;
+  }
+  tcp_ooo_purge(tp);
+  if ((sk.sk_flags & SOCK_DEAD) == 0) sk_state_change(sk);
+}
+
+/** Charges and queues an in-order skb for the reader. */
+function tcp_queue_rcv(sk: Sock, tp: TcpSock, skb: SkBuff): void {
+  skb_set_owner_r(skb, sk);
+  skb_queue_tail(sk.sk_receive_queue, skb);
+  tp.rcv_nxt = cb_end_seq(skb);
+  tp.bytes_received += <f64>skb.len;
+}
+
+/** tcp_ofo_queue(): moves segments that became in-order from the OOO tree. */
+function tcp_ofo_queue(sk: Sock, tp: TcpSock): void {
+  const root = ooo_root(tp);
+  let n = rb_first(root);
+  while (n != 0) {
+    const skb = ooo_skb(n);
+    if (after(cb_seq(skb), tp.rcv_nxt)) break;
+    const next = rb_next(n);
+    rb_erase(n, root);
+    if (!after(cb_end_seq(skb), tp.rcv_nxt)) {
+      kfree_skb_reason(skb, SKB_DROP_REASON_NOT_SPECIFIED); // wholly duplicate
+    } else {
+      const over = tp.rcv_nxt - cb_seq(skb);
+      if (over > 0) {
+        skb_pull(skb, over);
+        cb_set_seq(skb, tp.rcv_nxt);
+      }
+      const fin = (cb_flags(skb) & TCPHDR_FIN) != 0;
+      tcp_queue_rcv(sk, tp, skb);
+      if (fin) {
+        tcp_fin(sk);
+        break;
+      }
+    }
+    n = next;
+  }
+  if (tp.ooo_root == 0) tp.ooo_last = 0;
+}
+
+/** tcp_data_queue_ofo(): keeps a future segment in the tree (dropping exact repeats). */
+function tcp_data_queue_ofo(sk: Sock, tp: TcpSock, skb: SkBuff): void {
+  SNMP_INC_STATS(LINUX_MIB_TCPOFOQUEUE);
+  tp.rcv_ooopack++;
+  // Out-of-order data: ACK at once so the sender sees the hole (RFC 5681 §4.2).
+  tp.ack_pending |= ICSK_ACK_NOW;
+  schedule_ack(tp);
+  if (sk.sk_rmem_alloc + <i32>skb.truesize > sk.sk_rcvbuf) {
+    SNMP_INC_STATS(LINUX_MIB_TCPRCVQDROP);
+    kfree_skb_reason(skb, SKB_DROP_REASON_SOCKET_RCVBUFF);
+    return;
+  }
+  const seq = cb_seq(skb);
+  const end = cb_end_seq(skb);
+  const root = ooo_root(tp);
+  let link = root;
+  let parent: usize = 0;
+  let node = <usize>load<u32>(root);
+  while (node != 0) {
+    parent = node;
+    const cur = ooo_skb(node);
+    if (!before(seq, cb_seq(cur)) && !after(end, cb_end_seq(cur))) {
+      kfree_skb_reason(skb, SKB_DROP_REASON_NOT_SPECIFIED); // already held
+      return;
+    }
+    if (before(seq, cb_seq(cur))) {
+      link = node + RB_LEFT;
+      node = rb_left(node);
+    } else {
+      link = node + RB_RIGHT;
+      node = rb_right(node);
+    }
+  }
+  skb_set_owner_r(skb, sk);
+  rb_link_node(ooo_node(skb), parent, link);
+  rb_insert_color(ooo_node(skb), root);
+  tp.ooo_last = changetype<usize>(skb);
+}
+
+/** tcp_data_queue(): data (and FIN) of an acceptable segment; consumes skb. */
+function tcp_data_queue(sk: Sock, skb: SkBuff): void {
+  const tp = tcp_sk(sk);
+  const seq = cb_seq(skb);
+  const end = cb_end_seq(skb);
+  if (seq == end) {
+    consume_skb(skb);
+    return;
+  }
+  if (seq == tp.rcv_nxt) {
+    if (tcp_receive_window(tp) == 0 && skb.len > 0) {
+      // A zero window: the data cannot be taken; ACK (the window again) and drop.
+      SNMP_INC_STATS(LINUX_MIB_TCPZEROWINDOWDROP);
+      tp.ack_pending |= ICSK_ACK_NOW;
+      schedule_ack(tp);
+      kfree_skb_reason(skb, SKB_DROP_REASON_SOCKET_RCVBUFF);
+      return;
+    }
+    if (skb.len > 0 && sk.sk_rmem_alloc + <i32>skb.truesize > sk.sk_rcvbuf && sk.sk_rmem_alloc != 0) {
+      SNMP_INC_STATS(LINUX_MIB_TCPRCVQDROP);
+      tp.ack_pending |= ICSK_ACK_NOW;
+      schedule_ack(tp);
+      kfree_skb_reason(skb, SKB_DROP_REASON_SOCKET_RCVBUFF);
+      return;
+    }
+    const fin = (cb_flags(skb) & TCPHDR_FIN) != 0;
+    const len = skb.len;
+    if (len > 0) {
+      tp.data_segs_in++;
+      tp.last_data_recv = jiffies;
+      tcp_event_data_recv(sk, tp, skb);
+    }
+    schedule_ack(tp);
+    tcp_queue_rcv(sk, tp, skb);
+    if (fin) tcp_fin(sk);
+    if (tp.ooo_root != 0) {
+      tcp_ofo_queue(sk, tp);
+      // Filling a hole: ACK at once (RFC 5681 §4.2).
+      if (tp.ooo_root == 0) tp.ack_pending |= ICSK_ACK_NOW;
+    }
+    if ((sk.sk_flags & SOCK_DEAD) == 0) sk_data_ready(sk);
+    return;
+  }
+  if (!after(end, tp.rcv_nxt)) {
+    // A retransmission of data we have: ACK it at once (the sender may have lost ours).
+    tcp_enter_quickack_mode(tp, TCP_MAX_QUICKACKS);
+    tp.ack_pending |= ICSK_ACK_NOW;
+    schedule_ack(tp);
+    consume_skb(skb);
+    return;
+  }
+  if (!before(seq, tp.rcv_nxt + tcp_receive_window(tp))) {
+    // Beyond the window: drop, and tell the sender where the window is.
+    tp.ack_pending |= ICSK_ACK_NOW;
+    schedule_ack(tp);
+    kfree_skb_reason(skb, SKB_DROP_REASON_NOT_SPECIFIED);
+    return;
+  }
+  if (before(seq, tp.rcv_nxt)) {
+    // Partly old: keep only the new part, then treat it as in order.
+    skb_pull(skb, tp.rcv_nxt - seq);
+    cb_set_seq(skb, tp.rcv_nxt);
+    tcp_data_queue(sk, skb);
+    return;
+  }
+  tcp_data_queue_ofo(sk, tp, skb);
+}
+
+// ───── errors and validation ─────
+
+/** tcp_reset(): the peer reset the connection. */
+export function tcp_reset(sk: Sock): void {
+  const tp = tcp_sk(sk);
+  let err: i32 = ECONNRESET;
+  if (sk.sk_state == <u32>TCP_SYN_SENT) err = ECONNREFUSED;
+  else if (sk.sk_state == <u32>TCP_CLOSE_WAIT) err = EPIPE;
+  else if (sk.sk_state == <u32>TCP_CLOSE) return;
+  sk.sk_err = err;
+  tcp_write_queue_purge(sk);
+  tcp_done(sk);
+  if ((sk.sk_flags & SOCK_DEAD) == 0) sk_error_report(sk);
+  void tp;
+}
+
+/** Frees the write queue (unsent and unacked data). */
+export function tcp_write_queue_purge(sk: Sock): void {
+  const tp = tcp_sk(sk);
+  let skb = skb_dequeue(sk.sk_write_queue);
+  while (skb !== null) {
+    sk.sk_wmem_queued -= <i32>skb.truesize;
+    consume_skb(skb);
+    skb = skb_dequeue(sk.sk_write_queue);
+  }
+  tp.send_head = 0;
+  tp.packets_out = 0;
+  tp.sacked_out = 0;
+}
+
+/** RFC 5961 §3.2/§4.2/§5.2: answer a suspicious segment with a challenge ACK. */
+function tcp_send_challenge_ack(sk: Sock): void {
+  SNMP_INC_STATS(LINUX_MIB_TCPCHALLENGEACK);
+  tcp_send_ack(sk);
+}
+
+/** tcp_paws_discard(): RFC 7323 §5 — an old timestamp means an old duplicate. */
+function tcp_paws_reject(tp: TcpSock, skb: SkBuff): bool {
+  if (tp.tstamp_ok == 0 || (cb_opts(skb) & OPT_TSTAMP) == 0 || tp.ts_recent_stamp == 0) return false;
+  if (<i32>(cb_ts_val(skb) - tp.ts_recent) >= 0) return false;
+  // A timestamp older than 24 days since we last saw one is not trusted to reject.
+  if (<i32>(jiffies - tp.ts_recent_stamp) > 24 * 24 * 3600 * 1000) return false;
+  return (cb_flags(skb) & TCPHDR_RST) == 0;
+}
+
+/** tcp_sequence(): RFC 9293's acceptability test against the receive window. */
+function tcp_sequence(tp: TcpSock, seq: u32, end_seq: u32): bool {
+  return !before(end_seq, tp.rcv_wup) && !after(seq, tp.rcv_nxt + tcp_receive_window(tp));
+}
+
+/** tcp_store_ts_recent() under tcp_replace_ts_recent's rule (RFC 7323 §4.3). */
+function tcp_replace_ts_recent(tp: TcpSock, skb: SkBuff): void {
+  if (tp.tstamp_ok == 0 || (cb_opts(skb) & OPT_TSTAMP) == 0) return;
+  if (!after(cb_seq(skb), tp.rcv_wup) && <i32>(cb_ts_val(skb) - tp.ts_recent) >= 0) {
+    tp.ts_recent = cb_ts_val(skb);
+    tp.ts_recent_stamp = jiffies;
+  }
+}
+
+/**
+ * tcp_validate_incoming(): steps 1–4 of RFC 9293 §3.10.7.4 (sequence, RST, SYN), with
+ * PAWS and RFC 5961's challenge ACKs. Returns false when the segment was consumed.
+ */
+function tcp_validate_incoming(sk: Sock, skb: SkBuff): bool {
+  const tp = tcp_sk(sk);
+  const flags = cb_flags(skb);
+  // RFC 7323 §5.3: PAWS.
+  if (tcp_paws_reject(tp, skb)) {
+    SNMP_INC_STATS(LINUX_MIB_PAWSESTAB);
+    tcp_send_ack(sk);
+    kfree_skb_reason(skb, SKB_DROP_REASON_NOT_SPECIFIED);
+    return false;
+  }
+  // First, check the sequence number.
+  if (!tcp_sequence(tp, cb_seq(skb), cb_end_seq(skb))) {
+    if ((flags & TCPHDR_RST) == 0) {
+      tp.ack_pending |= ICSK_ACK_NOW;
+      tcp_send_ack(sk);
+    }
+    kfree_skb_reason(skb, SKB_DROP_REASON_NOT_SPECIFIED);
+    return false;
+  }
+  // Second, check the RST bit (RFC 5961 §3.2: only an exact match resets).
+  if ((flags & TCPHDR_RST) != 0) {
+    if (cb_seq(skb) == tp.rcv_nxt) tcp_reset(sk);
+    else tcp_send_challenge_ack(sk);
+    kfree_skb_reason(skb, SKB_DROP_REASON_NOT_SPECIFIED);
+    return false;
+  }
+  tcp_replace_ts_recent(tp, skb);
+  // Fourth, check the SYN bit (RFC 5961 §4.2: challenge, never reset).
+  if ((flags & TCPHDR_SYN) != 0) {
+    SNMP_INC_STATS(LINUX_MIB_TCPSYNCHALLENGE);
+    tcp_send_challenge_ack(sk);
+    kfree_skb_reason(skb, SKB_DROP_REASON_NOT_SPECIFIED);
+    return false;
+  }
+  return true;
+}
+
+// ───── connection establishment ─────
+
+/** Adopts the options of the peer's SYN or SYN-ACK (tcp_parse_options results). */
+export function tcp_apply_syn_options(tp: TcpSock, skb: SkBuff, our_ts: bool, our_sack: bool, our_ws: bool): void {
+  const opts = cb_opts(skb);
+  tp.mss_clamp = (opts & OPT_MSS) != 0 && cb_mss(skb) != 0 ? cb_mss(skb) : 536;
+  if ((opts & OPT_WSCALE) != 0 && our_ws) {
+    tp.wscale_ok = 1;
+    let ws = cb_wscale(skb);
+    if (ws > 14) ws = 14; // RFC 7323 §2.3
+    tp.snd_wscale = ws;
+  } else {
+    tp.wscale_ok = 0;
+    tp.snd_wscale = 0;
+    tp.rcv_wscale = 0;
+  }
+  if ((opts & OPT_TSTAMP) != 0 && our_ts) {
+    tp.tstamp_ok = 1;
+    tp.ts_recent = cb_ts_val(skb);
+    tp.ts_recent_stamp = jiffies;
+  } else {
+    tp.tstamp_ok = 0;
+  }
+  tp.sack_ok = (opts & OPT_SACK_PERM) != 0 && our_sack ? 1 : 0;
+  tcp_update_mss(tp);
+}
+
+/** tcp_init_transfer(): buffers, cwnd and quickack mode once the connection is up. */
+export function tcp_init_transfer(sk: Sock, tp: TcpSock): void {
+  tp.snd_cwnd = TCP_INIT_CWND;
+  tp.snd_cwnd_stamp = jiffies;
+  if ((sk.sk_userlocks & SOCK_SNDBUF_LOCK) == 0) tcp_sndbuf_expand(sk, tp);
+  const sp = tp.rcv_wnd < TCP_INIT_CWND * tp.advmss ? tp.rcv_wnd : TCP_INIT_CWND * tp.advmss;
+  tp.rcvq_space = sp;
+  tp.rcvq_seq = tp.copied_seq;
+  tp.rcvq_time = jiffies;
+  tcp_enter_quickack_mode(tp, TCP_MAX_QUICKACKS);
+  if ((sk.sk_flags & SOCK_KEEPOPEN) != 0) mod_timer(keepalive_timer(tp), jiffies + tp.keepalive_time * 1000);
+}
+
+/** tcp_rcv_synsent_state_process(): the answer to our SYN. Consumes skb. */
+function tcp_rcv_synsent(sk: Sock, skb: SkBuff): void {
+  const tp = tcp_sk(sk);
+  const flags = cb_flags(skb);
+  if ((flags & TCPHDR_ACK) != 0) {
+    // RFC 9293: an ACK outside (ISS, SND.NXT] gets a reset (unless it is one).
+    if (!after(cb_ack_seq(skb), tp.snd_una) || after(cb_ack_seq(skb), tp.snd_nxt)) {
+      if ((flags & TCPHDR_RST) == 0) tcp_v4_send_reset_for(skb);
+      kfree_skb_reason(skb, SKB_DROP_REASON_NOT_SPECIFIED);
+      return;
+    }
+    if ((flags & TCPHDR_RST) != 0) {
+      tcp_reset(sk); // ECONNREFUSED
+      kfree_skb_reason(skb, SKB_DROP_REASON_NOT_SPECIFIED);
+      return;
+    }
+    if ((flags & TCPHDR_SYN) == 0) {
+      kfree_skb_reason(skb, SKB_DROP_REASON_NOT_SPECIFIED);
+      return;
+    }
+    // SYN-ACK: the connection is established.
+    tcp_apply_syn_options(tp, skb, tp.tstamp_ok != 0, tp.sack_ok != 0, tp.wscale_ok != 0);
+    tp.rcv_nxt = cb_seq(skb) + 1;
+    tp.rcv_wup = tp.rcv_nxt;
+    tp.copied_seq = tp.rcv_nxt;
+    tp.snd_wl1 = cb_seq(skb);
+    tp.snd_wnd = cb_wnd(skb);
+    tp.max_window = tp.snd_wnd;
+    tcp_ack(sk, skb);
+    tp.snd_wnd = cb_wnd(skb) << tp.snd_wscale;
+    tcp_set_state(sk, TCP_ESTABLISHED);
+    tcp_init_transfer(sk, tp);
+    if ((sk.sk_flags & SOCK_DEAD) == 0) sk_state_change(sk);
+    tcp_send_ack(sk);
+    tcp_write_xmit(sk, true);
+    consume_skb(skb);
+    return;
+  }
+  if ((flags & TCPHDR_RST) != 0) {
+    kfree_skb_reason(skb, SKB_DROP_REASON_NOT_SPECIFIED);
+    return;
+  }
+  if ((flags & TCPHDR_SYN) != 0) {
+    // Simultaneous open (RFC 9293 §3.5, Figure 8): answer with SYN-ACK, go to SYN_RECV.
+    tcp_apply_syn_options(tp, skb, tp.tstamp_ok != 0, tp.sack_ok != 0, tp.wscale_ok != 0);
+    tp.rcv_nxt = cb_seq(skb) + 1;
+    tp.rcv_wup = tp.rcv_nxt;
+    tp.copied_seq = tp.rcv_nxt;
+    tp.snd_wl1 = cb_seq(skb);
+    tp.snd_wnd = cb_wnd(skb);
+    tp.max_window = tp.snd_wnd;
+    tcp_set_state(sk, TCP_SYN_RECV);
+    // The SYN we queued is resent as a SYN-ACK by flagging it.
+    const head = tcp_rtx_head(sk);
+    if (head !== null) {
+      store<u8>(skb_cb(head), <u8>(TCPHDR_SYN | TCPHDR_ACK), 12);
+      tcp_retransmit_skb(sk, head);
+    }
+  }
+  kfree_skb_reason(skb, SKB_DROP_REASON_NOT_SPECIFIED);
+}
+
+// The listener side completes in tcp_ipv4.ts; it registers how to move a child to the
+// accept queue (upward call through a function table).
+let child_established_fn: u32 = 0;
+let send_reset_fn: u32 = 0;
+export function tcp_input_register(child_established: u32, send_reset: u32): void {
+  child_established_fn = child_established;
+  send_reset_fn = send_reset;
+}
+function tcp_v4_send_reset_for(skb: SkBuff): void {
+  if (send_reset_fn != 0) call_indirect<void>(send_reset_fn, changetype<usize>(skb));
+}
+
+/**
+ * tcp_rcv_state_process(): every state but LISTEN and TIME_WAIT. skb.data is at the
+ * payload and TCP_SKB_CB(skb) is filled. Consumes skb.
+ */
+export function tcp_rcv_state_process(sk: Sock, skb: SkBuff): void {
+  const tp = tcp_sk(sk);
+  const flags = cb_flags(skb);
+  tp.segs_in++;
+  switch (sk.sk_state) {
+    case TCP_CLOSE:
+      kfree_skb_reason(skb, SKB_DROP_REASON_NOT_SPECIFIED);
+      return;
+    case TCP_SYN_SENT:
+      tcp_rcv_synsent(sk, skb);
+      return;
+    default:
+      break;
+  }
+  // Steps 1–4: sequence number, RST, (security), SYN.
+  if (!tcp_validate_incoming(sk, skb)) return;
+  // Fifth, check the ACK field.
+  if ((flags & TCPHDR_ACK) == 0) {
+    kfree_skb_reason(skb, SKB_DROP_REASON_NOT_SPECIFIED);
+    return;
+  }
+  if (sk.sk_state == <u32>TCP_SYN_RECV) {
+    const ack = cb_ack_seq(skb);
+    if (before(ack, tp.snd_una) || after(ack, tp.snd_nxt)) {
+      tcp_v4_send_reset_for(skb);
+      kfree_skb_reason(skb, SKB_DROP_REASON_NOT_SPECIFIED);
+      return;
+    }
+  }
+  const rc = tcp_ack(sk, skb);
+  if (rc == -1) {
+    // RFC 5961 §5.2 / RFC 9293: an ACK for data never sent is answered and dropped.
+    tcp_send_challenge_ack(sk);
+    kfree_skb_reason(skb, SKB_DROP_REASON_NOT_SPECIFIED);
+    return;
+  }
+  if (rc >= 0 && cb_end_seq(skb) == cb_seq(skb) && (rc & FLAG_DATA_ACKED) != 0) SNMP_INC_STATS(LINUX_MIB_TCPHPACKS);
+  else if (cb_end_seq(skb) == cb_seq(skb)) SNMP_INC_STATS(LINUX_MIB_TCPPUREACKS);
+  const our_fin_acked = tp.fin_queued != 0 && tp.snd_una == tp.write_seq;
+  switch (sk.sk_state) {
+    case TCP_SYN_RECV: {
+      tp.snd_wnd = cb_wnd(skb) << tp.snd_wscale;
+      tp.snd_wl1 = cb_seq(skb);
+      tcp_set_state(sk, TCP_ESTABLISHED);
+      tcp_init_transfer(sk, tp);
+      tp.ack_pingpong = 0;
+      if (tp.parent != 0 && child_established_fn != 0) call_indirect<void>(child_established_fn, changetype<usize>(sk));
+      else if ((sk.sk_flags & SOCK_DEAD) == 0) sk_state_change(sk);
+      break;
+    }
+    case TCP_FIN_WAIT1:
+      if (our_fin_acked) {
+        tcp_set_state(sk, TCP_FIN_WAIT2);
+        sk.sk_shutdown |= SEND_SHUTDOWN;
+        if ((sk.sk_flags & SOCK_DEAD) == 0) {
+          sk_state_change(sk);
+        } else {
+          // Orphaned: FIN_WAIT2 lasts tcp_fin_timeout (TCP_LINGER2 may change it).
+          const tmo = tp.linger2 > 0 ? <u32>tp.linger2 * 1000 : tcp_fin_timeout * 1000;
+          tcp_time_wait(sk, TCP_FIN_WAIT2, tmo);
+          if (tp.linger2 < 0) {
+            // TCP_LINGER2 < 0: no FIN_WAIT2 at all: reset (tcp_close's rule).
+            tcp_done(sk);
+            kfree_skb_reason(skb, SKB_DROP_REASON_NOT_SPECIFIED);
+            return;
+          }
+        }
+      }
+      break;
+    case TCP_CLOSING:
+      if (our_fin_acked) {
+        tcp_time_wait(sk, TCP_TIME_WAIT, 0);
+        consume_skb(skb);
+        return;
+      }
+      break;
+    case TCP_LAST_ACK:
+      if (our_fin_acked) {
+        tcp_done(sk);
+        consume_skb(skb);
+        return;
+      }
+      break;
+    default:
+      break;
+  }
+  // Sixth (URG) is not supported. Seventh, process the segment text.
+  switch (sk.sk_state) {
+    case TCP_CLOSE_WAIT:
+    case TCP_CLOSING:
+    case TCP_LAST_ACK:
+      // The peer already sent FIN: anything more is a repeat (RFC 9293: ignore).
+      if (!before(cb_seq(skb), tp.rcv_nxt)) {
+        consume_skb(skb);
+        tcp_data_snd_check(sk);
+        return;
+      }
+      break;
+    case TCP_FIN_WAIT1:
+    case TCP_FIN_WAIT2:
+      // After close(), new data cannot be delivered: reset (RFC 9293 §3.10.7.4 and
+      // Linux's TCPAbortOnData).
+      if ((sk.sk_shutdown & RCV_SHUTDOWN) != 0 && cb_end_seq(skb) != cb_seq(skb)) {
+        const fin = (flags & TCPHDR_FIN) != 0 ? 1 : 0;
+        if (after(cb_end_seq(skb) - fin, tp.rcv_nxt)) {
+          SNMP_INC_STATS(LINUX_MIB_TCPABORTONDATA);
+          tcp_send_active_reset_and_done(sk);
+          kfree_skb_reason(skb, SKB_DROP_REASON_NOT_SPECIFIED);
+          return;
+        }
+      }
+      break;
+    default:
+      break;
+  }
+  if (sk.sk_state != <u32>TCP_CLOSE && sk.sk_state != <u32>TCP_TIME_WAIT) {
+    tcp_data_queue(sk, skb);
+    tcp_data_snd_check(sk);
+    tcp_ack_snd_check(sk, tp);
+  } else {
+    consume_skb(skb);
+  }
+}
+
+let active_reset_fn: u32 = 0;
+export function tcp_input_register_reset(fn: u32): void { active_reset_fn = fn; }
+function tcp_send_active_reset_and_done(sk: Sock): void {
+  if (active_reset_fn != 0) call_indirect<void>(active_reset_fn, changetype<usize>(sk));
+  tcp_done(sk);
+}
+
+/** tcp_data_snd_check(): after an ACK, new data may go. */
+function tcp_data_snd_check(sk: Sock): void {
+  const tp = tcp_sk(sk);
+  if (tp.send_head != 0) tcp_write_xmit(sk, true);
+}
+

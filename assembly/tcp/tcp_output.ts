@@ -1,0 +1,514 @@
+// TCP output: building and sending segments, the send window and Nagle, window
+// selection, ACKs, SYN/SYN-ACK/FIN/RST, retransmission and zero-window probes.
+// Linux: net/ipv4/tcp_output.c (tcp_transmit_skb, tcp_write_xmit, __tcp_select_window,
+// tcp_send_ack, tcp_send_fin, tcp_connect, tcp_retransmit_skb, tcp_send_probe0).
+import { st8, st32be } from "../lib/bytes";
+import { csum_partial, csum_tcpudp_magic } from "../lib/checksum";
+import { after, before } from "../lib/seq";
+import { jiffies, ktime_ns, time_after } from "../kernel/clock";
+import { mod_timer, del_timer, timer_pending } from "../kernel/timer";
+import { SNMP_INC_STATS, TCP_MIB_OUTSEGS, TCP_MIB_RETRANSSEGS, TCP_MIB_OUTRSTS, LINUX_MIB_TCPWANTZEROWINDOWADV, LINUX_MIB_TCPTOZEROWINDOWADV, LINUX_MIB_TCPFROMZEROWINDOWADV, LINUX_MIB_TCPWINPROBE, LINUX_MIB_TCPORIGDATASENT } from "../kernel/mib";
+import { alloc_skb, consume_skb, skb_clone, skb_put, skb_push, skb_reserve, skb_reset_transport_header, SkBuff, MAX_HEADER, SKB_TRUESIZE } from "../core/skbuff";
+import { skb_peek, skb_peek_tail, skb_queue_tail, SIZEOF_SKB_QUEUE } from "../core/skb_queue";
+import { Sock, sysctl_rmem_max } from "../core/sock";
+import { ip_build_and_send_rt, IP_PMTUDISC_WANT } from "../ip/ip_output";
+import { fib_lookup, fib_dev, FibEntry } from "../ip/route";
+import { NetDevice } from "../link/netdevice";
+import { IPDEFTTL } from "../ip/iphdr";
+import { IPPROTO_TCP } from "../abi/in";
+import { TCP_SYN_SENT, TCP_SYN_RECV, TCP_ESTABLISHED, TCP_CLOSE_WAIT, TCP_FIN_WAIT1, TCP_LAST_ACK, TCP_CLOSING } from "../abi/tcp_states";
+import { TcpSock, tcp_sk, tp_sk, retransmit_timer, delack_timer, ICSK_TIME_RETRANS, ICSK_TIME_PROBE0, ICSK_ACK_SCHED, ICSK_ACK_TIMER, TCP_RTO_MAX, TCP_RTO_MIN, TCP_MAX_WSCALE, MAX_TCP_WINDOW } from "./tcp_sock";
+import { cb_seq, cb_set_seq, cb_end_seq, cb_set_end_seq, cb_flags, cb_set_flags, cb_set_tx_time, cb_retrans, cb_set_retrans, cb_set_sacked, cb_tx_time } from "./tcp_skb_cb";
+import { tcph_fill, TCPH_CHECK, TCPH_LEN_MIN, TCPHDR_ACK, TCPHDR_FIN, TCPHDR_PSH, TCPHDR_RST, TCPHDR_SYN, TCPOPT_MSS, TCPOPT_NOP, TCPOPT_SACK_PERM, TCPOPT_TIMESTAMP, TCPOPT_WINDOW } from "./tcphdr";
+import { tcp_rmem_max } from "./tcp_sysctl";
+
+/** sizeof(struct tcphdr) + options we may send, and MAX_TCP_HEADER's role for truesize. */
+// @ts-ignore: decorator
+@inline export const MAX_TCP_HEADER: u32 = 320;
+
+/**
+ * Memory a write-queue skb of `len` data bytes costs (sk_wmem_queued): the skb with its
+ * MAX_TCP_HEADER head (SKB_TRUESIZE) plus the data, which Linux keeps in page fragments
+ * counted byte for byte (tcp_sendmsg_locked: skb->truesize += copy).
+ */
+export function tcp_skb_truesize(len: u32): u32 { return SKB_TRUESIZE(MAX_TCP_HEADER) + len; }
+
+/** The TCP timestamp clock: ms, offset per connection (tcp_time_stamp_ts + tsoffset). */
+// @ts-ignore: decorator
+@inline export function tcp_time_stamp(tp: TcpSock): u32 { return jiffies + tp.tsoffset; }
+
+// ───── the route and the MSS ─────
+
+export function tcp_route(sk: Sock): FibEntry | null { return fib_lookup(sk.inet_daddr); }
+
+/** ipv4_default_advmss(): MTU - 40, never above 65535 - 40 (IPV4_MAX_PMTU). */
+export function tcp_advmss_for(sk: Sock): u32 {
+  const rt = fib_lookup(sk.inet_daddr);
+  const dev: NetDevice | null = rt === null ? null : fib_dev(rt);
+  const mtu = dev === null ? 576 : dev.mtu;
+  let mss = mtu - 40;
+  if (mss > 65535 - 40) mss = 65535 - 40;
+  return mss;
+}
+
+/** tcp_sync_mss()/tcp_current_mss(): data per segment after options. */
+export function tcp_update_mss(tp: TcpSock): void {
+  const sk = tp_sk(tp);
+  let mss = tcp_advmss_for(sk);
+  if (tp.mss_clamp != 0 && mss > tp.mss_clamp) mss = tp.mss_clamp;
+  if (tp.tstamp_ok != 0) mss -= 12;
+  if (mss < 48) mss = 48;
+  tp.mss_cache = mss;
+}
+
+// ───── the receive window (what we advertise) ─────
+
+/** tcp_win_from_space(): the part of buffer space the window may offer (scaling_ratio/256). */
+export function tcp_win_from_space(tp: TcpSock, space: i32): i32 {
+  if (space <= 0) return 0;
+  return <i32>((<u64>space * <u64>tp.scaling_ratio) >> 8);
+}
+/** tcp_space(): free receive-buffer space as window. */
+export function tcp_space(tp: TcpSock): i32 {
+  const sk = tp_sk(tp);
+  return tcp_win_from_space(tp, sk.sk_rcvbuf - sk.sk_rmem_alloc);
+}
+export function tcp_full_space(tp: TcpSock): i32 { return tcp_win_from_space(tp, tp_sk(tp).sk_rcvbuf); }
+
+/** tcp_receive_window(): what is left of the window last advertised. */
+export function tcp_receive_window(tp: TcpSock): u32 {
+  const w = <i32>(tp.rcv_wup + tp.rcv_wnd - tp.rcv_nxt);
+  return w < 0 ? 0 : <u32>w;
+}
+
+/** __tcp_select_window(): the window free space allows, with RFC 1122's SWS avoidance. */
+export function __tcp_select_window(tp: TcpSock): u32 {
+  let mss = <i32>tp.rcv_mss;
+  let free_space = tcp_space(tp);
+  const allowed_space = tcp_full_space(tp);
+  const full_space = <i32>tp.window_clamp < allowed_space ? <i32>tp.window_clamp : allowed_space;
+  if (mss > full_space) {
+    mss = full_space;
+    if (mss <= 0) return 0;
+  }
+  const ws = tp.rcv_wscale;
+  if (free_space < (full_space >> 1)) {
+    tp.ack_quick = 0;
+    free_space = free_space & ~((1 << ws) - 1);
+    // Move to a zero window early rather than have data dropped for lack of memory.
+    if (free_space < (allowed_space >> 4) || free_space < mss) return 0;
+  }
+  if (free_space > <i32>tp.rcv_ssthresh) free_space = <i32>tp.rcv_ssthresh;
+  let window: i32;
+  if (ws != 0) {
+    window = (free_space + (1 << ws) - 1) & ~((1 << ws) - 1);
+  } else {
+    window = <i32>tp.rcv_wnd;
+    if (window <= free_space - mss || window > free_space) window = mss > 0 ? (free_space / mss) * mss : free_space;
+    else if (mss == full_space && free_space > window + (full_space >> 1)) window = free_space;
+  }
+  return <u32>window;
+}
+
+/** tcp_select_window(): never shrinks an offered window; returns the scaled 16-bit value. */
+export function tcp_select_window(tp: TcpSock): u32 {
+  const old_win = tp.rcv_wnd;
+  const cur_win = tcp_receive_window(tp);
+  let new_win = __tcp_select_window(tp);
+  const ws = tp.rcv_wscale;
+  if (new_win < cur_win) {
+    if (new_win == 0) SNMP_INC_STATS(LINUX_MIB_TCPWANTZEROWINDOWADV);
+    new_win = (cur_win + (1 << ws) - 1) & ~((1 << ws) - 1);
+  }
+  tp.rcv_wnd = new_win;
+  tp.rcv_wup = tp.rcv_nxt;
+  const cap: u32 = ws == 0 ? MAX_TCP_WINDOW : (<u32>65535 << ws);
+  if (new_win > cap) new_win = cap;
+  new_win >>= ws;
+  if (new_win == 0) {
+    if (old_win != 0) SNMP_INC_STATS(LINUX_MIB_TCPTOZEROWINDOWADV);
+  } else if (old_win == 0) {
+    SNMP_INC_STATS(LINUX_MIB_TCPFROMZEROWINDOWADV);
+  }
+  return new_win;
+}
+
+/** tcp_select_initial_window(): rcv_wnd, window_clamp and our wscale for the SYN. */
+export function tcp_select_initial_window(tp: TcpSock, mss: u32, wscale_ok: bool): void {
+  let space = <u32>tcp_full_space(tp);
+  if (tp.window_clamp == 0) tp.window_clamp = <u32>65535 << TCP_MAX_WSCALE;
+  if (space > tp.window_clamp) space = tp.window_clamp;
+  if (space > mss) space = (space / mss) * mss;
+  tp.rcv_wnd = space;
+  tp.rcv_wscale = 0;
+  if (wscale_ok) {
+    let s = space;
+    if (s < tcp_rmem_max) s = tcp_rmem_max;
+    if (s < <u32>sysctl_rmem_max) s = <u32>sysctl_rmem_max;
+    if (s > tp.window_clamp) s = tp.window_clamp;
+    let ws = <i32>(31 - clz<u32>(s)) - 15;
+    if (ws < 0) ws = 0;
+    if (ws > <i32>TCP_MAX_WSCALE) ws = <i32>TCP_MAX_WSCALE;
+    tp.rcv_wscale = <u32>ws;
+  }
+  const maxclamp = <u32>65535 << tp.rcv_wscale;
+  if (tp.window_clamp > maxclamp) tp.window_clamp = maxclamp;
+}
+
+// ───── building and sending one segment ─────
+
+/** Options length for a segment (SYN options or the timestamp block). */
+function tcp_options_size(tp: TcpSock, flags: u32): u32 {
+  if ((flags & TCPHDR_SYN) != 0) {
+    let n: u32 = 4; // MSS
+    if (tp.tstamp_ok != 0) n += 12; // (SACK_PERM + TS) or (NOP NOP TS)
+    else if (tp.sack_ok != 0) n += 4; // NOP NOP SACK_PERM
+    if (tp.wscale_ok != 0) n += 4; // NOP WSCALE
+    return n;
+  }
+  return tp.tstamp_ok != 0 ? 12 : 0;
+}
+
+/**
+ * tcp_options_write(): SYN options in Linux's order — mss, then sackOK with the
+ * timestamp (or nop nop ts), then nop wscale — so tcpdump prints
+ * `[mss 1460,sackOK,TS val … ecr 0,nop,wscale 7]`.
+ */
+function tcp_options_write(p: usize, tp: TcpSock, flags: u32, mss: u32): void {
+  if ((flags & TCPHDR_SYN) != 0) {
+    st8(p, TCPOPT_MSS); st8(p + 1, 4); st8(p + 2, mss >> 8); st8(p + 3, mss & 255);
+    p += 4;
+    if (tp.tstamp_ok != 0) {
+      if (tp.sack_ok != 0) {
+        st8(p, TCPOPT_SACK_PERM); st8(p + 1, 2);
+      } else {
+        st8(p, TCPOPT_NOP); st8(p + 1, TCPOPT_NOP);
+      }
+      st8(p + 2, TCPOPT_TIMESTAMP); st8(p + 3, 10);
+      st32be(p + 4, tcp_time_stamp(tp));
+      st32be(p + 8, tp.ts_recent);
+      p += 12;
+    } else if (tp.sack_ok != 0) {
+      st8(p, TCPOPT_NOP); st8(p + 1, TCPOPT_NOP); st8(p + 2, TCPOPT_SACK_PERM); st8(p + 3, 2);
+      p += 4;
+    }
+    if (tp.wscale_ok != 0) {
+      st8(p, TCPOPT_NOP); st8(p + 1, TCPOPT_WINDOW); st8(p + 2, 3); st8(p + 3, tp.rcv_wscale);
+    }
+    return;
+  }
+  if (tp.tstamp_ok != 0) {
+    st8(p, TCPOPT_NOP); st8(p + 1, TCPOPT_NOP); st8(p + 2, TCPOPT_TIMESTAMP); st8(p + 3, 10);
+    st32be(p + 4, tcp_time_stamp(tp));
+    st32be(p + 8, tp.ts_recent);
+  }
+}
+
+/** tcp_event_ack_sent(): an ACK went out, so no delayed ACK is owed. */
+function tcp_event_ack_sent(tp: TcpSock): void {
+  tp.ack_pending = 0;
+  tp.ack_rcv_segs = 0;
+  if (timer_pending(delack_timer(tp))) del_timer(delack_timer(tp));
+}
+
+/**
+ * tcp_transmit_skb(): pushes the TCP header (from TCP_SKB_CB) on skb — a clone when the
+ * original must stay in the write queue — and hands it to IP. Returns 0 or -errno.
+ */
+export function tcp_transmit_skb(sk: Sock, skb: SkBuff, clone_it: bool): i32 {
+  const tp = tcp_sk(sk);
+  let out = skb;
+  if (clone_it) {
+    const c = skb_clone(skb);
+    if (c === null) return -105; // ENOBUFS: the retransmit timer will try again
+    out = c;
+    cb_set_tx_time(skb, ktime_ns);
+  }
+  const flags = cb_flags(skb);
+  const opts = tcp_options_size(tp, flags);
+  const thlen = TCPH_LEN_MIN + opts;
+  const h = skb_push(out, thlen);
+  skb_reset_transport_header(out);
+  let window: u32;
+  if ((flags & TCPHDR_SYN) != 0) {
+    // RFC 7323 §2.2: the window in a SYN is never scaled.
+    window = tp.rcv_wnd < 65535 ? tp.rcv_wnd : 65535;
+  } else {
+    window = tcp_select_window(tp);
+  }
+  const ack = (flags & TCPHDR_ACK) != 0 ? tp.rcv_nxt : 0;
+  tcph_fill(h, sk.inet_sport, sk.inet_dport, cb_seq(skb), ack, thlen, flags, window);
+  tcp_options_write(h + TCPH_LEN_MIN, tp, flags, tp.advmss);
+  const len = out.len;
+  store<u16>(h + TCPH_CHECK, <u16>csum_tcpudp_magic(sk.inet_saddr, sk.inet_daddr, len, IPPROTO_TCP, csum_partial(h, <i32>len, 0)), 0, 1);
+  if ((flags & TCPHDR_ACK) != 0) tcp_event_ack_sent(tp);
+  const datalen = cb_end_seq(skb) - cb_seq(skb) - ((flags & (TCPHDR_SYN | TCPHDR_FIN)) != 0 ? 1 : 0);
+  if (datalen > 0 && datalen < 0x80000000) {
+    tp.data_segs_out++;
+    tp.last_data_sent = jiffies;
+  }
+  tp.segs_out++;
+  tp.lsndtime = jiffies;
+  SNMP_INC_STATS(TCP_MIB_OUTSEGS);
+  const ttl = sk.uc_ttl < 0 ? IPDEFTTL : <u32>sk.uc_ttl;
+  const id = <i32>(sk.inet_id++ & 0xffff);
+  return ip_build_and_send_rt(out, tcp_route(sk), sk.inet_saddr, sk.inet_daddr, IPPROTO_TCP, ttl, sk.tos, IP_PMTUDISC_WANT, id);
+}
+
+/** An skb for TCP to fill: headroom for every header, `size` bytes of data room. */
+export function tcp_alloc_skb(size: u32): SkBuff | null {
+  const skb = alloc_skb(MAX_HEADER + size);
+  if (skb === null) return null;
+  skb_reserve(skb, MAX_HEADER);
+  return skb;
+}
+
+/** Adds skb (data, SYN or FIN) to the tail of the write queue, charging the sender. */
+export function tcp_queue_skb(sk: Sock, skb: SkBuff): void {
+  const tp = tcp_sk(sk);
+  skb.truesize = tcp_skb_truesize(skb.len);
+  sk.sk_wmem_queued += <i32>skb.truesize;
+  skb_queue_tail(sk.sk_write_queue, skb);
+  if (tp.send_head == 0) tp.send_head = changetype<usize>(skb);
+  tp.write_seq = cb_end_seq(skb);
+}
+
+// ───── timers armed by output ─────
+
+/** inet_csk_reset_xmit_timer(). */
+export function tcp_reset_xmit_timer(tp: TcpSock, what: u32, when: u32): void {
+  tp.icsk_pending = what;
+  mod_timer(retransmit_timer(tp), jiffies + (when > TCP_RTO_MAX ? TCP_RTO_MAX : when));
+}
+export function tcp_clear_xmit_timer(tp: TcpSock): void {
+  tp.icsk_pending = 0;
+  if (timer_pending(retransmit_timer(tp))) del_timer(retransmit_timer(tp));
+}
+/** tcp_rearm_rto(): the RTO restarts from now while data is outstanding. */
+export function tcp_rearm_rto(tp: TcpSock): void {
+  if (tp.packets_out == 0) {
+    if (tp.icsk_pending == ICSK_TIME_RETRANS) tcp_clear_xmit_timer(tp);
+    return;
+  }
+  tcp_reset_xmit_timer(tp, ICSK_TIME_RETRANS, tp.rto);
+}
+
+/** The persist timer's interval: RTO << backoff, capped at TCP_RTO_MAX (tcp_probe0_when). */
+export function tcp_probe0_when(tp: TcpSock): u32 {
+  let when = tp.rto;
+  for (let i: u32 = 0; i < tp.backoff && when < TCP_RTO_MAX; i++) when <<= 1;
+  if (when < TCP_RTO_MIN) when = TCP_RTO_MIN;
+  return when > TCP_RTO_MAX ? TCP_RTO_MAX : when;
+}
+
+/** tcp_check_probe_timer(): nothing in flight but data waits for window: arm persist. */
+export function tcp_check_probe_timer(tp: TcpSock): void {
+  if (tp.packets_out == 0 && tp.icsk_pending == 0 && tp.send_head != 0) {
+    tcp_reset_xmit_timer(tp, ICSK_TIME_PROBE0, tcp_probe0_when(tp));
+  }
+}
+
+// ───── the send loop ─────
+
+/** Unsent bytes that have not yet left (tcp_notsent). */
+export function tcp_notsent_bytes(tp: TcpSock): u32 { return tp.write_seq - tp.snd_nxt; }
+
+/** tcp_snd_wnd_test(): the segment ends within the peer's window. */
+// @ts-ignore: decorator
+@inline function tcp_snd_wnd_test(tp: TcpSock, skb: SkBuff): bool {
+  return !after(cb_end_seq(skb), tp.snd_una + tp.snd_wnd);
+}
+
+/**
+ * tcp_nagle_test(): a short segment waits while a short one is unacked (Minshall's
+ * variant, tcp_minshall_check), unless TCP_NODELAY, FIN, or PSH-forced; TCP_CORK holds
+ * every short segment.
+ */
+function tcp_nagle_ok(tp: TcpSock, skb: SkBuff, mss: u32, push_all: bool): bool {
+  const len = skb.len;
+  if (len >= mss) return true;
+  if ((cb_flags(skb) & TCPHDR_FIN) != 0) return true;
+  if (tp.cork != 0) return push_all && tp.cork == 2; // 2: the cork was just pulled
+  if (tp.nodelay != 0 || push_all) return true;
+  // Minshall: hold it only if a previously sent small segment is still unacked.
+  return !(tp.packets_out != 0 && after(tp.snd_sml, tp.snd_una));
+}
+
+/**
+ * tcp_write_xmit(): sends what the congestion window, the peer's window and Nagle allow.
+ * `push_all` means the application pushed (a send completed, or MSG_MORE ended).
+ * Returns true when something is left unsent.
+ */
+export function tcp_write_xmit(sk: Sock, push_all: bool): bool {
+  const tp = tcp_sk(sk);
+  const mss = tp.mss_cache;
+  let sent = false;
+  while (tp.send_head != 0) {
+    const skb = changetype<SkBuff>(tp.send_head);
+    if (tp.packets_out >= tp.snd_cwnd) break;
+    if (!tcp_snd_wnd_test(tp, skb)) break;
+    // A segment still being filled by sendmsg waits for its push (tcp_push) unless full.
+    if (!tcp_nagle_ok(tp, skb, mss, push_all || skb.next != sk.sk_write_queue)) break;
+    const rc = tcp_transmit_skb(sk, skb, true);
+    if (rc == -105) break;
+    tcp_event_new_data_sent(sk, skb);
+    sent = true;
+  }
+  if (!sent && tp.send_head != 0) tcp_check_probe_timer(tp);
+  return tp.send_head != 0;
+}
+
+/** tcp_event_new_data_sent(): advance send_head and snd_nxt; start the RTO clock. */
+export function tcp_event_new_data_sent(sk: Sock, skb: SkBuff): void {
+  const tp = tcp_sk(sk);
+  const prior_packets = tp.packets_out;
+  tp.snd_nxt = cb_end_seq(skb);
+  tp.send_head = skb.next == sk.sk_write_queue ? 0 : skb.next;
+  tp.packets_out++;
+  const len = skb.len;
+  if (len > 0) {
+    tp.bytes_sent += <f64>len;
+    SNMP_INC_STATS(LINUX_MIB_TCPORIGDATASENT);
+    if (len < tp.mss_cache) tp.snd_sml = cb_end_seq(skb);
+  }
+  if (prior_packets == 0 || tp.icsk_pending == ICSK_TIME_PROBE0) tcp_reset_xmit_timer(tp, ICSK_TIME_RETRANS, tp.rto);
+}
+
+/** tcp_push(): called at the end of sendmsg; sends whatever may go now. */
+export function tcp_push(sk: Sock, more: bool): void {
+  const tp = tcp_sk(sk);
+  if (tp.send_head == 0) return;
+  tcp_write_xmit(sk, !more);
+}
+
+// ───── control segments ─────
+
+/** Builds a segment with no data (not queued: ACK, RST, probes). */
+function tcp_send_ctl(sk: Sock, seq: u32, flags: u32): i32 {
+  const skb = tcp_alloc_skb(0);
+  if (skb === null) return -105;
+  cb_set_seq(skb, seq);
+  cb_set_end_seq(skb, seq);
+  cb_set_flags(skb, flags);
+  cb_set_sacked(skb, 0);
+  return tcp_transmit_skb(sk, skb, false);
+}
+
+/** tcp_send_ack(): an immediate ACK of rcv_nxt with the current window. */
+export function tcp_send_ack(sk: Sock): void {
+  const tp = tcp_sk(sk);
+  tcp_send_ctl(sk, tp.snd_nxt, TCPHDR_ACK);
+}
+
+/** tcp_send_delayed_ack(): ACK within ato (40..200 ms) unless more data forces it sooner. */
+export function tcp_send_delayed_ack(sk: Sock): void {
+  const tp = tcp_sk(sk);
+  let ato = tp.ack_ato;
+  if (ato < 40) ato = 40;
+  if (ato > 200) ato = 200;
+  tp.ack_pending |= ICSK_ACK_SCHED | ICSK_ACK_TIMER;
+  const t = delack_timer(tp);
+  const when = jiffies + ato;
+  if (!timer_pending(t) || time_after(t.expires, when)) mod_timer(t, when);
+}
+
+/** tcp_send_active_reset(): RST|ACK at snd_nxt (close with unread data, SO_LINGER 0). */
+export function tcp_send_active_reset(sk: Sock): void {
+  const tp = tcp_sk(sk);
+  SNMP_INC_STATS(TCP_MIB_OUTRSTS);
+  tcp_send_ctl(sk, tp.snd_nxt, TCPHDR_RST | TCPHDR_ACK);
+}
+
+/**
+ * tcp_send_fin(): the FIN rides on the last unsent segment if there is one (so close()
+ * after send() sends data then FIN), else goes as its own segment.
+ */
+export function tcp_send_fin(sk: Sock): void {
+  const tp = tcp_sk(sk);
+  tp.fin_queued = 1;
+  const tail = skb_peek_tail(sk.sk_write_queue);
+  if (tail !== null && tp.send_head != 0 && (cb_flags(tail) & (TCPHDR_SYN | TCPHDR_FIN)) == 0) {
+    cb_set_flags(tail, cb_flags(tail) | TCPHDR_FIN);
+    cb_set_end_seq(tail, cb_end_seq(tail) + 1);
+    tp.write_seq++;
+  } else {
+    const skb = tcp_alloc_skb(0);
+    if (skb === null) return; // kstack: Linux would retry from a timer; the pool is huge
+    cb_set_seq(skb, tp.write_seq);
+    cb_set_end_seq(skb, tp.write_seq + 1);
+    cb_set_flags(skb, TCPHDR_FIN | TCPHDR_ACK);
+    tcp_queue_skb(sk, skb);
+  }
+  tcp_write_xmit(sk, true);
+}
+
+/** tcp_connect(): queues and sends the SYN (retransmitted by the RTO timer). */
+export function tcp_connect(sk: Sock): i32 {
+  const tp = tcp_sk(sk);
+  const skb = tcp_alloc_skb(0);
+  if (skb === null) return -105;
+  cb_set_seq(skb, tp.write_seq);
+  cb_set_end_seq(skb, tp.write_seq + 1);
+  cb_set_flags(skb, TCPHDR_SYN);
+  tp.snd_una = tp.write_seq;
+  tp.snd_nxt = tp.write_seq;
+  tp.retrans_stamp = jiffies;
+  tcp_queue_skb(sk, skb);
+  tcp_write_xmit(sk, true);
+  return 0;
+}
+
+/** tcp_send_synack(): a child's SYN-ACK, queued so the RTO retransmits it. */
+export function tcp_send_synack(sk: Sock): void {
+  const tp = tcp_sk(sk);
+  const skb = tcp_alloc_skb(0);
+  if (skb === null) return;
+  cb_set_seq(skb, tp.write_seq);
+  cb_set_end_seq(skb, tp.write_seq + 1);
+  cb_set_flags(skb, TCPHDR_SYN | TCPHDR_ACK);
+  tp.snd_una = tp.write_seq;
+  tp.snd_nxt = tp.write_seq;
+  tp.retrans_stamp = jiffies;
+  tcp_queue_skb(sk, skb);
+  tcp_write_xmit(sk, true);
+}
+
+/** tcp_retransmit_skb(): sends the first unacked segment again. */
+export function tcp_retransmit_skb(sk: Sock, skb: SkBuff): i32 {
+  const tp = tcp_sk(sk);
+  const rc = tcp_transmit_skb(sk, skb, true);
+  if (rc == 0 || rc == -105) {
+    cb_set_retrans(skb, cb_retrans(skb) + 1);
+    tp.total_retrans++;
+    tp.bytes_retrans += <f64>skb.len;
+    SNMP_INC_STATS(TCP_MIB_RETRANSSEGS);
+    if (tp.retrans_stamp == 0) tp.retrans_stamp = jiffies;
+  }
+  return rc;
+}
+
+/**
+ * tcp_send_probe0() via tcp_write_wakeup(): when the window is closed, a segment with an
+ * old sequence number (snd_una - 1) and no data makes the peer answer with its window
+ * (tcp_xmit_probe_skb). If the window opened meanwhile, real data goes instead.
+ */
+export function tcp_write_wakeup(sk: Sock): void {
+  const tp = tcp_sk(sk);
+  if (tp.send_head != 0) {
+    const skb = changetype<SkBuff>(tp.send_head);
+    if (before(cb_seq(skb), tp.snd_una + tp.snd_wnd)) {
+      tcp_write_xmit(sk, true);
+      return;
+    }
+  }
+  SNMP_INC_STATS(LINUX_MIB_TCPWINPROBE);
+  tcp_send_ctl(sk, tp.snd_una - 1, TCPHDR_ACK);
+}
+
+/** The first segment of the retransmit queue (sent, not yet acked), or null. */
+export function tcp_rtx_head(sk: Sock): SkBuff | null {
+  const tp = tcp_sk(sk);
+  const skb = skb_peek(sk.sk_write_queue);
+  if (skb === null || changetype<usize>(skb) == tp.send_head) return null;
+  return skb;
+}

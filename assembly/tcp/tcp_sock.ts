@@ -1,0 +1,224 @@
+// struct tcp_sock (with inet_connection_sock's icsk_* fields): one per TCP connection,
+// pointed to by sk->sk_private. Linux: include/linux/tcp.h, include/net/inet_connection_sock.h.
+// Field names are Linux's, so tcp_info and `ss` read naturally. Sequence numbers are u32
+// compared with before()/after(); times are jiffies (ms) unless named *_us or *_ns.
+//
+// Memory: the struct, then three timer_lists (retransmit/persist, delayed ACK,
+// keepalive/FIN_WAIT2/TIME_WAIT), then the out-of-order queue's rb_root.
+import { TimerList, timer_setup, SIZEOF_TIMER_LIST } from "../kernel/timer";
+import { Sock } from "../core/sock";
+
+@final @unmanaged export class TcpSock {
+  sk: usize;
+  // ── send sequence space (RFC 9293 §3.3.1) ──
+  snd_una: u32;
+  snd_nxt: u32;
+  snd_wnd: u32;
+  snd_wl1: u32;
+  max_window: u32;
+  write_seq: u32;
+  pushed_seq: u32;
+  snd_sml: u32;
+  // ── receive sequence space ──
+  rcv_nxt: u32;
+  rcv_wnd: u32;
+  rcv_wup: u32;
+  copied_seq: u32;
+  rcv_ssthresh: u32;
+  window_clamp: u32;
+  /** rcvq_space: DRS autotuning state. */
+  rcvq_space: u32;
+  rcvq_seq: u32;
+  rcvq_time: u32;
+  scaling_ratio: u32;
+  // ── MSS ──
+  mss_cache: u32;
+  advmss: u32;
+  mss_clamp: u32;
+  user_mss: u32;
+  rcv_mss: u32;
+  // ── options negotiated (rx_opt) ──
+  snd_wscale: u32;
+  rcv_wscale: u32;
+  wscale_ok: u32;
+  tstamp_ok: u32;
+  sack_ok: u32;
+  ts_recent: u32;
+  ts_recent_stamp: u32;
+  tsoffset: u32;
+  // ── RTT and RTO (RFC 6298, tcp_rtt_estimator) ──
+  srtt_us: u32;
+  mdev_us: u32;
+  mdev_max_us: u32;
+  rttvar_us: u32;
+  rtt_seq: u32;
+  rto: u32;
+  backoff: u32;
+  retransmits: u32;
+  probes_out: u32;
+  total_retrans: u32;
+  retrans_stamp: u32;
+  /** Which event the retransmit timer is armed for (ICSK_TIME_RETRANS / PROBE0). */
+  icsk_pending: u32;
+  // ── congestion control (Reno here; tcp_cong.ts) ──
+  snd_cwnd: u32;
+  snd_ssthresh: u32;
+  snd_cwnd_cnt: u32;
+  packets_out: u32;
+  retrans_out: u32;
+  lost_out: u32;
+  sacked_out: u32;
+  high_seq: u32;
+  ca_state: u32;
+  undo_marker: u32;
+  prior_ssthresh: u32;
+  snd_cwnd_stamp: u32;
+  lsndtime: u32;
+  // ── delayed ACK (icsk_ack) ──
+  ack_pending: u32;
+  ack_ato: u32;
+  ack_quick: u32;
+  ack_pingpong: u32;
+  ack_lrcvtime: u32;
+  ack_rcv_segs: u32;
+  // ── keepalive, linger, user settings ──
+  keepalive_time: u32;
+  keepalive_intvl: u32;
+  keepalive_probes: u32;
+  linger2: i32;
+  syn_retries: u32;
+  user_timeout: u32;
+  nodelay: u32;
+  cork: u32;
+  notsent_lowat: u32;
+  // ── listen / accept ──
+  /** For a listener: accept queue (children, FIFO) and SYN queue counts. */
+  accept_head: usize;
+  accept_tail: usize;
+  accept_qlen: u32;
+  syn_qlen: u32;
+  max_ack_backlog: u32;
+  /** For a child: its listener while queued, and the next child in that queue. */
+  parent: usize;
+  accept_next: usize;
+  /** A FIN has been queued (after the last data) / sent / received. */
+  fin_queued: u32;
+  // ── statistics for tcp_info and ss ──
+  bytes_acked: f64;
+  bytes_received: f64;
+  bytes_sent: f64;
+  bytes_retrans: f64;
+  segs_in: u32;
+  segs_out: u32;
+  data_segs_in: u32;
+  data_segs_out: u32;
+  delivered: u32;
+  rcv_ooopack: u32;
+  last_data_recv: u32;
+  last_data_sent: u32;
+  last_ack_recv: u32;
+  /** Out-of-order queue: rb_root of skbs keyed by seq (the tree nodes live in skb->cb). */
+  ooo_root: u32;
+  ooo_last: usize;
+  /** Send buffer: the first skb of the write queue not yet sent (tcp_send_head). */
+  send_head: usize;
+  pool_next: usize;
+}
+
+// @ts-ignore: decorator
+@inline export const SIZEOF_TCP_SOCK: usize = offsetof<TcpSock>() + SIZEOF_TIMER_LIST * 3;
+
+// @ts-ignore: decorator
+@inline export function tcp_sk(sk: Sock): TcpSock { return changetype<TcpSock>(sk.sk_private); }
+// @ts-ignore: decorator
+@inline export function tp_sk(tp: TcpSock): Sock { return changetype<Sock>(tp.sk); }
+// @ts-ignore: decorator
+@inline export function retransmit_timer(tp: TcpSock): TimerList { return changetype<TimerList>(changetype<usize>(tp) + offsetof<TcpSock>()); }
+// @ts-ignore: decorator
+@inline export function delack_timer(tp: TcpSock): TimerList { return changetype<TimerList>(changetype<usize>(tp) + offsetof<TcpSock>() + SIZEOF_TIMER_LIST); }
+// @ts-ignore: decorator
+@inline export function keepalive_timer(tp: TcpSock): TimerList { return changetype<TimerList>(changetype<usize>(tp) + offsetof<TcpSock>() + SIZEOF_TIMER_LIST * 2); }
+
+// ICSK_TIME_* (which event the retransmit timer serves)
+// @ts-ignore: decorator
+@inline export const ICSK_TIME_RETRANS: u32 = 1;
+// @ts-ignore: decorator
+@inline export const ICSK_TIME_PROBE0: u32 = 3;
+// ICSK_ACK_* (ack_pending bits)
+// @ts-ignore: decorator
+@inline export const ICSK_ACK_SCHED: u32 = 1;
+// @ts-ignore: decorator
+@inline export const ICSK_ACK_TIMER: u32 = 2;
+// @ts-ignore: decorator
+@inline export const ICSK_ACK_PUSHED: u32 = 4;
+// @ts-ignore: decorator
+@inline export const ICSK_ACK_NOW: u32 = 16;
+
+// Constants from include/net/tcp.h (HZ = 1000, so ms).
+// @ts-ignore: decorator
+@inline export const TCP_RTO_MIN: u32 = 200;
+// @ts-ignore: decorator
+@inline export const TCP_RTO_MAX: u32 = 120000;
+// @ts-ignore: decorator
+@inline export const TCP_TIMEOUT_INIT: u32 = 1000;
+// @ts-ignore: decorator
+@inline export const TCP_DELACK_MIN: u32 = 40;
+// @ts-ignore: decorator
+@inline export const TCP_DELACK_MAX: u32 = 200;
+// @ts-ignore: decorator
+@inline export const TCP_ATO_MIN: u32 = 40;
+// @ts-ignore: decorator
+@inline export const TCP_TIMEWAIT_LEN: u32 = 60000;
+// @ts-ignore: decorator
+@inline export const TCP_RESOURCE_PROBE_INTERVAL: u32 = 500;
+// @ts-ignore: decorator
+@inline export const TCP_INIT_CWND: u32 = 10;
+// @ts-ignore: decorator
+@inline export const TCP_INFINITE_SSTHRESH: u32 = 0x7fffffff;
+// @ts-ignore: decorator
+@inline export const TCP_MSS_DEFAULT: u32 = 536;
+// @ts-ignore: decorator
+@inline export const TCP_MIN_MSS: u32 = 88;
+// @ts-ignore: decorator
+@inline export const MAX_TCP_WINDOW: u32 = 32767;
+// @ts-ignore: decorator
+@inline export const TCP_MAX_WSCALE: u32 = 14;
+// @ts-ignore: decorator
+@inline export const MAX_TCP_KEEPIDLE: u32 = 32767;
+// @ts-ignore: decorator
+@inline export const MAX_TCP_KEEPINTVL: u32 = 32767;
+// @ts-ignore: decorator
+@inline export const MAX_TCP_KEEPCNT: u32 = 127;
+
+let tp_free: usize = 0;
+let tp_inuse: u32 = 0;
+export function tcp_socks_inuse(): u32 { return tp_inuse; }
+
+/** Allocates and zeroes a tcp_sock for sk, its timers bound to the given handlers. */
+export function tcp_sock_alloc(sk: Sock, retrans_fn: u32, delack_fn: u32, keepalive_fn: u32): TcpSock {
+  if (tp_free == 0) {
+    const n: u32 = 64;
+    const base = heap.alloc(<usize>n * SIZEOF_TCP_SOCK);
+    for (let i: u32 = 0; i < n; i++) {
+      const t = changetype<TcpSock>(base + <usize>i * SIZEOF_TCP_SOCK);
+      t.pool_next = tp_free;
+      tp_free = changetype<usize>(t);
+    }
+  }
+  const tp = changetype<TcpSock>(tp_free);
+  tp_free = tp.pool_next;
+  memory.fill(changetype<usize>(tp), 0, SIZEOF_TCP_SOCK);
+  tp_inuse++;
+  tp.sk = changetype<usize>(sk);
+  sk.sk_private = changetype<usize>(tp);
+  timer_setup(retransmit_timer(tp), retrans_fn, changetype<usize>(tp));
+  timer_setup(delack_timer(tp), delack_fn, changetype<usize>(tp));
+  timer_setup(keepalive_timer(tp), keepalive_fn, changetype<usize>(tp));
+  return tp;
+}
+
+export function tcp_sock_free(tp: TcpSock): void {
+  tp.pool_next = tp_free;
+  tp_free = changetype<usize>(tp);
+  tp_inuse--;
+}

@@ -1,0 +1,54 @@
+// net.ipv4.tcp_* sysctls with Linux's defaults (Documentation/networking/ip-sysctl.rst).
+export let tcp_wmem_min: u32 = 4096;
+export let tcp_wmem_def: u32 = 16384;
+export let tcp_wmem_max: u32 = 4194304;
+export let tcp_rmem_min: u32 = 4096;
+export let tcp_rmem_def: u32 = 131072;
+export let tcp_rmem_max: u32 = 6291456;
+export let tcp_timestamps: u32 = 1;
+export let tcp_window_scaling: u32 = 1;
+export let tcp_sack: u32 = 1;
+export let tcp_syn_retries: u32 = 6;
+export let tcp_synack_retries: u32 = 5;
+export let tcp_retries1: u32 = 3;
+export let tcp_retries2: u32 = 15;
+export let tcp_orphan_retries: u32 = 0;
+export let tcp_fin_timeout: u32 = 60;
+export let tcp_keepalive_time: u32 = 7200;
+export let tcp_keepalive_intvl: u32 = 75;
+export let tcp_keepalive_probes: u32 = 9;
+export let tcp_moderate_rcvbuf: u32 = 1;
+export let tcp_slow_start_after_idle: u32 = 1;
+export let tcp_notsent_lowat: u32 = 0xffffffff;
+export let tcp_max_syn_backlog: u32 = 128;
+export let somaxconn: u32 = 4096;
+export let tcp_abort_on_overflow: u32 = 0;
+export let tcp_min_snd_mss: u32 = 48;
+export let tcp_base_mss: u32 = 1024;
+
+/** Sets one (index order as host/sysctl.ts passes them); returns -EINVAL when refused. */
+export function tcp_sysctl_set(which: u32, a: u32, b: u32, c: u32): i32 {
+  switch (which) {
+    case 0: tcp_wmem_min = a; tcp_wmem_def = b; tcp_wmem_max = c; return 0;
+    case 1: tcp_rmem_min = a; tcp_rmem_def = b; tcp_rmem_max = c; return 0;
+    case 2: tcp_timestamps = a; return 0;
+    case 3: tcp_window_scaling = a; return 0;
+    case 4: tcp_sack = a; return 0;
+    case 5: tcp_syn_retries = a; return 0;
+    case 6: tcp_synack_retries = a; return 0;
+    case 7: tcp_retries2 = a; return 0;
+    case 8: tcp_fin_timeout = a; return 0;
+    case 9: tcp_keepalive_time = a; return 0;
+    case 10: tcp_keepalive_intvl = a; return 0;
+    case 11: tcp_keepalive_probes = a; return 0;
+    case 12: tcp_moderate_rcvbuf = a; return 0;
+    case 13: tcp_slow_start_after_idle = a; return 0;
+    case 14: tcp_notsent_lowat = a; return 0;
+    case 15: tcp_max_syn_backlog = a; return 0;
+    case 16: somaxconn = a; return 0;
+    case 17: tcp_abort_on_overflow = a; return 0;
+    case 18: tcp_retries1 = a; return 0;
+    case 19: tcp_orphan_retries = a; return 0;
+    default: return -22;
+  }
+}

@@ -1,0 +1,178 @@
+// TCP timers. Linux: net/ipv4/tcp_timer.c — tcp_retransmit_timer (RFC 6298 §5 backoff),
+// tcp_probe_timer (zero-window probes), tcp_delack_timer, tcp_keepalive_timer (which also
+// ends FIN_WAIT2 orphans), and the TIME_WAIT timer (inet_twsk's).
+import { jiffies } from "../kernel/clock";
+import { mod_timer } from "../kernel/timer";
+import { SNMP_INC_STATS, LINUX_MIB_TCPTIMEOUTS, LINUX_MIB_TCPABORTONTIMEOUT, LINUX_MIB_TCPKEEPALIVE, LINUX_MIB_DELAYEDACKS } from "../kernel/mib";
+import { Sock, sock_hold, sock_put, SOCK_DEAD, SOCK_KEEPOPEN } from "../core/sock";
+import { ETIMEDOUT } from "../abi/errno";
+import { TCP_SYN_SENT, TCP_SYN_RECV, TCP_FIN_WAIT2, TCP_TIME_WAIT, TCP_CLOSE, TCP_LISTEN, TCP_ESTABLISHED, TCP_CLOSE_WAIT } from "../abi/tcp_states";
+import { TcpSock, tp_sk, keepalive_timer, ICSK_TIME_RETRANS, ICSK_TIME_PROBE0, ICSK_ACK_TIMER, TCP_RTO_MIN, TCP_RTO_MAX, TCP_TIMEOUT_INIT } from "./tcp_sock";
+import { tcp_retransmit_skb, tcp_rtx_head, tcp_reset_xmit_timer, tcp_send_ack, tcp_write_wakeup, tcp_probe0_when, tcp_send_active_reset, tcp_receive_window } from "./tcp_output";
+import { tcp_done, tcp_flush_puts } from "./tcp_state";
+import { tcp_write_queue_purge } from "./tcp_input";
+import { tcp_reno_ssthresh } from "./tcp_cong";
+import { tcp_syn_retries, tcp_synack_retries, tcp_retries2 } from "./tcp_sysctl";
+
+// @ts-ignore: decorator
+@inline const TCP_CA_Loss: u32 = 4;
+
+/**
+ * tcp_model_timeout(): how long `boundary` retransmissions take with exponential backoff
+ * from rto_base, capped at TCP_RTO_MAX — the retry limits are times, not counts.
+ */
+function tcp_model_timeout(boundary: u32, rto_base: u32): u32 {
+  const thresh = <u32>(31 - clz<u32>(TCP_RTO_MAX / rto_base));
+  if (boundary <= thresh) return ((<u32>2 << boundary) - 1) * rto_base;
+  return ((<u32>2 << thresh) - 1) * rto_base + (boundary - thresh) * TCP_RTO_MAX;
+}
+
+/** retransmits_timed_out(). */
+function retransmits_timed_out(tp: TcpSock, boundary: u32, rto_base: u32): bool {
+  if (tp.retransmits == 0) return false;
+  const timeout = tcp_model_timeout(boundary, rto_base);
+  return <i32>(jiffies - tp.retrans_stamp - timeout) >= 0;
+}
+
+/** tcp_write_err(): the connection timed out. */
+function tcp_write_err(sk: Sock): void {
+  sk.sk_err = sk.sk_err_soft != 0 ? sk.sk_err_soft : ETIMEDOUT;
+  tcp_write_queue_purge(sk);
+  tcp_done(sk);
+  SNMP_INC_STATS(LINUX_MIB_TCPABORTONTIMEOUT);
+}
+
+/** tcp_write_timeout(): true if the connection was given up. */
+function tcp_write_timeout(sk: Sock, tp: TcpSock): bool {
+  const state = sk.sk_state;
+  if (state == <u32>TCP_SYN_SENT || state == <u32>TCP_SYN_RECV) {
+    const retries = tp.syn_retries != 0 ? tp.syn_retries : (state == <u32>TCP_SYN_SENT ? tcp_syn_retries : tcp_synack_retries);
+    if (retransmits_timed_out(tp, retries, TCP_TIMEOUT_INIT)) {
+      tcp_write_err(sk);
+      return true;
+    }
+    return false;
+  }
+  if (retransmits_timed_out(tp, tcp_retries2, TCP_RTO_MIN)) {
+    tcp_write_err(sk);
+    return true;
+  }
+  return false;
+}
+
+/** tcp_enter_loss(): an RTO — ssthresh halves, cwnd falls to one segment (RFC 5681 §3.1). */
+function tcp_enter_loss(tp: TcpSock): void {
+  if (tp.ca_state != TCP_CA_Loss) tp.snd_ssthresh = tcp_reno_ssthresh(tp);
+  tp.snd_cwnd = 1;
+  tp.snd_cwnd_cnt = 0;
+  tp.ca_state = TCP_CA_Loss;
+  tp.high_seq = tp.snd_nxt;
+  tp.sacked_out = 0;
+}
+
+/** tcp_retransmit_timer(). */
+function tcp_retransmit_timer(sk: Sock, tp: TcpSock): void {
+  if (tp.packets_out == 0) return;
+  const head = tcp_rtx_head(sk);
+  if (head === null) return;
+  if (tcp_write_timeout(sk, tp)) return;
+  if (sk.sk_state != <u32>TCP_SYN_SENT && sk.sk_state != <u32>TCP_SYN_RECV) {
+    SNMP_INC_STATS(LINUX_MIB_TCPTIMEOUTS);
+    tcp_enter_loss(tp);
+  }
+  if (tp.retrans_stamp == 0) tp.retrans_stamp = jiffies;
+  tcp_retransmit_skb(sk, head);
+  // RFC 6298 §5.5: back off the timer.
+  tp.backoff++;
+  tp.retransmits++;
+  let rto = tp.rto << 1;
+  if (rto > TCP_RTO_MAX || rto < tp.rto) rto = TCP_RTO_MAX;
+  tp.rto = rto;
+  tcp_reset_xmit_timer(tp, ICSK_TIME_RETRANS, tp.rto);
+}
+
+/** tcp_probe_timer(): the persist timer — probe the closed window, backing off. */
+function tcp_probe_timer(sk: Sock, tp: TcpSock): void {
+  if (tp.packets_out != 0 || tp.send_head == 0) {
+    tp.probes_out = 0;
+    tp.backoff = 0;
+    return;
+  }
+  // An orphan that keeps seeing a zero window is given up after tcp_retries2 probes.
+  if ((sk.sk_flags & SOCK_DEAD) != 0 && tp.probes_out >= tcp_retries2) {
+    tcp_write_err(sk);
+    return;
+  }
+  tcp_write_wakeup(sk);
+  tp.probes_out++;
+  if (tp.backoff < 31) tp.backoff++;
+  tcp_reset_xmit_timer(tp, ICSK_TIME_PROBE0, tcp_probe0_when(tp));
+}
+
+/** icsk_retransmit_timer's handler: RTO or persist. */
+export function tcp_write_timer(tpp: usize): void {
+  const tp = changetype<TcpSock>(tpp);
+  const sk = tp_sk(tp);
+  sock_hold(sk);
+  const what = tp.icsk_pending;
+  tp.icsk_pending = 0;
+  if (sk.sk_state != <u32>TCP_CLOSE && sk.sk_state != <u32>TCP_LISTEN) {
+    if (what == ICSK_TIME_RETRANS) tcp_retransmit_timer(sk, tp);
+    else if (what == ICSK_TIME_PROBE0) tcp_probe_timer(sk, tp);
+  }
+  sock_put(sk);
+  tcp_flush_puts();
+}
+
+/** tcp_delack_timer(): the delayed ACK is due. */
+export function tcp_delack_timer(tpp: usize): void {
+  const tp = changetype<TcpSock>(tpp);
+  const sk = tp_sk(tp);
+  if ((tp.ack_pending & ICSK_ACK_TIMER) == 0 || sk.sk_state == <u32>TCP_CLOSE) return;
+  sock_hold(sk);
+  // A delayed ACK that had to wait makes the receiver less patient next time
+  // (tcp_delack_timer_handler: leave pingpong, inflate ato).
+  if (tp.ack_pingpong != 0) {
+    tp.ack_pingpong = 0;
+    tp.ack_ato = TCP_RTO_MIN;
+  } else {
+    tp.ack_ato <<= 1;
+    if (tp.ack_ato > tp.rto) tp.ack_ato = tp.rto;
+  }
+  tcp_send_ack(sk);
+  sock_put(sk);
+  tcp_flush_puts();
+}
+
+/** The keepalive timer: keepalive probes, FIN_WAIT2 timeout, TIME_WAIT expiry. */
+export function tcp_keepalive_timer(tpp: usize): void {
+  const tp = changetype<TcpSock>(tpp);
+  const sk = tp_sk(tp);
+  sock_hold(sk);
+  const state = sk.sk_state;
+  if (state == <u32>TCP_TIME_WAIT || (state == <u32>TCP_FIN_WAIT2 && (sk.sk_flags & SOCK_DEAD) != 0)) {
+    // TIME_WAIT over, or an orphan's FIN_WAIT2 timeout (tcp_fin_timeout): gone quietly.
+    tcp_done(sk);
+  } else if ((sk.sk_flags & SOCK_KEEPOPEN) != 0 && (state == <u32>TCP_ESTABLISHED || state == <u32>TCP_CLOSE_WAIT)) {
+    // tcp_keepalive_timer(): idle since the last received data → probe; too many → ETIMEDOUT.
+    const idle = jiffies - tp.ack_lrcvtime;
+    const keepidle = tp.keepalive_time * 1000;
+    if (tp.packets_out != 0 || tp.send_head != 0) {
+      mod_timer(keepalive_timer(tp), jiffies + keepidle);
+    } else if (idle >= keepidle) {
+      if (tp.probes_out >= tp.keepalive_probes) {
+        tcp_send_active_reset(sk);
+        tcp_write_err(sk);
+      } else {
+        tcp_write_wakeup(sk);
+        SNMP_INC_STATS(LINUX_MIB_TCPKEEPALIVE);
+        tp.probes_out++;
+        mod_timer(keepalive_timer(tp), jiffies + tp.keepalive_intvl * 1000);
+      }
+    } else {
+      mod_timer(keepalive_timer(tp), jiffies + keepidle - idle);
+    }
+  }
+  sock_put(sk);
+  tcp_flush_puts();
+}
