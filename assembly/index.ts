@@ -34,7 +34,11 @@ import { sys_sendto as _sendto, sys_recvfrom as _recvfrom } from "./sys/sys_rw";
 import { sys_setsockopt as _setsockopt, sys_getsockopt as _getsockopt, sys_setsockopt_linger as _setlinger, sys_getsockopt_linger as _getlinger } from "./sys/sys_sockopt";
 import { sys_fcntl as _fcntl, sys_ioctl as _ioctl } from "./sys/sys_fcntl";
 import { sys_task_create, sys_task_fork, sys_task_exit, sys_task_interrupt, sys_nanosleep as _nanosleep } from "./sys/sys_task";
-import { files_open } from "./sys/fdtable";
+import { files_open, fd_sock, fd_max } from "./sys/fdtable";
+import { task_get } from "./sys/task";
+import { sock_iter } from "./core/sock";
+import { inet_diag_fill, inet_diag_register_info } from "./socket/inet_diag";
+import { tcp_diag_get_info } from "./tcp/tcp";
 import { tasks_live } from "./sys/task";
 
 export * from "./lib_exports";
@@ -72,6 +76,7 @@ export function kernel_init(seed: u32, nskb: u32, nsmall: u32, nlarge: u32): voi
   ping_init();
   inet_hashinfo_init();
   tcp_init();
+  inet_diag_register_info(tcp_diag_get_info.index);
   open_softirq_net_rx(net_rx_action.index);
   // Constant rows of /proc/net/snmp (Forwarding 2 = not a router).
   snmp_set(IPSTATS_MIB_FORWARDING, 2);
@@ -300,3 +305,18 @@ export function sys_getsockopt_linger(pid: u32, fd: i32): i32 { return _getlinge
 export function sys_fcntl(pid: u32, fd: i32, cmd: i32, arg: i32): i32 { return _fcntl(pid, fd, cmd, arg); }
 export function sys_ioctl(pid: u32, fd: i32, cmd: u32, arg: i32): i32 { return _ioctl(pid, fd, cmd, arg); }
 export function sys_nanosleep(pid: u32, ms: f64): i32 { return _nanosleep(pid, ms); }
+
+// ───── ss (inet_diag) ─────
+/** The next socket after `sk` (0 starts), or 0 at the end. */
+export function ss_next(sk: usize): usize { return sock_iter(sk); }
+/** Fills the inet_diag record for sk at kstack_uarea(). */
+export function ss_fill(sk: usize): void { inet_diag_fill(sk, uarea_base); }
+/** The sock behind (pid, fd), or 0. */
+export function ss_fd_sock(pid: u32, fd: i32): usize {
+  const t = task_get(pid);
+  return t === null ? 0 : fd_sock(t, fd);
+}
+export function ss_fd_max(pid: u32): i32 {
+  const t = task_get(pid);
+  return t === null ? 0 : fd_max(t);
+}

@@ -1,6 +1,7 @@
 // One emulated machine: its own kernel (loopback, sysctls, ports, counters), its
 // interfaces, and its processes. Created by Network.addHost.
-import { SIGKILL } from './abi/constants.js';
+import { IPPROTO_TCP, IPPROTO_UDP, SIGKILL } from './abi/constants.js';
+import { decodeTcpInfo, type TcpInfo } from './syscall/tcp-info.js';
 import { Kernel, parseIPv4, formatIPv4 } from './kernel/kernel.js';
 import type { KernelModule } from './kernel/load.js';
 import type { PoolSizes } from './kernel/kernel.js';
@@ -18,6 +19,49 @@ export interface Counters { [group: string]: { [field: string]: number } }
 export interface KernelStats {
   skbInUse: number; timers: number; sockets: number; files: number; tasks: number;
   ipfragQueues: number; neighbours: number; skbFreeSmall: number; skbFreeLarge: number;
+}
+
+/** One line of `ss -tanmi` (API.md host.ss()). */
+export interface SsEntry {
+  proto: 'tcp' | 'udp' | 'icmp';
+  state: string;
+  recvQ: number;
+  sendQ: number;
+  local: string;
+  peer: string;
+  pid: number | null;
+  fd: number | null;
+  /** ss's timer column, e.g. "(on,204ms,0)", "(timewait,59sec,0)", "(persist,1.6ms,3)". */
+  timer: string | null;
+  skmem: { r: number; rb: number; t: number; tb: number; w: number; d: number };
+  info: TcpInfo | null;
+}
+
+/** ss's spelling of TCP states (misc/ss.c sstate_name). */
+const SS_STATE: Record<number, string> = {
+  1: 'ESTAB', 2: 'SYN-SENT', 3: 'SYN-RECV', 4: 'FIN-WAIT-1', 5: 'FIN-WAIT-2', 6: 'TIME-WAIT',
+  7: 'UNCONN', 8: 'CLOSE-WAIT', 9: 'LAST-ACK', 10: 'LISTEN', 11: 'CLOSING',
+};
+const TIMER_NAMES = ['off', 'on', 'keepalive', 'timewait', 'persist'];
+
+/** ss's print_ms_timer(): "59sec", "204ms", "1.004ms", "119min". */
+function ssTime(timeout: number): string {
+  let secs = Math.floor(timeout / 1000);
+  const minutes = Math.floor(secs / 60);
+  secs %= 60;
+  let msecs = Math.floor(timeout % 1000);
+  let buf = '';
+  if (minutes) {
+    msecs = 0;
+    buf += `${minutes}min`;
+    if (minutes > 9) secs = 0;
+  }
+  if (secs) {
+    if (secs > 9) msecs = 0;
+    buf += `${secs}${msecs ? '.' : 'sec'}`;
+  }
+  if (msecs) buf += `${String(msecs).padStart(3, '0')}ms`;
+  return buf;
 }
 
 export interface Neighbour { ip: string; mac: string; state: string; ifindex: number }
@@ -261,8 +305,51 @@ export class Host {
     return out;
   }
 
-  /** TCP sockets as ss -tanmi shows them: TCP lands in its own milestone; until then, none. */
-  ss(): object[] { return []; }
+  /**
+   * Sockets as `ss -tanmi` shows them (TCP; `{ all: true }` adds UDP and ping sockets):
+   * Linux's state spelling, Recv-Q/Send-Q (for a listener: accept queue and backlog), the
+   * owning process, the timer column, skmem, and TCP_INFO.
+   */
+  ss(opts: { all?: boolean } = {}): SsEntry[] {
+    const k = this.kernel;
+    const x = k.x;
+    const owners = new Map<number, { pid: number; fd: number }>();
+    for (const p of this.processes.values()) {
+      const max = x.ss_fd_max(p.pid);
+      for (let fd = 0; fd < max; fd++) {
+        const sk = x.ss_fd_sock(p.pid, fd);
+        if (sk && !owners.has(sk)) owners.set(sk, { pid: p.pid, fd });
+      }
+    }
+    const out: SsEntry[] = [];
+    for (let sk = x.ss_next(0); sk !== 0; sk = x.ss_next(sk)) {
+      x.ss_fill(sk);
+      const base = k.uarea;
+      const dv = new DataView(x.memory.buffer, base, 360);
+      const u32 = (o: number) => dv.getUint32(o, true);
+      const proto = u32(44);
+      if (proto !== IPPROTO_TCP && !opts.all) continue;
+      const state = u32(0);
+      const tcp = proto === IPPROTO_TCP;
+      const timerKind = u32(28);
+      const timerMs = dv.getFloat64(32, true);
+      const owner = owners.get(sk);
+      out.push({
+        proto: tcp ? 'tcp' : proto === IPPROTO_UDP ? 'udp' : 'icmp',
+        state: tcp ? (SS_STATE[state] ?? String(state)) : state === 1 ? 'ESTAB' : 'UNCONN',
+        recvQ: u32(20),
+        sendQ: u32(24),
+        local: `${formatIPv4(u32(4))}:${u32(8) || '*'}`,
+        peer: state === 10 || (!tcp && u32(16) === 0) ? '0.0.0.0:*' : `${formatIPv4(u32(12))}:${u32(16)}`,
+        pid: owner?.pid ?? null,
+        fd: owner?.fd ?? null,
+        timer: timerKind ? `(${TIMER_NAMES[timerKind]},${ssTime(Math.max(0, timerMs))},${u32(40)})` : null,
+        skmem: { r: u32(48), rb: u32(52), t: u32(56), tb: u32(60), w: u32(64), d: u32(72) },
+        info: tcp ? decodeTcpInfo(x.memory.buffer, base + 128) : null,
+      });
+    }
+    return out;
+  }
 
   /** Hands a raw Ethernet frame to this host's NIC as if it came off the wire. */
   inject(frame: Uint8Array): void {

@@ -1,6 +1,7 @@
 // kstack's public API (API.md): Network, constants, errnoName, strerror.
 export { Network, type NetworkOptions, type RunOptions } from './network.js';
-export { Host, type Counters, type KernelStats } from './host.js';
+export { Host, type Counters, type KernelStats, type SsEntry } from './host.js';
+export { type TcpInfo } from './syscall/tcp-info.js';
 export { Link, type LinkOptions, type LinkDirection } from './link.js';
 export { Sys, type SockAddr } from './syscall/async.js';
 export { Process, type ExitStatus } from './process/process.js';

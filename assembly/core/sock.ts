@@ -122,6 +122,9 @@ export function set_core_mem(which: u32, v: i32): void {
   sk_receive_queue: usize;
   sk_write_queue: usize;
   pool_next: usize;
+  /** Every allocated sock, for `ss` (inet_diag walks the hash tables; one list is simpler). */
+  all_next: usize;
+  all_prev: usize;
 }
 // @ts-ignore: decorator
 @inline export const SIZEOF_SOCK: usize = offsetof<Sock>() + 8 + SIZEOF_SKB_QUEUE * 2;
@@ -167,6 +170,12 @@ export function set_core_mem(which: u32, v: i32): void {
 // ───── the sock slab ─────
 let sock_free: usize = 0;
 let socks_inuse: u32 = 0;
+let all_head: usize = 0;
+
+/** The next allocated sock after `sk` (0 = the first), or 0 at the end. */
+export function sock_iter(sk: usize): usize {
+  return sk == 0 ? all_head : changetype<Sock>(sk).all_next;
+}
 // @ts-ignore: decorator
 @inline const SOCK_SLAB_CHUNK: u32 = 64;
 
@@ -209,6 +218,10 @@ export function sk_alloc(family: u32, type: u32, protocol: u32, prot: Proto): So
   skb_queue_head_init(sk.sk_receive_queue);
   sk.sk_write_queue = tail + 8 + SIZEOF_SKB_QUEUE;
   skb_queue_head_init(sk.sk_write_queue);
+  sk.all_prev = 0;
+  sk.all_next = all_head;
+  if (all_head != 0) changetype<Sock>(all_head).all_prev = changetype<usize>(sk);
+  all_head = changetype<usize>(sk);
   return sk;
 }
 
@@ -221,6 +234,9 @@ export function sk_free(sk: Sock): void {
     kfree_skb_reason(skb, SKB_DROP_REASON_NOT_SPECIFIED);
     skb = skb_dequeue(sk.sk_receive_queue);
   }
+  if (sk.all_prev != 0) changetype<Sock>(sk.all_prev).all_next = sk.all_next;
+  else all_head = sk.all_next;
+  if (sk.all_next != 0) changetype<Sock>(sk.all_next).all_prev = sk.all_prev;
   sk.pool_next = sock_free;
   sock_free = changetype<usize>(sk);
   socks_inuse--;

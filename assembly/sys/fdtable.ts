@@ -115,3 +115,15 @@ export function fdtable_copy(dst: Task, src: Task): void {
     if (v != 0) changetype<File>(v & ~FD_CLOEXEC_BIT).f_count++;
   }
 }
+
+/** The sock behind (task, fd), or 0 — for `ss`'s users column. */
+export function fd_sock(t: Task, fd: i32): usize {
+  const f = fget(t, fd);
+  if (f === null || f.f_type != FILE_SOCKET) return 0;
+  return f.private_data;
+}
+/** One past the highest descriptor in use (0 if none). */
+export function fd_max(t: Task): i32 {
+  for (let fd = <i32>RLIMIT_NOFILE - 1; fd >= 0; fd--) if (load<usize>(slot(t, <u32>fd)) != 0) return fd + 1;
+  return 0;
+}

@@ -661,6 +661,12 @@ function tcp_getsockopt(skp: usize, level: i32, name: i32, out: usize): i32 {
  * Returns the size written (the first 104 bytes: through tcpi_total_retrans, plus the
  * pacing/bytes fields up to tcpi_bytes_received).
  */
+/** tcp_get_info() by sock pointer, for inet_diag. */
+export function tcp_diag_get_info(skp: usize, out: usize): i32 {
+  const sk = changetype<Sock>(skp);
+  return tcp_get_info(sk, tcp_sk(sk), out);
+}
+
 function tcp_get_info(sk: Sock, tp: TcpSock, out: usize): i32 {
   memory.fill(out, 0, 232);
   store<u8>(out, <u8>sk.sk_state);                       // 0 tcpi_state

@@ -470,7 +470,9 @@ export function tcp_v4_connect(sk: Sock, daddr: u32, dport: u32): i32 {
   tp.mss_clamp = tp.advmss;
   tcp_update_mss(tp);
   tp.rcv_mss = tp.advmss < 536 ? tp.advmss : 536;
-  tcp_select_initial_window(tp, tp.advmss - (tp.tstamp_ok != 0 ? 12 : 0), tp.wscale_ok != 0);
+  // tcp_connect_init(): the active side sizes its first window in whole advmss units
+  // (no timestamp seen yet: 64240 on Ethernet), the passive side in advmss - 12 (65160).
+  tcp_select_initial_window(tp, tp.advmss, tp.wscale_ok != 0);
   tp.rcv_ssthresh = tp.rcv_wnd;
   tp.write_seq = secure_tcp_seq(sk.inet_saddr, sk.inet_daddr, sk.inet_sport, sk.inet_dport);
   if (tp.tstamp_ok != 0) tp.tsoffset = secure_tcp_ts_off(sk.inet_saddr, sk.inet_daddr);

@@ -454,7 +454,10 @@ export function tcp_connect(sk: Sock): i32 {
   tp.snd_nxt = tp.write_seq;
   tp.retrans_stamp = jiffies;
   tcp_queue_skb(sk, skb);
-  tcp_write_xmit(sk, true);
+  // The SYN goes regardless of windows (there are none yet): tcp_connect() transmits it
+  // directly.
+  tcp_transmit_skb(sk, skb, true);
+  tcp_event_new_data_sent(sk, skb);
   return 0;
 }
 
@@ -470,7 +473,8 @@ export function tcp_send_synack(sk: Sock): void {
   tp.snd_nxt = tp.write_seq;
   tp.retrans_stamp = jiffies;
   tcp_queue_skb(sk, skb);
-  tcp_write_xmit(sk, true);
+  tcp_transmit_skb(sk, skb, true);
+  tcp_event_new_data_sent(sk, skb);
 }
 
 /** tcp_retransmit_skb(): sends the first unacked segment again. */

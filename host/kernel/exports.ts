@@ -66,6 +66,10 @@ export interface KernelExports {
   tcp_sysctl(which: number, a: number, b: number, c: number): number;
   kstack_trace_tcp_states(on: number): void;
   stat_tcp_socks(): number;
+  ss_next(sk: number): number;
+  ss_fill(sk: number): void;
+  ss_fd_sock(pid: number, fd: number): number;
+  ss_fd_max(pid: number): number;
   // benchmark hooks (assembly/lib_exports.ts)
   bench_csum_simd(p: number, n: number): number;
   bench_csum_scalar(p: number, n: number): number;

@@ -2,7 +2,8 @@
 // call resolving to >= 0 or -errno (nothing throws for a bad argument). Each call runs
 // the kernel's syscall at once; if the kernel answers KSTACK_EBLOCK the process sleeps
 // until its task is woken and the same call is made again (the scheduler does that).
-import { AF_INET, AF_UNSPEC, EINVAL, KSTACK_EBLOCK, SOL_SOCKET, SO_TYPE } from '../abi/constants.js';
+import { AF_INET, AF_UNSPEC, EINVAL, F_GETFL, IPPROTO_TCP, KSTACK_EBLOCK, MSG_DONTWAIT, MSG_WAITALL, O_NONBLOCK, SOCK_STREAM, SOL_SOCKET, SO_LINGER, SO_TYPE, TCP_INFO } from '../abi/constants.js';
+import { decodeTcpInfo, type TcpInfo } from './tcp-info.js';
 import { Kernel, formatIPv4, parseIPv4 } from '../kernel/kernel.js';
 
 export interface SockAddr { addr: string; port: number; family?: number }
@@ -81,6 +82,11 @@ export class Sys {
   }
   send(fd: number, data: Data, flags = 0): Promise<number> { return this.sendto(fd, data, flags, undefined); }
   write(fd: number, data: Data): Promise<number> { return this.sendto(fd, data, 0, undefined); }
+  /**
+   * sendto(): a stream socket in blocking mode takes everything (sleeping for buffer space
+   * as often as needed, like tcp_sendmsg), in chunks of the syscall arena; a nonblocking
+   * one returns what fit. A datagram goes whole or not at all.
+   */
   sendto(fd: number, data: Data, flags: number, addr?: SockAddr): Promise<number> {
     let a: [number, number, number] | null = null;
     if (addr !== undefined && addr !== null) {
@@ -88,13 +94,43 @@ export class Sys {
       if (!a) return Promise.resolve(-EINVAL);
     }
     const bytes = toBytes(data);
+    const x = this.k.x;
+    const total = bytes.length;
+    let sent = 0;
+    let stream = -1;
+    if (total > this.k.uareaSize) stream = x.sys_getsockopt(this.pid, fd, SOL_SOCKET, SO_TYPE) === SOCK_STREAM ? 1 : 0;
     return this.call(() => {
-      const len = this.put(bytes);
-      return this.k.x.sys_sendto(this.pid, fd, len, flags >>> 0, a ? 1 : 0, a ? a[0] : 0, a ? a[1] : 0, a ? a[2] : 0);
+      for (;;) {
+        const chunk = bytes.subarray(sent, sent + this.k.uareaSize);
+        this.k.u8().set(chunk, this.k.uarea);
+        // A datagram's true length goes to the kernel (which refuses what is too big).
+        const len = stream === 1 ? chunk.length : total - sent;
+        const r = x.sys_sendto(this.pid, fd, len, flags >>> 0, a ? 1 : 0, a ? a[0] : 0, a ? a[1] : 0, a ? a[2] : 0);
+        if (r === KSTACK_EBLOCK) return r;
+        if (r < 0) return sent > 0 ? sent : r;
+        sent += r;
+        if (sent >= total || r === 0) return sent;
+        if (stream < 0) stream = x.sys_getsockopt(this.pid, fd, SOL_SOCKET, SO_TYPE) === SOCK_STREAM ? 1 : 0;
+        if (stream !== 1) return sent;
+        const nonblock = (flags & MSG_DONTWAIT) !== 0 || (x.sys_fcntl(this.pid, fd, F_GETFL, 0) & O_NONBLOCK) !== 0;
+        if (nonblock) return sent;
+      }
     });
   }
+  /** recv(): MSG_WAITALL keeps reading (and sleeping) until the buffer is full or EOF. */
   recv(fd: number, buf: Uint8Array, flags = 0): Promise<number> {
-    return this.call(() => this.recvInto(fd, buf, flags));
+    if ((flags & MSG_WAITALL) === 0) return this.call(() => this.recvInto(fd, buf, flags));
+    let got = 0;
+    const f = flags & ~MSG_WAITALL;
+    return this.call(() => {
+      while (got < buf.length) {
+        const r = this.recvInto(fd, buf.subarray(got), f);
+        if (r === KSTACK_EBLOCK) return r;
+        if (r <= 0) return got > 0 ? got : r;
+        got += r;
+      }
+      return got;
+    });
   }
   read(fd: number, buf: Uint8Array): Promise<number> { return this.recv(fd, buf, 0); }
   private recvInto(fd: number, buf: Uint8Array, flags: number): number {
@@ -121,16 +157,29 @@ export class Sys {
     return Promise.resolve(r < 0 ? r : this.readAddr());
   }
   setsockopt(fd: number, level: number, name: number, value: number | boolean | { onoff: number; linger: number } | string): Promise<number> {
+    if (level === SOL_SOCKET && name === SO_LINGER) {
+      if (typeof value !== 'object' || value === null) return Promise.resolve(-EINVAL);
+      return Promise.resolve(this.k.x.sys_setsockopt_linger(this.pid, fd, Number(value.onoff) | 0, Number(value.linger) | 0));
+    }
     if (typeof value === 'object' || typeof value === 'string') {
-      // Struct and string options (SO_LINGER, TCP_CONGESTION) arrive with TCP; until then
-      // a bad descriptor still answers first, as in Linux.
+      // String options (TCP_CONGESTION) arrive with congestion control; a bad descriptor
+      // still answers first, as in Linux.
       const probe = this.k.x.sys_getsockopt(this.pid, fd, SOL_SOCKET, SO_TYPE);
       return Promise.resolve(probe < 0 ? probe : -EINVAL);
     }
     return Promise.resolve(this.k.x.sys_setsockopt(this.pid, fd, level, name, Number(value) | 0));
   }
-  getsockopt(fd: number, level: number, name: number): Promise<number> {
-    return Promise.resolve(this.k.x.sys_getsockopt(this.pid, fd, level, name));
+  /** getsockopt(): a number, or { onoff, linger } for SO_LINGER, or tcpi_* fields for TCP_INFO. */
+  getsockopt(fd: number, level: number, name: number): Promise<number | { onoff: number; linger: number } | TcpInfo> {
+    if (level === SOL_SOCKET && name === SO_LINGER) {
+      const r = this.k.x.sys_getsockopt_linger(this.pid, fd);
+      if (r < 0) return Promise.resolve(r);
+      const u32 = this.k.u32();
+      return Promise.resolve({ onoff: u32[this.k.uaddr >>> 2], linger: u32[(this.k.uaddr >>> 2) + 1] });
+    }
+    const r = this.k.x.sys_getsockopt(this.pid, fd, level, name);
+    if (level === IPPROTO_TCP && name === TCP_INFO && r >= 0) return Promise.resolve(decodeTcpInfo(this.k.x.memory.buffer, this.k.uarea));
+    return Promise.resolve(r);
   }
   fcntl(fd: number, cmd: number, arg = 0): Promise<number> {
     return Promise.resolve(this.k.x.sys_fcntl(this.pid, fd, cmd, arg | 0));
