@@ -10,7 +10,7 @@ import { del_timer, mod_timer, timer_pending } from "../kernel/timer";
 import { SNMP_INC_STATS, LINUX_MIB_TCPABORTONDATA, LINUX_MIB_TCPCHALLENGEACK, LINUX_MIB_TCPSYNCHALLENGE, LINUX_MIB_PAWSESTAB, LINUX_MIB_TCPOFOQUEUE, LINUX_MIB_TCPRCVQDROP, LINUX_MIB_TCPZEROWINDOWDROP, LINUX_MIB_TCPRENORECOVERY, LINUX_MIB_TCPFASTRETRANS, LINUX_MIB_DELAYEDACKS, LINUX_MIB_TCPPUREACKS, LINUX_MIB_TCPHPACKS } from "../kernel/mib";
 import { SKB_DROP_REASON_NOT_SPECIFIED, SKB_DROP_REASON_SOCKET_RCVBUFF } from "../kernel/drop_reason";
 import { consume_skb, kfree_skb_reason, SkBuff, skb_cb, skb_pull, skb_trim } from "../core/skbuff";
-import { skb_peek, skb_queue_tail, skb_unlink, skb_dequeue } from "../core/skb_queue";
+import { skb_peek, skb_peek_tail, skb_queue_tail, skb_unlink, skb_dequeue } from "../core/skb_queue";
 import { Sock, sk_data_ready, sk_state_change, sk_error_report, skb_set_owner_r, SOCK_DEAD, RCV_SHUTDOWN, SEND_SHUTDOWN, SOCK_KEEPOPEN, SOCK_SNDBUF_LOCK, sk_write_space } from "../core/sock";
 import { ECONNREFUSED, ECONNRESET, EPIPE } from "../abi/errno";
 import { TCP_ESTABLISHED, TCP_SYN_SENT, TCP_SYN_RECV, TCP_FIN_WAIT1, TCP_FIN_WAIT2, TCP_TIME_WAIT, TCP_CLOSE, TCP_CLOSE_WAIT, TCP_LAST_ACK, TCP_CLOSING } from "../abi/tcp_states";
@@ -412,8 +412,25 @@ function tcp_fin(sk: Sock): void {
   if ((sk.sk_flags & SOCK_DEAD) == 0) sk_state_change(sk);
 }
 
-/** Charges and queues an in-order skb for the reader. */
+// @ts-ignore: decorator
+@inline const MAX_SKB_FRAGS: u32 = 17;
+
+/**
+ * Charges and queues an in-order skb for the reader. Linux's tcp_try_coalesce() merges
+ * an arriving segment's page fragments into the tail skb of the receive queue, so only
+ * the data bytes are charged (the new skb's head overhead is freed), up to MAX_SKB_FRAGS
+ * fragments per skb. kstack keeps the skbs apart but charges them the same way: the
+ * receive buffer fills as it does on Linux, and the window closes to zero rather than
+ * in-window data being dropped for memory.
+ */
 function tcp_queue_rcv(sk: Sock, tp: TcpSock, skb: SkBuff): void {
+  const tail = skb_peek_tail(sk.sk_receive_queue);
+  if (tail !== null && skb.len > 0 && tail.len > 0 && (cb_flags(tail) & TCPHDR_FIN) == 0 && tp.rcv_frags < MAX_SKB_FRAGS) {
+    tp.rcv_frags++;
+    skb.truesize = skb.len;
+  } else {
+    tp.rcv_frags = 1;
+  }
   skb_set_owner_r(skb, sk);
   skb_queue_tail(sk.sk_receive_queue, skb);
   tp.rcv_nxt = cb_end_seq(skb);
@@ -506,7 +523,9 @@ function tcp_data_queue(sk: Sock, skb: SkBuff): void {
       kfree_skb_reason(skb, SKB_DROP_REASON_SOCKET_RCVBUFF);
       return;
     }
-    if (skb.len > 0 && sk.sk_rmem_alloc + <i32>skb.truesize > sk.sk_rcvbuf && sk.sk_rmem_alloc != 0) {
+    const tail = skb_peek_tail(sk.sk_receive_queue);
+    const charge = tail !== null && tail.len > 0 && (cb_flags(tail) & TCPHDR_FIN) == 0 && tp.rcv_frags < MAX_SKB_FRAGS ? skb.len : skb.truesize;
+    if (skb.len > 0 && sk.sk_rmem_alloc + <i32>charge > sk.sk_rcvbuf && sk.sk_rmem_alloc != 0) {
       SNMP_INC_STATS(LINUX_MIB_TCPRCVQDROP);
       tp.ack_pending |= ICSK_ACK_NOW;
       schedule_ack(tp);

@@ -81,6 +81,8 @@ import { Sock } from "../core/sock";
   ack_pingpong: u32;
   ack_lrcvtime: u32;
   ack_rcv_segs: u32;
+  /** Segments charged as coalesced into the receive queue's current skb (≤ MAX_SKB_FRAGS). */
+  rcv_frags: u32;
   // ── keepalive, linger, user settings ──
   keepalive_time: u32;
   keepalive_intvl: u32;
