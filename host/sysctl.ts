@@ -47,7 +47,8 @@ export function defaultSysctls(): Map<string, Entry> {
   int('net.ipv4.tcp_fin_timeout', 60, tcp(8), 1);
   int('net.ipv4.tcp_syncookies', 1, undefined, 0, 2);
   int('net.ipv4.tcp_tw_reuse', 2, undefined, 0, 2);
-  int('net.ipv4.tcp_max_syn_backlog', 128, tcp(15), 0);
+  int('net.ipv4.tcp_max_syn_backlog', 512, tcp(15), 0);
+  int('net.ipv4.tcp_syn_linear_timeouts', 4, tcp(20), 0, 1000);
   int('net.ipv4.tcp_abort_on_overflow', 0, tcp(17), 0, 1);
   int('net.ipv4.tcp_max_tw_buckets', 262144, undefined, 0);
   int('net.ipv4.tcp_syn_retries', 6, tcp(5), 1, 127);
@@ -66,7 +67,7 @@ export function defaultSysctls(): Map<string, Entry> {
   int('net.ipv4.tcp_moderate_rcvbuf', 1, tcp(12), 0, 1);
   m.set('net.ipv4.tcp_notsent_lowat', { value: '4294967295', arity: 1, min: 0, max: 4294967295, apply: (k, v) => k.x.tcp_sysctl(14, v[0] >>> 0, 0, 0) });
   m.set('net.ipv4.tcp_wmem', { value: '4096\t16384\t4194304', arity: 3, min: 1, max: 2147483647, apply: (k, v) => k.x.tcp_sysctl(0, v[0], v[1], v[2]) });
-  m.set('net.ipv4.tcp_rmem', { value: '4096\t131072\t6291456', arity: 3, min: 1, max: 2147483647, apply: (k, v) => k.x.tcp_sysctl(1, v[0], v[1], v[2]) });
+  m.set('net.ipv4.tcp_rmem', { value: '4096\t131072\t33554432', arity: 3, min: 1, max: 2147483647, apply: (k, v) => k.x.tcp_sysctl(1, v[0], v[1], v[2]) });
   m.set('net.ipv4.tcp_congestion_control', { value: 'cubic', arity: 0 });
   m.set('net.ipv4.tcp_available_congestion_control', { value: 'reno cubic', arity: -1 });
   return m;

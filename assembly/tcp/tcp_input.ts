@@ -117,7 +117,10 @@ function tcp_ack_update_window(sk: Sock, tp: TcpSock, skb: SkBuff, ack: u32): bo
     const changed = tp.snd_wnd != nwin;
     tp.snd_wl1 = seq;
     tp.snd_wnd = nwin;
-    if (nwin > tp.max_window) tp.max_window = nwin;
+    if (nwin > tp.max_window) {
+      tp.max_window = nwin;
+      tcp_update_mss(tp); // tcp_sync_mss(): the half-window bound moves with it
+    }
     return changed;
   }
   return false;
@@ -745,6 +748,7 @@ function tcp_rcv_synsent(sk: Sock, skb: SkBuff): void {
     tp.max_window = tp.snd_wnd;
     tcp_ack(sk, skb);
     tp.snd_wnd = cb_wnd(skb) << tp.snd_wscale;
+    tcp_update_mss(tp);
     tcp_set_state(sk, TCP_ESTABLISHED);
     tcp_init_transfer(sk, tp);
     if ((sk.sk_flags & SOCK_DEAD) == 0) sk_state_change(sk);

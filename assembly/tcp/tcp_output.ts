@@ -9,7 +9,7 @@ import { jiffies, ktime_ns, time_after } from "../kernel/clock";
 import { mod_timer, del_timer, timer_pending } from "../kernel/timer";
 import { SNMP_INC_STATS, TCP_MIB_OUTSEGS, TCP_MIB_RETRANSSEGS, TCP_MIB_OUTRSTS, LINUX_MIB_TCPWANTZEROWINDOWADV, LINUX_MIB_TCPTOZEROWINDOWADV, LINUX_MIB_TCPFROMZEROWINDOWADV, LINUX_MIB_TCPWINPROBE, LINUX_MIB_TCPORIGDATASENT } from "../kernel/mib";
 import { alloc_skb, consume_skb, skb_clone, skb_put, skb_push, skb_reserve, skb_reset_transport_header, SkBuff, MAX_HEADER, SKB_TRUESIZE } from "../core/skbuff";
-import { skb_peek, skb_peek_tail, skb_queue_tail, SIZEOF_SKB_QUEUE } from "../core/skb_queue";
+import { skb_peek, skb_peek_tail, skb_queue_tail, skb_queue_after, SIZEOF_SKB_QUEUE } from "../core/skb_queue";
 import { Sock, sysctl_rmem_max } from "../core/sock";
 import { ip_build_and_send_rt, IP_PMTUDISC_WANT } from "../ip/ip_output";
 import { fib_lookup, fib_dev, FibEntry } from "../ip/route";
@@ -57,6 +57,10 @@ export function tcp_update_mss(tp: TcpSock): void {
   let mss = tcp_advmss_for(sk);
   if (tp.mss_clamp != 0 && mss > tp.mss_clamp) mss = tp.mss_clamp;
   if (tp.tstamp_ok != 0) mss -= 12;
+  // tcp_bound_to_half_wnd(): never more than half the largest window the peer offered
+  // (so two segments fit; over loopback the first mss is 32741, not 65483).
+  const cutoff = tp.max_window > 536 ? tp.max_window >> 1 : tp.max_window;
+  if (cutoff != 0 && mss > cutoff) mss = cutoff > 68 - 32 ? cutoff : 68 - 32;
   if (mss < 48) mss = 48;
   tp.mss_cache = mss;
 }
@@ -499,14 +503,48 @@ export function tcp_retransmit_skb(sk: Sock, skb: SkBuff): i32 {
 export function tcp_write_wakeup(sk: Sock): void {
   const tp = tcp_sk(sk);
   if (tp.send_head != 0) {
-    const skb = changetype<SkBuff>(tp.send_head);
-    if (before(cb_seq(skb), tp.snd_una + tp.snd_wnd)) {
-      tcp_write_xmit(sk, true);
+    let skb = changetype<SkBuff>(tp.send_head);
+    const wnd_end = tp.snd_una + tp.snd_wnd;
+    if (before(cb_seq(skb), wnd_end)) {
+      // The window is open but smaller than the segment (the sender's SWS avoidance held
+      // it back): send what fits, with PSH (tcp_write_wakeup + tcp_fragment).
+      let seg = wnd_end - cb_seq(skb);
+      if (seg > tp.mss_cache) seg = tp.mss_cache;
+      if (seg < skb.len) tcp_fragment(sk, skb, seg);
+      cb_set_flags(skb, cb_flags(skb) | TCPHDR_PSH);
+      if (tcp_transmit_skb(sk, skb, true) == 0) tcp_event_new_data_sent(sk, skb);
       return;
     }
   }
   SNMP_INC_STATS(LINUX_MIB_TCPWINPROBE);
   tcp_send_ctl(sk, tp.snd_una - 1, TCPHDR_ACK);
+}
+
+/**
+ * tcp_fragment(): splits an unsent skb after `len` data bytes; the rest becomes a new skb
+ * right behind it in the write queue (each charged its own truesize).
+ */
+export function tcp_fragment(sk: Sock, skb: SkBuff, len: u32): bool {
+  if (len >= skb.len) return true;
+  const rest = skb.len - len;
+  const n = tcp_alloc_skb(rest);
+  if (n === null) return false;
+  memory.copy(skb_put(n, rest), skb.data + len, rest);
+  const flags = cb_flags(skb);
+  cb_set_seq(n, cb_seq(skb) + len);
+  cb_set_end_seq(n, cb_end_seq(skb));
+  cb_set_flags(n, flags);
+  cb_set_sacked(n, 0);
+  // The FIN (and PSH) belong to the tail part.
+  cb_set_flags(skb, flags & ~(TCPHDR_FIN | TCPHDR_PSH));
+  cb_set_end_seq(skb, cb_seq(skb) + len);
+  skb.len = len;
+  skb.tail = skb.data + len;
+  skb.truesize -= rest;
+  n.truesize = tcp_skb_truesize(rest);
+  sk.sk_wmem_queued += <i32>(n.truesize - rest);
+  skb_queue_after(sk.sk_write_queue, changetype<usize>(skb), n);
+  return true;
 }
 
 /** The first segment of the retransmit queue (sent, not yet acked), or null. */

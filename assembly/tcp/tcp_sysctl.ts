@@ -4,11 +4,14 @@ export let tcp_wmem_def: u32 = 16384;
 export let tcp_wmem_max: u32 = 4194304;
 export let tcp_rmem_min: u32 = 4096;
 export let tcp_rmem_def: u32 = 131072;
-export let tcp_rmem_max: u32 = 6291456;
+// Linux 6.17 raised tcp_rmem[2] to 32 MiB (the kernel on this machine has it).
+export let tcp_rmem_max: u32 = 33554432;
 export let tcp_timestamps: u32 = 1;
 export let tcp_window_scaling: u32 = 1;
 export let tcp_sack: u32 = 1;
 export let tcp_syn_retries: u32 = 6;
+/** net.ipv4.tcp_syn_linear_timeouts: the first retransmits of a SYN wait 1 s each (6.x). */
+export let tcp_syn_linear_timeouts: u32 = 4;
 export let tcp_synack_retries: u32 = 5;
 export let tcp_retries1: u32 = 3;
 export let tcp_retries2: u32 = 15;
@@ -20,7 +23,8 @@ export let tcp_keepalive_probes: u32 = 9;
 export let tcp_moderate_rcvbuf: u32 = 1;
 export let tcp_slow_start_after_idle: u32 = 1;
 export let tcp_notsent_lowat: u32 = 0xffffffff;
-export let tcp_max_syn_backlog: u32 = 128;
+/** max(128, ehash entries / 128) as inet_init computes it: 65536 / 128. */
+export let tcp_max_syn_backlog: u32 = 512;
 export let somaxconn: u32 = 4096;
 export let tcp_abort_on_overflow: u32 = 0;
 export let tcp_min_snd_mss: u32 = 48;
@@ -49,6 +53,7 @@ export function tcp_sysctl_set(which: u32, a: u32, b: u32, c: u32): i32 {
     case 17: tcp_abort_on_overflow = a; return 0;
     case 18: tcp_retries1 = a; return 0;
     case 19: tcp_orphan_retries = a; return 0;
+    case 20: tcp_syn_linear_timeouts = a; return 0;
     default: return -22;
   }
 }

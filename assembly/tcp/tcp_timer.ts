@@ -12,7 +12,7 @@ import { tcp_retransmit_skb, tcp_rtx_head, tcp_reset_xmit_timer, tcp_send_ack, t
 import { tcp_done, tcp_flush_puts } from "./tcp_state";
 import { tcp_write_queue_purge } from "./tcp_input";
 import { tcp_reno_ssthresh } from "./tcp_cong";
-import { tcp_syn_retries, tcp_synack_retries, tcp_retries2 } from "./tcp_sysctl";
+import { tcp_syn_retries, tcp_synack_retries, tcp_retries2, tcp_syn_linear_timeouts } from "./tcp_sysctl";
 
 // @ts-ignore: decorator
 @inline const TCP_CA_Loss: u32 = 4;
@@ -82,12 +82,17 @@ function tcp_retransmit_timer(sk: Sock, tp: TcpSock): void {
   }
   if (tp.retrans_stamp == 0) tp.retrans_stamp = jiffies;
   tcp_retransmit_skb(sk, head);
-  // RFC 6298 §5.5: back off the timer.
-  tp.backoff++;
   tp.retransmits++;
-  let rto = tp.rto << 1;
-  if (rto > TCP_RTO_MAX || rto < tp.rto) rto = TCP_RTO_MAX;
-  tp.rto = rto;
+  if (sk.sk_state == <u32>TCP_SYN_SENT && tp.retransmits <= tcp_syn_linear_timeouts) {
+    // tcp_syn_linear_timeouts: the first SYN retransmits keep a 1 s RTO (no backoff).
+    tp.backoff = 0;
+  } else {
+    // RFC 6298 §5.5: back off the timer.
+    tp.backoff++;
+    let rto = tp.rto << 1;
+    if (rto > TCP_RTO_MAX || rto < tp.rto) rto = TCP_RTO_MAX;
+    tp.rto = rto;
+  }
   tcp_reset_xmit_timer(tp, ICSK_TIME_RETRANS, tp.rto);
 }
 
