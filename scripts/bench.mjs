@@ -2,11 +2,15 @@
 //   * checksum bandwidth over 1500 B and 64 KiB: Wasm SIMD, Wasm scalar, the JS engine
 //     (wasm2js), plain JS over a Uint8Array, and the memcpy floor (Uint8Array.set);
 //   * UDP datagrams per second through two kernels across a zero-delay link, both
-//     engines, with the ns of kernel time per datagram.
-// Targets: SIMD checksum >= 0.5x memcpy bandwidth; Wasm engine >= 3x the JS engine.
+//     engines, with the ns of kernel time per datagram;
+//   * TCP bulk transfer (one connection, 64 KiB writes): over loopback on the real clock
+//     against Node's `net` over this machine's loopback, both engines; and across a
+//     1 Gbit/s virtual link, simulated throughput and simulated bytes per wall second.
+// Targets: SIMD checksum >= 0.5x memcpy bandwidth; Wasm engine >= 3x the JS engine;
+// kstack TCP over loopback >= 1.0x Node's net.
 // The table is printed and written to docs/bench-latest.md (the README includes it).
 //
-//   node scripts/bench.mjs [--only=csum|udp] [--quick] [--no-write]
+//   node scripts/bench.mjs [--only=csum|udp|tcp] [--quick] [--no-write]
 // Nothing here is a test: no figure is asserted, the PASS/MISS column is information.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -15,6 +19,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchCsum } from './bench/csum.mjs';
 import { benchUdp } from './bench/udp.mjs';
+import { benchTcp } from './bench/tcp.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -25,6 +30,7 @@ const log = (s) => process.stderr.write(s + '\n');
 
 const SIMD_TARGET = 0.5; // x memcpy
 const ENGINE_TARGET = 3; // Wasm / JS
+const NODE_NET_TARGET = 1; // kstack TCP loopback / Node net
 
 const fmt = (v, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : '—');
 const int = (v) => Math.round(v).toLocaleString('en-US');
@@ -86,6 +92,34 @@ if (!only || only === 'udp') {
   }
 }
 
+let tcpRows = [];
+if (!only || only === 'tcp') {
+  log('tcp…');
+  tcpRows = await benchTcp({ quick, log });
+  const mib = (n) => `${n / 1048576} MiB`;
+  const fail = (r) => `FAIL: ${r.error}`;
+  const node = tcpRows.find((r) => r.kind === 'node');
+  const lo = (e) => tcpRows.find((r) => r.kind === 'lo' && r.engine === e);
+  const link = (e) => tcpRows.find((r) => r.kind === 'link' && r.engine === e);
+  lines.push(`| TCP loopback: Node \`net\` (real loopback) | ${mib(node.total)}, 64 KiB writes | ${node.error ? fail(node) : `${fmt(node.mbps, 0)} MB/s`} | | | |`);
+  for (const e of ['wasm', 'js']) {
+    const r = lo(e);
+    lines.push(`| TCP loopback: kstack ${e === 'wasm' ? 'Wasm engine' : 'JS engine'} (real clock) | ${mib(r.total)}, 64 KiB writes | ${r.error ? fail(r) : `${fmt(r.mbps, 0)} MB/s`} | | | ${r.error ? 'FAIL' : ''} |`);
+  }
+  const w = lo('wasm');
+  const j = lo('js');
+  const rn = w.error || node.error ? NaN : w.mbps / node.mbps;
+  const re = w.error || j.error ? NaN : w.mbps / j.mbps;
+  lines.push(`| TCP loopback: kstack Wasm / Node \`net\` | | | ${fmt(rn)}× | ≥ ${NODE_NET_TARGET.toFixed(1)}× | ${mark(rn >= NODE_NET_TARGET)} |`);
+  lines.push(`| TCP loopback: kstack Wasm / JS engine | | | ${fmt(re)}× | ≥ ${ENGINE_TARGET}× | ${mark(re >= ENGINE_TARGET)} |`);
+  for (const e of ['wasm', 'js']) {
+    const r = link(e);
+    const name = e === 'wasm' ? 'Wasm engine' : 'JS engine';
+    lines.push(`| TCP 1 Gbit/s 5 ms link (virtual clock): kstack ${name}, simulated throughput | ${mib(r.total)}, 64 KiB writes | ${r.error ? fail(r) : `${fmt(r.simMbitps, 0)} Mbit/s`} | ${r.error ? '' : `${fmt(r.simMbitps / 1000)}× link rate`} | | ${r.error ? 'FAIL' : ''} |`);
+    lines.push(`| TCP 1 Gbit/s 5 ms link (virtual clock): kstack ${name}, simulated bytes per wall second | ${mib(r.total)}, 64 KiB writes | ${r.error ? '—' : `${fmt(r.simBytesPerWallSec / 1e6, 1)} MB/s`} | ${r.error ? '' : `${fmt(r.virtualMs / r.wallMs)} s simulated per s`} | | |`);
+  }
+}
+
 const elapsed = (performance.now() - started) / 1000;
 const notes = [];
 if (csumRows.length) {
@@ -96,6 +130,11 @@ if (udpRows.length) {
   notes.push(`UDP: two hosts on a zero-delay link (virtual clock, capture off); a sender process does blocking \`sendto\` of N datagrams (it sleeps on its sndbuf as on Linux), a receiver process \`recv\`s as fast as it is scheduled; datagrams/s counts those delivered to the receiver (rcvbuf drops, if any, excluded: ${udpRows.map((r) => `${r.engine} ${r.size} B ${fmt(r.deliveredPct, 1)}%`).join(', ')} delivered) over the wall time of the whole \`net.run\`, median of runs of ~400 ms. Kernel ns per datagram comes from a separate profiling run with every kernel export wrapped in \`performance.now()\`, minus the timer's own cost (${fmt(any.timerNs, 0)} ns per call measured on an empty export); the rest of the wall time is the host: scheduler, promises, ring copies.`);
   const tops = udpRows.map((r) => `${r.engine} ${r.size} B: ${r.top.map((t) => `${t.name} ${fmt(t.ns, 0)} ns (${fmt(t.calls, 2)}/dgram)`).join(', ')}`);
   notes.push('Kernel time by export, per delivered datagram — ' + tops.join('; ') + '.');
+}
+if (tcpRows.length) {
+  notes.push('TCP: one connection, the sender does blocking 64 KiB `send`s, the receiver `recv`s into a 64 KiB buffer until EOF; a rate is the bytes received over the data phase (connect done → the receiver\'s EOF), median of 3 runs after a 16 MiB warm-up, and every run checks that the receiver got exactly the bytes sent. Loopback: one kstack host on the real clock (`capture: false`), 127.0.0.1; Node `net`: a server on 127.0.0.1:0 in this process and a client that honours backpressure (`write()` false → `drain`), same size as the kstack Wasm run. Link: two kstack hosts on the virtual clock across `{ rateBps: 1e9, delayMs: 5 }`; simulated throughput is bytes × 8 over virtual time, "bytes per wall second" the same bytes over wall time. Each kstack case runs in its own child process with a stall watchdog (3 s of wall time without progress = FAIL).');
+  const failed = tcpRows.filter((r) => r.error && r.detail);
+  if (failed.length) notes.push('TCP failures — ' + failed.map((r) => `${r.kind === 'lo' ? 'loopback' : r.kind} ${r.engine}: ${r.error}; ${r.detail}`).join(' · ') + '.');
 }
 notes.push(`Whole bench: ${fmt(elapsed, 0)} s.`);
 
