@@ -12,3 +12,9 @@
  *  into ENOTTY before user space sees it. */
 // @ts-ignore: decorator
 @inline export const ENOIOCTLCMD: i32 = 515;
+
+/** Internal sendmsg flag: this call continues a send() that has already copied data (the
+ *  host splits one blocking send into several kernel calls). An error then leaves sk_err
+ *  for the next send(), as tcp_sendmsg returns the partial count without consuming it. */
+// @ts-ignore: decorator
+@inline export const KSTACK_MSG_CONT: i32 = 0x80000000;

@@ -15,7 +15,7 @@ import { Sock, Proto, sock_hold, sock_put, sk_state_change, SOCK_DEAD, SOCK_LING
 import { register_proto } from "../core/proto_table";
 import { ip_local_port_low, ip_local_port_high } from "../ip/inet_common";
 import { EAGAIN, EINVAL, ENOTCONN, EPIPE, EISCONN, ENOPROTOOPT, EADDRINUSE, ENOENT, EOPNOTSUPP } from "../abi/errno";
-import { ENOIOCTLCMD } from "../abi/syscall";
+import { ENOIOCTLCMD, KSTACK_MSG_CONT } from "../abi/syscall";
 import { IPPROTO_TCP } from "../abi/in";
 import { SOL_SOCKET, SOL_TCP, SO_KEEPALIVE, MSG_PEEK, MSG_DONTWAIT, MSG_WAITALL, MSG_MORE, MSG_OOB, MSG_TRUNC, SOCK_STREAM } from "../abi/socket";
 import { SIOCINQ, SIOCOUTQ, SIOCOUTQNSD } from "../abi/ioctl";
@@ -213,6 +213,9 @@ function tcp_sendmsg(skp: usize, buf: usize, len: u32, flags: u32, daddr: u32, d
     return -EAGAIN;
   }
   if (sk.sk_err != 0 || (sk.sk_shutdown & SEND_SHUTDOWN) != 0) {
+    // A continuation of a partly done send() reports nothing itself: the caller returns
+    // the partial count and the error waits for the next send (tcp_sendmsg do_error).
+    if ((flags & <u32>KSTACK_MSG_CONT) != 0) return -EPIPE;
     if (sk.sk_err != 0) return -sock_error_take(sk);
     return -EPIPE;
   }

@@ -1053,9 +1053,11 @@ export const socketAbi = Object.freeze({
 // assembly/abi/syscall.ts
 export const KSTACK_EBLOCK = -1000;
 export const ENOIOCTLCMD = 515;
+export const KSTACK_MSG_CONT = -2147483648; // 0x80000000
 export const syscallAbi = Object.freeze({
   KSTACK_EBLOCK,
   ENOIOCTLCMD,
+  KSTACK_MSG_CONT,
 } as const);
 
 // assembly/abi/tcp.ts

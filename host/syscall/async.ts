@@ -2,7 +2,7 @@
 // call resolving to >= 0 or -errno (nothing throws for a bad argument). Each call runs
 // the kernel's syscall at once; if the kernel answers KSTACK_EBLOCK the process sleeps
 // until its task is woken and the same call is made again (the scheduler does that).
-import { AF_INET, AF_UNSPEC, EINVAL, F_GETFL, IPPROTO_TCP, KSTACK_EBLOCK, MSG_DONTWAIT, MSG_WAITALL, O_NONBLOCK, SOCK_STREAM, SOL_SOCKET, SO_LINGER, SO_TYPE, TCP_INFO } from '../abi/constants.js';
+import { AF_INET, AF_UNSPEC, EINVAL, F_GETFL, IPPROTO_TCP, KSTACK_EBLOCK, KSTACK_MSG_CONT, MSG_DONTWAIT, MSG_WAITALL, O_NONBLOCK, SOCK_STREAM, SOL_SOCKET, SO_LINGER, SO_TYPE, TCP_INFO } from '../abi/constants.js';
 import { decodeTcpInfo, type TcpInfo } from './tcp-info.js';
 import { Kernel, formatIPv4, parseIPv4 } from '../kernel/kernel.js';
 
@@ -105,7 +105,8 @@ export class Sys {
         this.k.u8().set(chunk, this.k.uarea);
         // A datagram's true length goes to the kernel (which refuses what is too big).
         const len = stream === 1 ? chunk.length : total - sent;
-        const r = x.sys_sendto(this.pid, fd, len, flags >>> 0, a ? 1 : 0, a ? a[0] : 0, a ? a[1] : 0, a ? a[2] : 0);
+        const f = sent > 0 ? (flags | KSTACK_MSG_CONT) >>> 0 : flags >>> 0;
+        const r = x.sys_sendto(this.pid, fd, len, f, a ? 1 : 0, a ? a[0] : 0, a ? a[1] : 0, a ? a[2] : 0);
         if (r === KSTACK_EBLOCK) return r;
         if (r < 0) return sent > 0 ? sent : r;
         sent += r;

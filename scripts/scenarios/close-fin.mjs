@@ -1,0 +1,1 @@
+export { closeFin as default } from './close-rst.mjs';
