@@ -148,10 +148,13 @@ export class Network {
   /** A kernel woke a task. */
   wake(host: Host, pid: number): void {
     const p = host.processes.get(pid);
-    if (p && p.state === 'blocked' && !p.woken) {
-      p.woken = true;
-      this.wokenCount++;
-    }
+    if (!p || p.state === 'exited' || p.woken) return;
+    // A wake can come while the process is still inside the syscall that is about to
+    // block (its own softirq work woke it, e.g. loopback delivers the SYN-ACK before
+    // connect() returns). Remember it, as prepare_to_wait()'s ordering does in Linux; at
+    // worst it costs one extra retry.
+    p.woken = true;
+    if (p.state === 'blocked') this.wokenCount++;
   }
 
   /** Something happened that may let a process run (a syscall, a spawn, an exit). */
@@ -160,6 +163,7 @@ export class Network {
   /** A syscall said KSTACK_EBLOCK: park the process until its task is woken. */
   block(_host: Host, proc: Process, attempt: () => number): Promise<number> {
     this.activityCount++;
+    if (proc.woken) this.wokenCount++;
     return new Promise<number>((resolve) => {
       proc.state = 'blocked';
       proc.retry = attempt;

@@ -25,8 +25,8 @@ export function defaultSysctls(): Map<string, Entry> {
   m.set('net.ipv4.ping_group_range', { value: '0\t2147483647', arity: 2, min: 0, max: 2147483647, apply: (k, v) => k.x.sysctl_set(1, v[0], v[1]) });
   int('net.core.rmem_default', 212992, set(2), 256);
   int('net.core.wmem_default', 212992, set(3), 256);
-  int('net.core.rmem_max', 212992, set(4), 256);
-  int('net.core.wmem_max', 212992, set(5), 256);
+  int('net.core.rmem_max', 4194304, set(4), 256);
+  int('net.core.wmem_max', 4194304, set(5), 256);
   int('net.ipv4.ip_forward', 0, set(6), 0, 1);
   int('net.ipv4.ipfrag_time', 30, set(7), 1);
   int('net.ipv4.ipfrag_high_thresh', 4194304, set(8), 0);

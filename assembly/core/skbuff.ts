@@ -50,11 +50,15 @@ import { BUG_ON } from "../kernel/panic";
 }
 // @ts-ignore: decorator
 @inline export const SKB_CB_SIZE: usize = 56;
+/** Where cb starts: 8-aligned, because TCP keeps f64 times in it and wasm2js (the JS
+ *  engine) turns an f64 access into HEAPF64[p >> 3], silently wrong at other offsets. */
 // @ts-ignore: decorator
-@inline export const SIZEOF_SKBUFF: usize = offsetof<SkBuff>() + SKB_CB_SIZE;
+@inline export const SKB_CB_OFF: usize = (offsetof<SkBuff>() + 7) & ~7;
+// @ts-ignore: decorator
+@inline export const SIZEOF_SKBUFF: usize = SKB_CB_OFF + SKB_CB_SIZE;
 /** The protocol-private control block (Linux skb->cb[48]): TCP_SKB_CB, IPCB, FRAG_CB. */
 // @ts-ignore: decorator
-@inline export function skb_cb(skb: SkBuff): usize { return changetype<usize>(skb) + offsetof<SkBuff>(); }
+@inline export function skb_cb(skb: SkBuff): usize { return changetype<usize>(skb) + SKB_CB_OFF; }
 
 // pkt_type (Linux include/uapi/linux/if_packet.h)
 // @ts-ignore: decorator

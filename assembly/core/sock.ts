@@ -42,11 +42,11 @@ import { SKB_DROP_REASON_NOT_SPECIFIED } from "../kernel/drop_reason";
 // @ts-ignore: decorator
 @inline export const SOCK_MIN_RCVBUF: i32 = 2304;
 
-/** net.core.{r,w}mem_{default,max}: Linux's defaults, 212992. */
+/** net.core.{r,w}mem_default 212992; {r,w}mem_max 4 MiB since Linux 6.x (commit a6d4f25888b8). */
 export let sysctl_rmem_default: i32 = 212992;
 export let sysctl_wmem_default: i32 = 212992;
-export let sysctl_rmem_max: i32 = 212992;
-export let sysctl_wmem_max: i32 = 212992;
+export let sysctl_rmem_max: i32 = 4194304;
+export let sysctl_wmem_max: i32 = 4194304;
 export function set_core_mem(which: u32, v: i32): void {
   if (which == 0) sysctl_rmem_default = v;
   else if (which == 1) sysctl_wmem_default = v;

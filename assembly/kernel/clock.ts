@@ -16,7 +16,10 @@ export let jiffies: u32 = 0;
 
 /** Moves the clock forward (never back: a late host call cannot rewind the kernel). */
 export function clock_advance(now_ns: f64): void {
-  if (now_ns > ktime_ns) ktime_ns = now_ns;
+  // Whole nanoseconds: the host passes ms, and ms → ns can land a hair short of a
+  // deadline the kernel computed (16001264 ns → 16.001264 ms → 16001263.999999998 ns).
+  const ns = Math.round(now_ns);
+  if (ns > ktime_ns) ktime_ns = ns;
   // Wrap to 32 bits in f64 arithmetic: an f64 → i64 conversion is the one thing wasm2js
   // cannot lower.
   const ms = Math.floor(ktime_ns / NSEC_PER_JIFFY);

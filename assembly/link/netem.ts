@@ -67,8 +67,9 @@ export function netem_change(dev: NetDevice, latency_ns: f64, jitter_ns: f64, ra
 /** tabledist() without a distribution table: uniform in [mu - sigma, mu + sigma). */
 function tabledist(mu: f64, sigma: f64): f64 {
   if (sigma <= 0) return mu;
+  // Integer nanoseconds, as netem's s64 arithmetic: rnd % (2σ) + μ − σ.
   const rnd = <f64>prandom_u32() * (1.0 / 4294967296.0);
-  return mu - sigma + rnd * 2 * sigma;
+  return Math.floor(mu - sigma + rnd * 2 * sigma);
 }
 
 /** Inserts by time_to_send, scanning from the tail (the common case appends). */
@@ -154,7 +155,7 @@ function netem_enqueue(skbp: usize, devp: usize): i32 {
     // packet_time_ns(): len * NSEC_PER_SEC / rate, an integer division (truncates).
     delay += Math.floor(<f64>skb.len * 1e9 / q.rate_Bps);
   }
-  set_time_to_send(skb, base + delay);
+  set_time_to_send(skb, Math.ceil(base + delay));
   tfifo_enqueue(q, skb);
   return NET_XMIT_SUCCESS;
 }

@@ -9,7 +9,7 @@ import { jiffies, ktime_ns } from "../kernel/clock";
 import { del_timer, mod_timer, timer_pending } from "../kernel/timer";
 import { SNMP_INC_STATS, LINUX_MIB_TCPABORTONDATA, LINUX_MIB_TCPCHALLENGEACK, LINUX_MIB_TCPSYNCHALLENGE, LINUX_MIB_PAWSESTAB, LINUX_MIB_TCPOFOQUEUE, LINUX_MIB_TCPRCVQDROP, LINUX_MIB_TCPZEROWINDOWDROP, LINUX_MIB_TCPRENORECOVERY, LINUX_MIB_TCPFASTRETRANS, LINUX_MIB_DELAYEDACKS, LINUX_MIB_TCPPUREACKS, LINUX_MIB_TCPHPACKS } from "../kernel/mib";
 import { SKB_DROP_REASON_NOT_SPECIFIED, SKB_DROP_REASON_SOCKET_RCVBUFF } from "../kernel/drop_reason";
-import { consume_skb, kfree_skb_reason, SkBuff, skb_cb, skb_pull, skb_trim } from "../core/skbuff";
+import { consume_skb, kfree_skb_reason, SkBuff, skb_cb, skb_pull, skb_trim, SKB_CB_OFF } from "../core/skbuff";
 import { skb_peek, skb_peek_tail, skb_queue_tail, skb_unlink, skb_dequeue } from "../core/skb_queue";
 import { Sock, sk_data_ready, sk_state_change, sk_error_report, skb_set_owner_r, SOCK_DEAD, RCV_SHUTDOWN, SEND_SHUTDOWN, SOCK_KEEPOPEN, SOCK_SNDBUF_LOCK, sk_write_space } from "../core/sock";
 import { ECONNREFUSED, ECONNRESET, EPIPE } from "../abi/errno";
@@ -38,7 +38,7 @@ import { tcp_fin_timeout, tcp_wmem_max } from "./tcp_sysctl";
 // @ts-ignore: decorator
 @inline function ooo_node(skb: SkBuff): usize { return skb_cb(skb) + OOO_NODE; }
 // @ts-ignore: decorator
-@inline function ooo_skb(node: usize): SkBuff { return changetype<SkBuff>(node - OOO_NODE - offsetof<SkBuff>()); }
+@inline function ooo_skb(node: usize): SkBuff { return changetype<SkBuff>(node - OOO_NODE - SKB_CB_OFF); }
 // @ts-ignore: decorator
 @inline function ooo_root(tp: TcpSock): usize { return changetype<usize>(tp) + offsetof<TcpSock>("ooo_root"); }
 

@@ -10,7 +10,7 @@ import { prandom_u32 } from "../kernel/random";
 import { mod_timer } from "../kernel/timer";
 import { SNMP_INC_STATS, TCP_MIB_INSEGS, TCP_MIB_INERRS, TCP_MIB_INCSUMERRORS, TCP_MIB_OUTRSTS, TCP_MIB_OUTSEGS, TCP_MIB_ACTIVEOPENS, TCP_MIB_PASSIVEOPENS, LINUX_MIB_LISTENOVERFLOWS, LINUX_MIB_LISTENDROPS, LINUX_MIB_TCPACKSKIPPEDTIMEWAIT } from "../kernel/mib";
 import { SKB_DROP_REASON_NO_SOCKET, SKB_DROP_REASON_PKT_TOO_SMALL, SKB_DROP_REASON_TCP_CSUM, SKB_DROP_REASON_NOT_SPECIFIED, SKB_DROP_REASON_OTHERHOST } from "../kernel/drop_reason";
-import { consume_skb, kfree_skb_reason, SkBuff, skb_pull, skb_trim, PACKET_HOST, skb_put } from "../core/skbuff";
+import { consume_skb, kfree_skb_reason, SkBuff, skb_cb, skb_pull, skb_trim, PACKET_HOST, skb_put } from "../core/skbuff";
 import { Sock, Proto, sk_alloc, sk_data_ready, sock_hold, sock_put, SOCK_DEAD, SOCK_KEEPOPEN, RCV_SHUTDOWN, SEND_SHUTDOWN } from "../core/sock";
 import { inet_add_protocol } from "../ip/protocol";
 import { ip_build_and_send } from "../ip/ip_output";
@@ -239,7 +239,7 @@ function tcp_v4_conn_request(listener: Sock, skb: SkBuff): void {
   consume_skb(skb);
 }
 
-function cb_wnd_raw(skb: SkBuff): u32 { return <u32>load<u16>(changetype<usize>(skb) + offsetof<SkBuff>(), 14); }
+function cb_wnd_raw(skb: SkBuff): u32 { return <u32>load<u16>(skb_cb(skb), 14); }
 
 /** Takes the first established child off a listener's accept queue, or null. */
 export function tcp_accept_dequeue(listener: Sock): Sock | null {

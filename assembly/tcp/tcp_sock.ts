@@ -127,8 +127,9 @@ import { Sock } from "../core/sock";
   pool_next: usize;
 }
 
+/** Rounded to 8: the f64 counters inside must stay 8-aligned in the slab (wasm2js). */
 // @ts-ignore: decorator
-@inline export const SIZEOF_TCP_SOCK: usize = offsetof<TcpSock>() + SIZEOF_TIMER_LIST * 3;
+@inline export const SIZEOF_TCP_SOCK: usize = (offsetof<TcpSock>() + SIZEOF_TIMER_LIST * 3 + 7) & ~7;
 
 // @ts-ignore: decorator
 @inline export function tcp_sk(sk: Sock): TcpSock { return changetype<TcpSock>(sk.sk_private); }
