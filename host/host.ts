@@ -160,6 +160,11 @@ export class Host {
         this.exitProcess(proc, { code: code | 0 });
         return new Promise<never>(() => {});
       },
+      raise: (signo) => {
+        // No handlers yet (signals milestone): the default action of SIGPIPE ends the process.
+        this.signal(proc, signo);
+        return proc.state === 'exited' ? new Promise<never>(() => {}) : null;
+      },
       fork: (child) => Promise.resolve(this.fork(proc, child)),
       waitpid: (cpid) => this.waitpid(proc, cpid),
     };

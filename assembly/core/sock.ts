@@ -32,6 +32,9 @@ import { SKB_DROP_REASON_NOT_SPECIFIED } from "../kernel/drop_reason";
 @inline export const SOCK_BROADCAST: u32 = 2;
 // @ts-ignore: decorator
 @inline export const SOCK_KEEPOPEN: u32 = 4;
+/** The peer's FIN was received (tcp_fin's SOCK_DONE): reads return EOF before errors. */
+// @ts-ignore: decorator
+@inline export const SOCK_DONE: u32 = 16;
 /** SO_LINGER is on (sk_lingertime holds l_linger, in seconds). */
 // @ts-ignore: decorator
 @inline export const SOCK_LINGER: u32 = 8;

@@ -122,12 +122,12 @@ export function inet_bhash_add(sk: Sock, port: u32): void {
   store<usize>(b, changetype<usize>(sk));
 }
 
-/** inet_put_port(): the socket gives its local port back. */
+/** inet_put_port(): the socket gives its local port back (inet_num = 0; inet_sport stays,
+ *  so a RST sent right after — tcp_close's abort — still carries the port). */
 export function inet_put_port(sk: Sock): void {
   if (sk.inet_num == 0) return;
   chain_del(pbucket(bhash, sk.inet_num), sk, offsetof<Sock>("bind_next"));
   sk.inet_num = 0;
-  sk.inet_sport = 0;
 }
 
 /**

@@ -11,7 +11,7 @@ import { SNMP_INC_STATS, LINUX_MIB_TCPABORTONCLOSE, LINUX_MIB_TCPABORTONDATA, LI
 import { SKB_DROP_REASON_NOT_SPECIFIED } from "../kernel/drop_reason";
 import { consume_skb, kfree_skb_reason, SkBuff, skb_put } from "../core/skbuff";
 import { skb_peek, skb_peek_tail, skb_unlink, skb_dequeue, skb_queue_len } from "../core/skb_queue";
-import { Sock, Proto, sock_hold, sock_put, sk_state_change, SOCK_DEAD, SOCK_LINGER, SOCK_KEEPOPEN, RCV_SHUTDOWN, SEND_SHUTDOWN, SOCK_SNDBUF_LOCK, SOCK_RCVBUF_LOCK, SOCK_BINDPORT_LOCK } from "../core/sock";
+import { Sock, Proto, sock_hold, sock_put, sk_state_change, SOCK_DEAD, SOCK_DONE, SOCK_LINGER, SOCK_KEEPOPEN, RCV_SHUTDOWN, SEND_SHUTDOWN, SOCK_SNDBUF_LOCK, SOCK_RCVBUF_LOCK, SOCK_BINDPORT_LOCK } from "../core/sock";
 import { register_proto } from "../core/proto_table";
 import { ip_local_port_low, ip_local_port_high } from "../ip/inet_common";
 import { EAGAIN, EINVAL, ENOTCONN, EPIPE, EISCONN, ENOPROTOOPT, EADDRINUSE, ENOENT, EOPNOTSUPP } from "../abi/errno";
@@ -130,6 +130,7 @@ function tcp_disconnect(skp: usize): i32 {
     skb = skb_dequeue(sk.sk_receive_queue);
   }
   sk.sk_shutdown = 0;
+  sk.sk_flags &= ~SOCK_DONE;
   sk.inet_daddr = 0;
   sk.inet_dport = 0;
   tp.fin_queued = 0;
@@ -338,6 +339,12 @@ function tcp_recvmsg(skp: usize, buf: usize, len: u32, flags: u32, addr_out: usi
   const avail = tcp_inq(sk, tp);
   const fin_seen = (sk.sk_shutdown & RCV_SHUTDOWN) != 0;
   if (avail == 0) {
+    // tcp_recvmsg_locked(): SOCK_DONE (the peer's FIN) first, then a pending error, then
+    // shutdown — after a reset, recv says ECONNRESET once and then 0.
+    if ((sk.sk_flags & SOCK_DONE) != 0) {
+      eat_fin(sk, tp, peek);
+      return 0;
+    }
     if (sk.sk_err != 0) return -sock_error_take(sk);
     if (fin_seen) {
       eat_fin(sk, tp, peek);

@@ -11,7 +11,7 @@ import { SNMP_INC_STATS, LINUX_MIB_TCPABORTONDATA, LINUX_MIB_TCPCHALLENGEACK, LI
 import { SKB_DROP_REASON_NOT_SPECIFIED, SKB_DROP_REASON_SOCKET_RCVBUFF } from "../kernel/drop_reason";
 import { consume_skb, kfree_skb_reason, SkBuff, skb_cb, skb_pull, skb_trim, SKB_CB_OFF } from "../core/skbuff";
 import { skb_peek, skb_peek_tail, skb_queue_tail, skb_unlink, skb_dequeue } from "../core/skb_queue";
-import { Sock, sk_data_ready, sk_state_change, sk_error_report, skb_set_owner_r, SOCK_DEAD, RCV_SHUTDOWN, SEND_SHUTDOWN, SOCK_KEEPOPEN, SOCK_SNDBUF_LOCK, sk_write_space } from "../core/sock";
+import { Sock, sk_data_ready, sk_state_change, sk_error_report, skb_set_owner_r, SOCK_DEAD, SOCK_DONE, RCV_SHUTDOWN, SEND_SHUTDOWN, SOCK_KEEPOPEN, SOCK_SNDBUF_LOCK, sk_write_space } from "../core/sock";
 import { ECONNREFUSED, ECONNRESET, EPIPE } from "../abi/errno";
 import { TCP_ESTABLISHED, TCP_SYN_SENT, TCP_SYN_RECV, TCP_FIN_WAIT1, TCP_FIN_WAIT2, TCP_TIME_WAIT, TCP_CLOSE, TCP_CLOSE_WAIT, TCP_LAST_ACK, TCP_CLOSING } from "../abi/tcp_states";
 import { TcpSock, tcp_sk, tp_sk, keepalive_timer, ICSK_TIME_PROBE0, ICSK_TIME_RETRANS, ICSK_ACK_SCHED, ICSK_ACK_NOW, ICSK_ACK_PUSHED, TCP_RTO_MIN, TCP_RTO_MAX, TCP_ATO_MIN, TCP_TIMEWAIT_LEN, TCP_INIT_CWND, TCP_INFINITE_SSTHRESH } from "./tcp_sock";
@@ -235,7 +235,9 @@ function tcp_ack(sk: Sock, skb: SkBuff): i32 {
     return -2;
   }
   if (after(ack, tp.snd_nxt)) return -1;
+  // rcv_tstamp: any acceptable ACK shows the peer alive (keepalive_time_elapsed()).
   tp.last_ack_recv = jiffies;
+  tp.probes_out = 0;
   let flag: u32 = 0;
   if (tcp_ack_update_window(sk, tp, skb, ack)) flag |= FLAG_WIN_UPDATE;
   const datalen = cb_end_seq(skb) - cb_seq(skb);
@@ -388,6 +390,7 @@ function tcp_fin(sk: Sock): void {
   const tp = tcp_sk(sk);
   schedule_ack(tp);
   sk.sk_shutdown |= RCV_SHUTDOWN;
+  sk.sk_flags |= SOCK_DONE;
   switch (sk.sk_state) {
     case TCP_SYN_RECV:
     case TCP_ESTABLISHED:
@@ -651,9 +654,19 @@ function tcp_validate_incoming(sk: Sock, skb: SkBuff): bool {
     kfree_skb_reason(skb, SKB_DROP_REASON_NOT_SPECIFIED);
     return false;
   }
+  // Simultaneous open: in SYN_RECV the peer's SYN-ACK for our SYN passes (tcp_validate_incoming's
+  // "goto pass" for a SYN with ACK that acknowledges exactly our SYN).
+  if (sk.sk_state == <u32>TCP_SYN_RECV && (flags & (TCPHDR_SYN | TCPHDR_ACK)) == (TCPHDR_SYN | TCPHDR_ACK) &&
+      cb_seq(skb) + 1 == cb_end_seq(skb) && cb_end_seq(skb) == tp.rcv_nxt && cb_ack_seq(skb) == tp.snd_nxt) {
+    return true;
+  }
   // First, check the sequence number.
   if (!tcp_sequence(tp, cb_seq(skb), cb_end_seq(skb))) {
-    if ((flags & TCPHDR_RST) == 0) {
+    if ((flags & TCPHDR_SYN) != 0 && (flags & TCPHDR_RST) == 0) {
+      // RFC 5961 §4.2: any SYN in a synchronized state gets a challenge ACK.
+      SNMP_INC_STATS(LINUX_MIB_TCPSYNCHALLENGE);
+      tcp_send_challenge_ack(sk);
+    } else if ((flags & TCPHDR_RST) == 0) {
       tp.ack_pending |= ICSK_ACK_NOW;
       tcp_send_ack(sk);
     }
@@ -747,7 +760,8 @@ function tcp_rcv_synsent(sk: Sock, skb: SkBuff): void {
     tp.snd_wnd = cb_wnd(skb);
     tp.max_window = tp.snd_wnd;
     tcp_ack(sk, skb);
-    tp.snd_wnd = cb_wnd(skb) << tp.snd_wscale;
+    // The window of a SYN-ACK is not scaled (RFC 7323 §2.2): snd_wnd stays as tcp_ack set it.
+    tp.snd_wnd = cb_wnd(skb);
     tcp_update_mss(tp);
     tcp_set_state(sk, TCP_ESTABLISHED);
     tcp_init_transfer(sk, tp);
@@ -902,7 +916,8 @@ export function tcp_rcv_state_process(sk: Sock, skb: SkBuff): void {
       if ((sk.sk_shutdown & RCV_SHUTDOWN) != 0 && cb_end_seq(skb) != cb_seq(skb)) {
         const fin = (flags & TCPHDR_FIN) != 0 ? 1 : 0;
         if (after(cb_end_seq(skb) - fin, tp.rcv_nxt)) {
-          SNMP_INC_STATS(LINUX_MIB_TCPABORTONDATA);
+          // An orphan in FIN_WAIT2 is a timewait sock in Linux: it resets without counting.
+          if (!(sk.sk_state == <u32>TCP_FIN_WAIT2 && (sk.sk_flags & SOCK_DEAD) != 0)) SNMP_INC_STATS(LINUX_MIB_TCPABORTONDATA);
           tcp_send_active_reset_and_done(sk);
           kfree_skb_reason(skb, SKB_DROP_REASON_NOT_SPECIFIED);
           return;

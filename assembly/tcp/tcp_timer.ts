@@ -160,7 +160,9 @@ export function tcp_keepalive_timer(tpp: usize): void {
     tcp_done(sk);
   } else if ((sk.sk_flags & SOCK_KEEPOPEN) != 0 && (state == <u32>TCP_ESTABLISHED || state == <u32>TCP_CLOSE_WAIT)) {
     // tcp_keepalive_timer(): idle since the last received data → probe; too many → ETIMEDOUT.
-    const idle = jiffies - tp.ack_lrcvtime;
+    // keepalive_time_elapsed(): since the last data or ACK heard from the peer.
+    const last = <i32>(tp.last_ack_recv - tp.ack_lrcvtime) > 0 ? tp.last_ack_recv : tp.ack_lrcvtime;
+    const idle = jiffies - last;
     const keepidle = tp.keepalive_time * 1000;
     if (tp.packets_out != 0 || tp.send_head != 0) {
       mod_timer(keepalive_timer(tp), jiffies + keepidle);

@@ -2,7 +2,7 @@
 // call resolving to >= 0 or -errno (nothing throws for a bad argument). Each call runs
 // the kernel's syscall at once; if the kernel answers KSTACK_EBLOCK the process sleeps
 // until its task is woken and the same call is made again (the scheduler does that).
-import { AF_INET, AF_UNSPEC, EINVAL, F_GETFL, IPPROTO_TCP, KSTACK_EBLOCK, KSTACK_MSG_CONT, MSG_DONTWAIT, MSG_WAITALL, O_NONBLOCK, SOCK_STREAM, SOL_SOCKET, SO_LINGER, SO_TYPE, TCP_INFO } from '../abi/constants.js';
+import { AF_INET, AF_UNSPEC, EINVAL, EPIPE, F_GETFL, MSG_NOSIGNAL, SIGPIPE, IPPROTO_TCP, KSTACK_EBLOCK, KSTACK_MSG_CONT, MSG_DONTWAIT, MSG_WAITALL, O_NONBLOCK, SOCK_STREAM, SOL_SOCKET, SO_LINGER, SO_TYPE, TCP_INFO } from '../abi/constants.js';
 import { decodeTcpInfo, type TcpInfo } from './tcp-info.js';
 import { Kernel, formatIPv4, parseIPv4 } from '../kernel/kernel.js';
 
@@ -17,6 +17,8 @@ export interface SyscallPort {
   blocking(attempt: () => number): Promise<number>;
   now(): number;
   exit(code: number): Promise<never>;
+  /** Raises a signal on the calling process (SIGPIPE from a failed stream send). */
+  raise(signo: number): Promise<never> | null;
   fork(fn: (sys: Sys) => unknown): Promise<number>;
   waitpid(pid: number): Promise<{ pid: number; code?: number; signal?: number } | number>;
 }
@@ -88,6 +90,20 @@ export class Sys {
    * one returns what fit. A datagram goes whole or not at all.
    */
   sendto(fd: number, data: Data, flags: number, addr?: SockAddr): Promise<number> {
+    return this.sendto1(fd, data, flags, addr).then((r) => this.sigpipe(fd, r, flags));
+  }
+
+  /**
+   * sk_stream_error(): EPIPE on a stream socket raises SIGPIPE unless MSG_NOSIGNAL (whose
+   * default action ends the process).
+   */
+  private sigpipe(fd: number, r: number, flags: number): number | Promise<number> {
+    if (r !== -EPIPE || (flags & MSG_NOSIGNAL) !== 0) return r;
+    if (this.k.x.sys_getsockopt(this.pid, fd, SOL_SOCKET, SO_TYPE) !== SOCK_STREAM) return r;
+    return this.port.raise(SIGPIPE) ?? r;
+  }
+
+  private sendto1(fd: number, data: Data, flags: number, addr?: SockAddr): Promise<number> {
     let a: [number, number, number] | null = null;
     if (addr !== undefined && addr !== null) {
       a = this.addrOf(addr);
