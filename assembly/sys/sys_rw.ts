@@ -7,9 +7,23 @@ import { MSG_DONTWAIT } from "../abi/socket";
 import { O_NONBLOCK } from "../abi/fcntl";
 import { RCV_SHUTDOWN } from "../core/sock";
 import { inet_sendmsg, inet_recvmsg } from "../socket/af_inet";
-import { task_get, task_block } from "./task";
+import { task_get, task_block, Task } from "./task";
+import { jiffies } from "../kernel/clock";
+import { KSTACK_MSG_CONT } from "../abi/syscall";
 import { fget, sockfd_lookup } from "./fdtable";
 import { err_out, sys_return } from "./common";
+
+/**
+ * What is left of a socket timeout for the call in progress (sock_sndtimeo: computed once
+ * per call, then counted down by every sleep). 0 = no timeout; < 0 = already over.
+ */
+function remaining_timeo(t: Task, timeo: u32): i32 {
+  if (timeo == 0) return 0;
+  if (t.in_call != 0) return <i32>timeo; // a retry: the armed timer still runs
+  const used = <i32>(jiffies - t.call_start);
+  const left = <i32>timeo - used;
+  return left <= 0 ? -1 : left;
+}
 
 /** sendto(): has_addr = 0 for send()/write(). Returns bytes sent or -errno. */
 export function sys_sendto(pid: u32, fd: i32, buf: usize, len: u32, flags: u32, has_addr: u32, family: u32, addr: u32, port: u32): i32 {
@@ -19,12 +33,17 @@ export function sys_sendto(pid: u32, fd: i32, buf: usize, len: u32, flags: u32, 
   if (sk === null) return load<i32>(err_out());
   if (<i32>len < 0) return -EINVAL;
   if (has_addr != 0 && port > 65535) return -EINVAL;
+  if (t.in_call == 0 && (flags & <u32>KSTACK_MSG_CONT) == 0) t.call_start = jiffies;
   const rc = inet_sendmsg(sk, buf, len, flags, has_addr, family, addr, port);
   const f = fget(t, fd);
   const nonblock = (flags & <u32>MSG_DONTWAIT) != 0 || (f !== null && (f.f_flags & <u32>O_NONBLOCK) != 0);
   // An unbound socket after the call means inet_autobind found no port: EAGAIN at once,
   // never a sleep (nothing would wake it).
-  if (rc == -EAGAIN && !nonblock && sk.inet_num != 0) return task_block(t, sk.sk_wq, sk.sk_sndtimeo, false);
+  if (rc == -EAGAIN && !nonblock && sk.inet_num != 0) {
+    const timeo = remaining_timeo(t, sk.sk_sndtimeo);
+    if (timeo < 0) return sys_return(t, -EAGAIN);
+    return task_block(t, sk.sk_wq, <u32>timeo, false);
+  }
   return sys_return(t, rc);
 }
 
@@ -35,6 +54,8 @@ export function sys_recvfrom(pid: u32, fd: i32, buf: usize, len: u32, flags: u32
   const sk = sockfd_lookup(t, fd, err_out());
   if (sk === null) return load<i32>(err_out());
   if (<i32>len < 0) return -EINVAL;
+  if (t.in_call == 0 && (flags & <u32>KSTACK_MSG_CONT) == 0) t.call_start = jiffies;
+  flags &= ~<u32>KSTACK_MSG_CONT;
   const f = fget(t, fd);
   const nonblock = (flags & <u32>MSG_DONTWAIT) != 0 || (f !== null && (f.f_flags & <u32>O_NONBLOCK) != 0);
   // ____sys_recvmsg(): an O_NONBLOCK file reads as if MSG_DONTWAIT were given.
@@ -42,7 +63,9 @@ export function sys_recvfrom(pid: u32, fd: i32, buf: usize, len: u32, flags: u32
   if (rc == -EAGAIN && !nonblock) {
     // __skb_wait_for_more_packets(): a reader of a shut-down socket gets end of file.
     if ((sk.sk_shutdown & RCV_SHUTDOWN) != 0) return sys_return(t, 0);
-    return task_block(t, sk.sk_wq, sk.sk_rcvtimeo, false);
+    const timeo = remaining_timeo(t, sk.sk_rcvtimeo);
+    if (timeo < 0) return sys_return(t, -EAGAIN);
+    return task_block(t, sk.sk_wq, <u32>timeo, false);
   }
   return sys_return(t, rc);
 }

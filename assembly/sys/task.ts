@@ -52,6 +52,9 @@ declare function host_task_wake(pid: u32): void;
   hrtimer: usize;
   /** A syscall answered KSTACK_EBLOCK and has not had its final answer yet. */
   in_call: u32;
+  /** When the current send()/recv() began (jiffies): SO_SNDTIMEO/SO_RCVTIMEO count from
+   *  here across the kernel calls one blocking call is split into. */
+  call_start: u32;
 }
 
 const tasks: usize = memory.data(MAX_TASKS * 4, 4);

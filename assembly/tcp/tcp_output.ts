@@ -291,7 +291,9 @@ export function tcp_clear_xmit_timer(tp: TcpSock): void {
 /** tcp_rearm_rto(): the RTO restarts from now while data is outstanding. */
 export function tcp_rearm_rto(tp: TcpSock): void {
   if (tp.packets_out == 0) {
-    if (tp.icsk_pending == ICSK_TIME_RETRANS) tcp_clear_xmit_timer(tp);
+    // inet_csk_clear_xmit_timer(ICSK_TIME_RETRANS) stops the timer whatever it serves; a
+    // persist timer is re-armed fresh by tcp_check_probe_timer if still needed.
+    tcp_clear_xmit_timer(tp);
     return;
   }
   tcp_reset_xmit_timer(tp, ICSK_TIME_RETRANS, tp.rto);

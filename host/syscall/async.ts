@@ -141,7 +141,7 @@ export class Sys {
     const f = flags & ~MSG_WAITALL;
     return this.call(() => {
       while (got < buf.length) {
-        const r = this.recvInto(fd, buf.subarray(got), f);
+        const r = this.recvInto(fd, buf.subarray(got), got > 0 ? (f | KSTACK_MSG_CONT) >>> 0 : f);
         if (r === KSTACK_EBLOCK) return r;
         if (r <= 0) return got > 0 ? got : r;
         got += r;

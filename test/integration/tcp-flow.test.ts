@@ -273,8 +273,10 @@ describe('the send-buffer experiment: SO_SNDBUF 16384 and a receiver that does n
       // The persist timer is armed and has backed off (ss: "(persist,<left>,<probes>)").
       const s = estab(a);
       expect(s.timer).toMatch(/^\(persist,/);
-      expect(s.info!.tcpi_probes).toBeGreaterThanOrEqual(3);
-      expect(s.info!.tcpi_backoff).toBe(s.info!.tcpi_probes);
+      // icsk_backoff keeps doubling the interval; icsk_probes_out is reset by every ACK that
+      // answers a probe (tcp_ack), as on Linux, so tcpi_probes stays small.
+      expect(s.info!.tcpi_backoff).toBeGreaterThanOrEqual(3);
+      expect(s.info!.tcpi_probes).toBeLessThanOrEqual(1);
       // Then block until everything is through.
       const rest = new Uint8Array(20000);
       expect(await sys.send(fd, rest)).toBe(rest.length);
@@ -298,8 +300,10 @@ describe('the send-buffer experiment: SO_SNDBUF 16384 and a receiver that does n
       .filter((t) => t < 59);
     expect(probes.length).toBeGreaterThanOrEqual(6);
     const gaps = probes.map((t, i) => (i === 0 ? t - zero!.t : t - probes[i - 1]));
+    // One or two RTOs: the segment that filled the last sub-MSS window was itself sent by
+    // the persist timer (tcp_write_wakeup), which already backed off once.
     expect(gaps[0]).toBeGreaterThanOrEqual(0.2);
-    expect(gaps[0]).toBeLessThan(0.45);
+    expect(gaps[0]).toBeLessThan(0.5);
     for (let i = 1; i < gaps.length; i++) expect(gaps[i] / gaps[i - 1]).toBeCloseTo(2, 0);
     // The window reopened only once the reader had freed enough (a window update, not a probe reply).
     const reopen = wins.find((w) => w.t > 59 && w.win > 0);
@@ -429,10 +433,16 @@ describe('socket timeouts and low-water marks', () => {
       const n = await sys.send(fd, new Uint8Array(200_000));
       expect(n).toBeGreaterThan(0);
       expect(n).toBeLessThan(200_000);
-      expect((await sys.clock_gettime()) - t0).toBe(500);
+      // sk_stream_wait_memory() sleeps on the timer wheel (schedule_timeout): never early,
+      // late by at most the wheel's granularity at 500 ms (64 ms), as on Linux.
+      const waited = (await sys.clock_gettime()) - t0;
+      expect(waited).toBeGreaterThanOrEqual(500);
+      expect(waited).toBeLessThanOrEqual(500 + 64);
       const t1 = await sys.clock_gettime();
       expect(errnoName(await sys.send(fd, new Uint8Array(100_000)))).toBe('EAGAIN');
-      expect((await sys.clock_gettime()) - t1).toBe(500);
+      const waited2 = (await sys.clock_gettime()) - t1;
+      expect(waited2).toBeGreaterThanOrEqual(500);
+      expect(waited2).toBeLessThanOrEqual(500 + 64);
       await sys.close(fd);
     });
     await net.run({ untilIdle: true });
@@ -448,7 +458,10 @@ describe('socket timeouts and low-water marks', () => {
       expect(await sys.setsockopt(c, C.SOL_SOCKET, C.SO_RCVTIMEO, 750)).toBe(0);
       const t0 = await sys.clock_gettime();
       expect(errnoName(await sys.recv(c, new Uint8Array(10)))).toBe('EAGAIN');
-      expect((await sys.clock_gettime()) - t0).toBe(750);
+      // sk_wait_data() sleeps on the timer wheel: 750 ms may end up to 64 ms late, as on Linux.
+      const waited = (await sys.clock_gettime()) - t0;
+      expect(waited).toBeGreaterThanOrEqual(750);
+      expect(waited).toBeLessThanOrEqual(750 + 64);
       await sys.close(c);
       await sys.close(l);
     });
@@ -498,7 +511,7 @@ describe('socket timeouts and low-water marks', () => {
 });
 
 describe('advertised windows', () => {
-  it('the SYN carries wscale 7 and the win field of later segments is the window >> 7', async () => {
+  it('the SYN carries wscale 10 (ilog2(tcp_rmem[2] = 32 MiB) - 15) and the win field of later segments is the window >> 10', async () => {
     const { net, a, b } = await pair({ delayMs: 1 });
     const server = b.spawn(async (sys) => {
       const { l, c } = await acceptOne(sys);
@@ -510,17 +523,17 @@ describe('advertised windows', () => {
       const fd = await connectTo(sys);
       expect(await sys.send(fd, new Uint8Array(10_000))).toBe(10_000);
       await sys.nanosleep(100);
-      // The window the server offers, as the client saw it, is the win field << 7.
+      // The window the server offers, as the client saw it, is the win field << 10.
       const wins = windowsFromServer(net);
-      expect(estab(a).info!.tcpi_snd_wnd).toBe(wins[wins.length - 1].win << 7);
+      expect(estab(a).info!.tcpi_snd_wnd).toBe(wins[wins.length - 1].win << 10);
       await sys.close(fd);
     });
     await net.run({ untilIdle: true });
     expect(await client.exited).toEqual({ code: 0 });
     expect(await server.exited).toEqual({ code: 0 });
     const tr = net.trace();
-    expect(tr.find((l) => /Flags \[S\],/.test(l))).toMatch(/wscale 7\]/);
-    expect(tr.find((l) => /Flags \[S\.\],/.test(l))).toMatch(/win 65160, .*wscale 7\]/);
+    expect(tr.find((l) => /Flags \[S\],/.test(l))).toMatch(/wscale 10\]/);
+    expect(tr.find((l) => /Flags \[S\.\],/.test(l))).toMatch(/win 65160, .*wscale 10\]/);
     await expectNoLeaks(net);
   });
 
