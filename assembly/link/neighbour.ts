@@ -384,6 +384,16 @@ export function neigh_output(skb: SkBuff, dev: NetDevice, nexthop: u32): i32 {
   return NET_XMIT_SUCCESS;
 }
 
+/**
+ * neigh_confirm(): an upper layer saw proof that the neighbour is alive (TCP forward
+ * progress: dst_confirm_neigh). A REACHABLE entry stays so; DELAY returns to REACHABLE
+ * when its timer runs.
+ */
+export function neigh_confirm(ip: u32, ifindex: u32): void {
+  const n = neigh_lookup(ip, ifindex);
+  if (n !== null) n.confirmed = jiffies;
+}
+
 /** Forgets every entry (used when sysctls change or by tests). */
 export function neigh_flush_all(): void {
   for (let i: u32 = 0; i < NEIGH_MAX; i++) {

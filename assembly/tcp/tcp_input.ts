@@ -20,6 +20,8 @@ import { TCPHDR_ACK, TCPHDR_FIN, TCPHDR_RST, TCPHDR_SYN, TCPHDR_PSH } from "./tc
 import { tcp_send_ack, tcp_send_delayed_ack, tcp_write_xmit, tcp_rearm_rto, tcp_clear_xmit_timer, tcp_retransmit_skb, tcp_rtx_head, tcp_update_mss, tcp_select_initial_window, tcp_win_from_space, tcp_space, tcp_receive_window, __tcp_select_window, tcp_time_stamp, tcp_send_fin } from "./tcp_output";
 import { tcp_set_state, tcp_done, tcp_time_wait, tcp_clear_xmit_timers } from "./tcp_state";
 import { tcp_reno_cong_avoid, tcp_reno_ssthresh } from "./tcp_cong";
+import { fib_lookup, fib_nexthop } from "../ip/route";
+import { neigh_confirm } from "../link/neighbour";
 import { tcp_fin_timeout, tcp_wmem_max } from "./tcp_sysctl";
 
 // TCP_CA_* (Linux's congestion-avoidance states)
@@ -249,6 +251,13 @@ function tcp_ack(sk: Sock, skb: SkBuff): i32 {
   }
   const acked = tcp_clean_rtx_queue(sk, tp, ack, skb);
   if (acked > 0) flag |= FLAG_DATA_ACKED;
+  // sk_dst_confirm(): forward progress, or a pure duplicate ACK (no data, no window
+  // change: e.g. the answer to a keepalive probe), proves the next hop reachable, so the
+  // neighbour entry is not re-probed with ARP (tcp_ack: FLAG_FORWARD_PROGRESS || !FLAG_NOT_DUP).
+  if ((flag & FLAG_SND_UNA_ADVANCED) != 0 || ((flag & FLAG_WIN_UPDATE) == 0 && datalen == 0)) {
+    const rt = fib_lookup(sk.inet_daddr);
+    if (rt !== null) neigh_confirm(fib_nexthop(rt, sk.inet_daddr), rt.ifindex);
+  }
   if ((flag & FLAG_SND_UNA_ADVANCED) != 0) {
     tp.sacked_out = 0;
     if (tp.ca_state == TCP_CA_Recovery) {

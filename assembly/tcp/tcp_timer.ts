@@ -12,7 +12,7 @@ import { tcp_retransmit_skb, tcp_rtx_head, tcp_reset_xmit_timer, tcp_send_ack, t
 import { tcp_done, tcp_flush_puts } from "./tcp_state";
 import { tcp_write_queue_purge } from "./tcp_input";
 import { tcp_reno_ssthresh } from "./tcp_cong";
-import { tcp_syn_retries, tcp_synack_retries, tcp_retries2, tcp_syn_linear_timeouts } from "./tcp_sysctl";
+import { tcp_syn_retries, tcp_synack_retries, tcp_retries2, tcp_syn_linear_timeouts, tcp_orphan_retries } from "./tcp_sysctl";
 
 // @ts-ignore: decorator
 @inline const TCP_CA_Loss: u32 = 4;
@@ -53,7 +53,16 @@ function tcp_write_timeout(sk: Sock, tp: TcpSock): bool {
     }
     return false;
   }
-  if (retransmits_timed_out(tp, tcp_retries2, TCP_RTO_MIN)) {
+  let retry_until = tcp_retries2;
+  if ((sk.sk_flags & SOCK_DEAD) != 0) {
+    // tcp_orphan_retries(): an orphan gets tcp_orphan_retries, and 0 means 8 while it is
+    // still "alive" (RTO below its maximum): about 100 s at the minimum RTO.
+    const alive = tp.rto < TCP_RTO_MAX;
+    retry_until = tcp_orphan_retries;
+    if (sk.sk_err_soft != 0 && !alive) retry_until = 0;
+    if (retry_until == 0 && alive) retry_until = 8;
+  }
+  if (retransmits_timed_out(tp, retry_until, TCP_RTO_MIN)) {
     tcp_write_err(sk);
     return true;
   }
