@@ -330,14 +330,22 @@ function sock_rfree(skbp: usize): void {
   skb.sk = 0;
 }
 
-/** skb_set_owner_r(): charges skb to the receiver's sk_rmem_alloc. */
-export function skb_set_owner_r(skb: SkBuff, sk: Sock): void {
-  // Whatever owned it before (a sender on loopback) lets go first (skb_orphan).
+/**
+ * skb_orphan(): the owner lets go (its destructor uncharges). Call it before changing
+ * skb.truesize of a charged skb, or the uncharge will not match the charge.
+ */
+export function skb_orphan(skb: SkBuff): void {
   if (skb.destructor != 0) {
     const d = skb.destructor;
     skb.destructor = 0;
     call_indirect<void>(d, changetype<usize>(skb));
   }
+}
+
+/** skb_set_owner_r(): charges skb to the receiver's sk_rmem_alloc. */
+export function skb_set_owner_r(skb: SkBuff, sk: Sock): void {
+  // Whatever owned it before (a sender on loopback) lets go first.
+  skb_orphan(skb);
   skb.sk = changetype<usize>(sk);
   skb.destructor = sock_rfree.index;
   sk.sk_rmem_alloc += <i32>skb.truesize;

@@ -11,7 +11,7 @@ import { SNMP_INC_STATS, LINUX_MIB_TCPABORTONDATA, LINUX_MIB_TCPCHALLENGEACK, LI
 import { SKB_DROP_REASON_NOT_SPECIFIED, SKB_DROP_REASON_SOCKET_RCVBUFF } from "../kernel/drop_reason";
 import { consume_skb, kfree_skb_reason, SkBuff, skb_cb, skb_pull, skb_trim, SKB_CB_OFF } from "../core/skbuff";
 import { skb_peek, skb_peek_tail, skb_queue_tail, skb_unlink, skb_dequeue } from "../core/skb_queue";
-import { Sock, sk_data_ready, sk_state_change, sk_error_report, skb_set_owner_r, SOCK_DEAD, SOCK_DONE, RCV_SHUTDOWN, SEND_SHUTDOWN, SOCK_KEEPOPEN, SOCK_SNDBUF_LOCK, sk_write_space } from "../core/sock";
+import { Sock, sk_data_ready, sk_state_change, sk_error_report, skb_set_owner_r, skb_orphan, SOCK_DEAD, SOCK_DONE, RCV_SHUTDOWN, SEND_SHUTDOWN, SOCK_KEEPOPEN, SOCK_SNDBUF_LOCK, sk_write_space } from "../core/sock";
 import { ECONNREFUSED, ECONNRESET, EPIPE } from "../abi/errno";
 import { TCP_ESTABLISHED, TCP_SYN_SENT, TCP_SYN_RECV, TCP_FIN_WAIT1, TCP_FIN_WAIT2, TCP_TIME_WAIT, TCP_CLOSE, TCP_CLOSE_WAIT, TCP_LAST_ACK, TCP_CLOSING } from "../abi/tcp_states";
 import { TcpSock, tcp_sk, tp_sk, keepalive_timer, ICSK_TIME_PROBE0, ICSK_TIME_RETRANS, ICSK_ACK_SCHED, ICSK_ACK_NOW, ICSK_ACK_PUSHED, TCP_RTO_MIN, TCP_RTO_MAX, TCP_ATO_MIN, TCP_TIMEWAIT_LEN, TCP_INIT_CWND, TCP_INFINITE_SSTHRESH } from "./tcp_sock";
@@ -439,6 +439,8 @@ function tcp_fin(sk: Sock): void {
  * in-window data being dropped for memory.
  */
 function tcp_queue_rcv(sk: Sock, tp: TcpSock, skb: SkBuff): void {
+  // An skb from the OOO tree is charged already: uncharge before truesize changes.
+  skb_orphan(skb);
   const tail = skb_peek_tail(sk.sk_receive_queue);
   if (tail !== null && skb.len > 0 && tail.len > 0 && (cb_flags(tail) & TCPHDR_FIN) == 0 && tp.rcv_frags < MAX_SKB_FRAGS) {
     tp.rcv_frags++;
