@@ -252,6 +252,29 @@ export function skb_copy(skb: SkBuff): SkBuff | null {
   return n;
 }
 
+/**
+ * A private copy of just skb's data, in the smallest buffer that holds it (drivers call
+ * this copybreak). A short segment that would otherwise wait in a socket queue on a
+ * 64 KiB buffer (or on a buffer it shares with its sender's retransmit queue) lets that
+ * buffer go. Header offsets are not kept: the copy is for a socket queue, past the stack.
+ */
+export function skb_copybreak(skb: SkBuff): SkBuff | null {
+  const n = alloc_skb(skb.len);
+  if (n === null) return null;
+  memory.copy(n.data, skb.data, skb.len);
+  n.tail = n.data + skb.len;
+  n.len = skb.len;
+  // The whole buffer is charged: bytes later copied into its tailroom cost nothing more.
+  n.truesize = SKB_TRUESIZE(<u32>(n.end - n.head));
+  n.tstamp = skb.tstamp;
+  n.dev = skb.dev;
+  n.protocol = skb.protocol;
+  n.pkt_type = skb.pkt_type;
+  n.ip_summed = skb.ip_summed;
+  memory.copy(skb_cb(n), skb_cb(skb), SKB_CB_SIZE);
+  return n;
+}
+
 /** skb_get(): takes another reference on the header. */
 export function skb_get(skb: SkBuff): SkBuff { skb.users++; return skb; }
 

@@ -24,7 +24,7 @@ import { TCP_ESTABLISHED, TCP_SYN_SENT, TCP_SYN_RECV, TCP_FIN_WAIT1, TCP_FIN_WAI
 import { TcpSock, tcp_sk, tcp_sock_alloc, tcp_sock_free, retransmit_timer, delack_timer, keepalive_timer, TCP_TIMEOUT_INIT, TCP_INIT_CWND, TCP_INFINITE_SSTHRESH, TCP_MSS_DEFAULT, MAX_TCP_KEEPIDLE, MAX_TCP_KEEPINTVL, MAX_TCP_KEEPCNT, ICSK_ACK_SCHED, ICSK_ACK_PUSHED, TCP_TIMEWAIT_LEN } from "./tcp_sock";
 import { cb_seq, cb_end_seq, cb_flags, cb_set_seq, cb_set_end_seq, cb_set_flags, cb_set_sacked } from "./tcp_skb_cb";
 import { TCPHDR_ACK, TCPHDR_FIN, TCPHDR_PSH, TCPHDR_SYN } from "./tcphdr";
-import { tcp_alloc_skb, tcp_queue_skb, tcp_push, tcp_write_xmit, tcp_send_fin, tcp_send_active_reset, tcp_send_ack, __tcp_select_window, tcp_receive_window, tcp_skb_truesize, tcp_update_mss, tcp_advmss_for } from "./tcp_output";
+import { tcp_alloc_skb, tcp_queue_skb, tcp_push, tcp_write_xmit, tcp_send_fin, tcp_send_active_reset, tcp_send_ack, __tcp_select_window, tcp_receive_window, tcp_skb_truesize, tcp_update_mss, tcp_advmss_for, TCP_NAGLE_NORMAL, TCP_NAGLE_CORK, TCP_NAGLE_PUSH } from "./tcp_output";
 import { tcp_set_state, tcp_done, tcp_clear_xmit_timers, tcp_flush_puts, tcp_time_wait } from "./tcp_state";
 import { tcp_write_queue_purge, tcp_ooo_purge, tcp_check_space } from "./tcp_input";
 import { tcp_v4_connect, tcp_ipv4_init, tcp_ipv4_register_init, tcp_ipv4_register_port_check, tcp_accept_dequeue } from "./tcp_ipv4";
@@ -248,14 +248,14 @@ function tcp_sendmsg(skp: usize, buf: usize, len: u32, flags: u32, daddr: u32, d
     tp.write_seq += n;
     copied += n;
     // A full segment may leave at once (tcp_push_one); the rest waits for the push.
-    if (skb.len >= mss && changetype<usize>(skb) == tp.send_head) tcp_write_xmit(sk, false);
+    if (skb.len >= mss && changetype<usize>(skb) == tp.send_head) tcp_write_xmit(sk, TCP_NAGLE_CORK);
   }
   if (copied > 0) {
-    tcp_push(sk, (flags & <u32>MSG_MORE) != 0);
+    tcp_push(sk, (flags & <u32>MSG_MORE) != 0 ? TCP_NAGLE_CORK : TCP_NAGLE_NORMAL);
     return <i32>copied;
   }
   // Nothing fit: the caller sleeps for space (sk_stream_wait_memory).
-  tcp_push(sk, false);
+  tcp_push(sk, TCP_NAGLE_NORMAL);
   return -EAGAIN;
 }
 
@@ -568,14 +568,16 @@ function tcp_setsockopt(skp: usize, level: i32, name: i32, val: i32): i32 {
   switch (name) {
     case TCP_NODELAY:
       tp.nodelay = val != 0 ? 1 : 0;
-      if (val != 0) tcp_push(sk, false);
+      // __tcp_sock_set_nodelay(): TCP_NAGLE_OFF|TCP_NAGLE_PUSH, then push (even if corked).
+      if (val != 0) tcp_push(sk, TCP_NAGLE_PUSH);
       return 0;
     case TCP_CORK:
       if (val != 0) tp.cork = 1;
       else {
-        tp.cork = 2; // pulled: push what waited
-        tcp_push(sk, false);
+        // __tcp_sock_set_cork(false): what waited goes by Nagle's rule, or at once with
+        // TCP_NODELAY (TCP_NAGLE_PUSH).
         tp.cork = 0;
+        tcp_push(sk, tp.nodelay != 0 ? TCP_NAGLE_PUSH : TCP_NAGLE_NORMAL);
       }
       tcp_flush_puts();
       return 0;

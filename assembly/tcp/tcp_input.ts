@@ -9,15 +9,15 @@ import { jiffies, ktime_ns } from "../kernel/clock";
 import { del_timer, mod_timer, timer_pending } from "../kernel/timer";
 import { SNMP_INC_STATS, LINUX_MIB_TCPABORTONDATA, LINUX_MIB_TCPCHALLENGEACK, LINUX_MIB_TCPSYNCHALLENGE, LINUX_MIB_PAWSESTAB, LINUX_MIB_TCPOFOQUEUE, LINUX_MIB_TCPRCVQDROP, LINUX_MIB_TCPZEROWINDOWDROP, LINUX_MIB_TCPRENORECOVERY, LINUX_MIB_TCPFASTRETRANS, LINUX_MIB_DELAYEDACKS, LINUX_MIB_TCPPUREACKS, LINUX_MIB_TCPHPACKS } from "../kernel/mib";
 import { SKB_DROP_REASON_NOT_SPECIFIED, SKB_DROP_REASON_SOCKET_RCVBUFF } from "../kernel/drop_reason";
-import { consume_skb, kfree_skb_reason, SkBuff, skb_cb, skb_pull, skb_trim, SKB_CB_OFF } from "../core/skbuff";
+import { consume_skb, kfree_skb_reason, SkBuff, skb_cb, skb_pull, skb_trim, SKB_CB_OFF, skb_cloned, skb_tailroom, skb_put, skb_copybreak, SKB_SMALL_SIZE, SKB_TRUESIZE } from "../core/skbuff";
 import { skb_peek, skb_peek_tail, skb_queue_tail, skb_unlink, skb_dequeue } from "../core/skb_queue";
 import { Sock, sk_data_ready, sk_state_change, sk_error_report, skb_set_owner_r, skb_orphan, SOCK_DEAD, SOCK_DONE, RCV_SHUTDOWN, SEND_SHUTDOWN, SOCK_KEEPOPEN, SOCK_SNDBUF_LOCK, sk_write_space } from "../core/sock";
 import { ECONNREFUSED, ECONNRESET, EPIPE } from "../abi/errno";
 import { TCP_ESTABLISHED, TCP_SYN_SENT, TCP_SYN_RECV, TCP_FIN_WAIT1, TCP_FIN_WAIT2, TCP_TIME_WAIT, TCP_CLOSE, TCP_CLOSE_WAIT, TCP_LAST_ACK, TCP_CLOSING } from "../abi/tcp_states";
 import { TcpSock, tcp_sk, tp_sk, keepalive_timer, ICSK_TIME_PROBE0, ICSK_TIME_RETRANS, ICSK_ACK_SCHED, ICSK_ACK_NOW, ICSK_ACK_PUSHED, TCP_RTO_MIN, TCP_RTO_MAX, TCP_ATO_MIN, TCP_TIMEWAIT_LEN, TCP_INIT_CWND, TCP_INFINITE_SSTHRESH } from "./tcp_sock";
-import { cb_seq, cb_end_seq, cb_ack_seq, cb_flags, cb_wnd, cb_opts, cb_ts_val, cb_ts_ecr, cb_mss, cb_wscale, cb_tx_time, cb_retrans, cb_set_seq, OPT_MSS, OPT_WSCALE, OPT_SACK_PERM, OPT_TSTAMP } from "./tcp_skb_cb";
+import { cb_set_end_seq, cb_seq, cb_end_seq, cb_ack_seq, cb_flags, cb_wnd, cb_opts, cb_ts_val, cb_ts_ecr, cb_mss, cb_wscale, cb_tx_time, cb_retrans, cb_set_seq, OPT_MSS, OPT_WSCALE, OPT_SACK_PERM, OPT_TSTAMP } from "./tcp_skb_cb";
 import { TCPHDR_ACK, TCPHDR_FIN, TCPHDR_RST, TCPHDR_SYN, TCPHDR_PSH } from "./tcphdr";
-import { tcp_send_ack, tcp_send_delayed_ack, tcp_write_xmit, tcp_rearm_rto, tcp_clear_xmit_timer, tcp_retransmit_skb, tcp_rtx_head, tcp_update_mss, tcp_select_initial_window, tcp_win_from_space, tcp_space, tcp_receive_window, __tcp_select_window, tcp_time_stamp, tcp_send_fin } from "./tcp_output";
+import { tcp_send_ack, tcp_send_delayed_ack, tcp_write_xmit, tcp_rearm_rto, tcp_clear_xmit_timer, tcp_retransmit_skb, tcp_rtx_head, tcp_update_mss, tcp_select_initial_window, tcp_win_from_space, tcp_space, tcp_receive_window, __tcp_select_window, tcp_time_stamp, tcp_send_fin, TCP_NAGLE_NORMAL } from "./tcp_output";
 import { tcp_set_state, tcp_done, tcp_time_wait, tcp_clear_xmit_timers } from "./tcp_state";
 import { tcp_reno_cong_avoid, tcp_reno_ssthresh } from "./tcp_cong";
 import { fib_lookup, fib_nexthop } from "../ip/route";
@@ -431,27 +431,71 @@ function tcp_fin(sk: Sock): void {
 @inline const MAX_SKB_FRAGS: u32 = 17;
 
 /**
- * Charges and queues an in-order skb for the reader. Linux's tcp_try_coalesce() merges
- * an arriving segment's page fragments into the tail skb of the receive queue, so only
- * the data bytes are charged (the new skb's head overhead is freed), up to MAX_SKB_FRAGS
- * fragments per skb. kstack keeps the skbs apart but charges them the same way: the
- * receive buffer fills as it does on Linux, and the window closes to zero rather than
- * in-window data being dropped for memory.
+ * What queueing skb in order adds to sk_rmem_alloc; tcp_queue_rcv() makes the same
+ * choice. Linux's tcp_try_coalesce() joins an arriving segment to the tail skb of the
+ * receive queue: bytes that fit the tail's tailroom (a tail whose buffer is not shared)
+ * are copied and cost nothing more (skb_try_coalesce, delta_truesize 0); otherwise the
+ * segment's page fragments are merged and only its data bytes are charged (its head is
+ * freed), up to MAX_SKB_FRAGS per skb; otherwise it is queued at its full truesize.
+ * kstack keeps merged segments as separate skbs but charges them the same way, so the
+ * receive buffer fills as on Linux, and the window closes to zero rather than in-window
+ * data being dropped for memory.
  */
+function tcp_rcv_charge(sk: Sock, tp: TcpSock, skb: SkBuff): i32 {
+  const tail = skb_peek_tail(sk.sk_receive_queue);
+  if (tail === null || skb.len == 0 || tail.len == 0 || (cb_flags(tail) & TCPHDR_FIN) != 0) return <i32>skb.truesize;
+  if (tcp_rcv_can_copy(tail, skb)) return 0;
+  return tp.rcv_frags < MAX_SKB_FRAGS ? <i32>skb.len : <i32>skb.truesize;
+}
+
+/** Only a tail that owns its buffer and is charged for all of it (SKB_TRUESIZE of the
+ *  buffer, as RX-ring and copybreak skbs are) takes bytes into its tailroom for free. */
+function tcp_rcv_can_copy(tail: SkBuff, skb: SkBuff): bool {
+  return (cb_flags(skb) & TCPHDR_FIN) == 0 && !skb_cloned(tail) && skb_tailroom(tail) >= skb.len &&
+    tail.truesize >= SKB_TRUESIZE(<u32>(tail.end - tail.head));
+}
+
+/** tcp_queue_rcv(): charges and queues an in-order skb for the reader (see tcp_rcv_charge). */
 function tcp_queue_rcv(sk: Sock, tp: TcpSock, skb: SkBuff): void {
   // An skb from the OOO tree is charged already: uncharge before truesize changes.
   skb_orphan(skb);
+  const end = cb_end_seq(skb);
+  const len = skb.len;
+  tp.rcv_nxt = end;
+  tp.bytes_received += <f64>len;
   const tail = skb_peek_tail(sk.sk_receive_queue);
-  if (tail !== null && skb.len > 0 && tail.len > 0 && (cb_flags(tail) & TCPHDR_FIN) == 0 && tp.rcv_frags < MAX_SKB_FRAGS) {
-    tp.rcv_frags++;
-    skb.truesize = skb.len;
+  if (tail !== null && len > 0 && tail.len > 0 && (cb_flags(tail) & TCPHDR_FIN) == 0) {
+    if (tcp_rcv_can_copy(tail, skb)) {
+      memory.copy(skb_put(tail, len), skb.data, len);
+      cb_set_end_seq(tail, end);
+      consume_skb(skb);
+      return;
+    }
+    if (tp.rcv_frags < MAX_SKB_FRAGS) {
+      tp.rcv_frags++;
+      skb.truesize = skb.len;
+    } else {
+      tp.rcv_frags = 1;
+    }
   } else {
     tp.rcv_frags = 1;
   }
   skb_set_owner_r(skb, sk);
   skb_queue_tail(sk.sk_receive_queue, skb);
-  tp.rcv_nxt = cb_end_seq(skb);
-  tp.bytes_received += <f64>skb.len;
+}
+
+/**
+ * A short segment on a big buffer (loopback hands the receiver a clone of the sender's
+ * 64 KiB skb) moves to a small private one before it is queued: a reader that does not
+ * read would otherwise pin one big buffer per segment and starve the pool. Linux keeps
+ * such segments as page fragments of one skb (tcp_try_coalesce); this is the same cost.
+ */
+function tcp_rcv_unshare(skb: SkBuff): SkBuff {
+  if (skb.len == 0 || skb.len > SKB_SMALL_SIZE || <u32>(skb.end - skb.head) <= SKB_SMALL_SIZE) return skb;
+  const n = skb_copybreak(skb);
+  if (n === null) return skb;
+  consume_skb(skb);
+  return n;
 }
 
 /** tcp_ofo_queue(): moves segments that became in-order from the OOO tree. */
@@ -523,8 +567,9 @@ function tcp_data_queue_ofo(sk: Sock, tp: TcpSock, skb: SkBuff): void {
 }
 
 /** tcp_data_queue(): data (and FIN) of an acceptable segment; consumes skb. */
-function tcp_data_queue(sk: Sock, skb: SkBuff): void {
+function tcp_data_queue(sk: Sock, skb0: SkBuff): void {
   const tp = tcp_sk(sk);
+  const skb = tcp_rcv_unshare(skb0);
   const seq = cb_seq(skb);
   const end = cb_end_seq(skb);
   if (seq == end) {
@@ -540,9 +585,8 @@ function tcp_data_queue(sk: Sock, skb: SkBuff): void {
       kfree_skb_reason(skb, SKB_DROP_REASON_SOCKET_RCVBUFF);
       return;
     }
-    const tail = skb_peek_tail(sk.sk_receive_queue);
-    const charge = tail !== null && tail.len > 0 && (cb_flags(tail) & TCPHDR_FIN) == 0 && tp.rcv_frags < MAX_SKB_FRAGS ? skb.len : skb.truesize;
-    if (skb.len > 0 && sk.sk_rmem_alloc + <i32>charge > sk.sk_rcvbuf && sk.sk_rmem_alloc != 0) {
+    const charge = tcp_rcv_charge(sk, tp, skb);
+    if (skb.len > 0 && sk.sk_rmem_alloc + charge > sk.sk_rcvbuf && sk.sk_rmem_alloc != 0) {
       SNMP_INC_STATS(LINUX_MIB_TCPRCVQDROP);
       tp.ack_pending |= ICSK_ACK_NOW;
       schedule_ack(tp);
@@ -778,7 +822,7 @@ function tcp_rcv_synsent(sk: Sock, skb: SkBuff): void {
     tcp_init_transfer(sk, tp);
     if ((sk.sk_flags & SOCK_DEAD) == 0) sk_state_change(sk);
     tcp_send_ack(sk);
-    tcp_write_xmit(sk, true);
+    tcp_write_xmit(sk, TCP_NAGLE_NORMAL);
     consume_skb(skb);
     return;
   }
@@ -957,6 +1001,6 @@ function tcp_send_active_reset_and_done(sk: Sock): void {
 /** tcp_data_snd_check(): after an ACK, new data may go. */
 function tcp_data_snd_check(sk: Sock): void {
   const tp = tcp_sk(sk);
-  if (tp.send_head != 0) tcp_write_xmit(sk, true);
+  if (tp.send_head != 0) tcp_write_xmit(sk, TCP_NAGLE_NORMAL);
 }
 

@@ -325,27 +325,35 @@ export function tcp_notsent_bytes(tp: TcpSock): u32 { return tp.write_seq - tp.s
   return !after(cb_end_seq(skb), tp.snd_una + tp.snd_wnd);
 }
 
+// How a short last segment is treated (Linux's nonagle argument, TCP_NAGLE_*).
+/** Nagle's rule (Minshall's variant) unless TCP_NODELAY; TCP_CORK holds it. */
+export const TCP_NAGLE_NORMAL: u32 = 0;
+/** Hold it: MSG_MORE, or sendmsg is still filling it. */
+export const TCP_NAGLE_CORK: u32 = 2;
+/** Send it now (setting TCP_NODELAY). */
+export const TCP_NAGLE_PUSH: u32 = 4;
+
 /**
- * tcp_nagle_test(): a short segment waits while a short one is unacked (Minshall's
- * variant, tcp_minshall_check), unless TCP_NODELAY, FIN, or PSH-forced; TCP_CORK holds
- * every short segment.
+ * tcp_nagle_test() / tcp_nagle_check(): a short segment waits while a short one sent
+ * earlier is unacked (tcp_minshall_check), unless TCP_NODELAY, FIN or a forced push. An
+ * application's push at the end of send() does not override Nagle (tcp_push passes
+ * tp->nonagle); only segments before the last one go regardless.
  */
-function tcp_nagle_ok(tp: TcpSock, skb: SkBuff, mss: u32, push_all: bool): bool {
-  const len = skb.len;
-  if (len >= mss) return true;
+function tcp_nagle_ok(tp: TcpSock, skb: SkBuff, mss: u32, nonagle: u32): bool {
+  if ((nonagle & TCP_NAGLE_PUSH) != 0) return true;
+  if (skb.len >= mss) return true;
   if ((cb_flags(skb) & TCPHDR_FIN) != 0) return true;
-  if (tp.cork != 0) return push_all && tp.cork == 2; // 2: the cork was just pulled
-  if (tp.nodelay != 0 || push_all) return true;
-  // Minshall: hold it only if a previously sent small segment is still unacked.
+  if ((nonagle & TCP_NAGLE_CORK) != 0 || tp.cork != 0) return false;
+  if (tp.nodelay != 0) return true;
   return !(tp.packets_out != 0 && after(tp.snd_sml, tp.snd_una));
 }
 
 /**
  * tcp_write_xmit(): sends what the congestion window, the peer's window and Nagle allow.
- * `push_all` means the application pushed (a send completed, or MSG_MORE ended).
- * Returns true when something is left unsent.
+ * `nonagle` is a TCP_NAGLE_* mode for the last segment. Returns true when something is
+ * left unsent.
  */
-export function tcp_write_xmit(sk: Sock, push_all: bool): bool {
+export function tcp_write_xmit(sk: Sock, nonagle: u32): bool {
   const tp = tcp_sk(sk);
   const mss = tp.mss_cache;
   let sent = false;
@@ -353,8 +361,7 @@ export function tcp_write_xmit(sk: Sock, push_all: bool): bool {
     const skb = changetype<SkBuff>(tp.send_head);
     if (tp.packets_out >= tp.snd_cwnd) break;
     if (!tcp_snd_wnd_test(tp, skb)) break;
-    // A segment still being filled by sendmsg waits for its push (tcp_push) unless full.
-    if (!tcp_nagle_ok(tp, skb, mss, push_all || skb.next != sk.sk_write_queue)) break;
+    if (!tcp_nagle_ok(tp, skb, mss, skb.next != sk.sk_write_queue ? TCP_NAGLE_PUSH : nonagle)) break;
     const rc = tcp_transmit_skb(sk, skb, true);
     if (rc == -105) break;
     tcp_event_new_data_sent(sk, skb);
@@ -380,11 +387,11 @@ export function tcp_event_new_data_sent(sk: Sock, skb: SkBuff): void {
   if (prior_packets == 0 || tp.icsk_pending == ICSK_TIME_PROBE0) tcp_reset_xmit_timer(tp, ICSK_TIME_RETRANS, tp.rto);
 }
 
-/** tcp_push(): called at the end of sendmsg; sends whatever may go now. */
-export function tcp_push(sk: Sock, more: bool): void {
+/** tcp_push(): called at the end of sendmsg (MSG_MORE: TCP_NAGLE_CORK); sends what may go. */
+export function tcp_push(sk: Sock, nonagle: u32): void {
   const tp = tcp_sk(sk);
   if (tp.send_head == 0) return;
-  tcp_write_xmit(sk, !more);
+  tcp_write_xmit(sk, nonagle);
 }
 
 // ───── control segments ─────
@@ -445,7 +452,7 @@ export function tcp_send_fin(sk: Sock): void {
     cb_set_flags(skb, TCPHDR_FIN | TCPHDR_ACK);
     tcp_queue_skb(sk, skb);
   }
-  tcp_write_xmit(sk, true);
+  tcp_write_xmit(sk, TCP_NAGLE_NORMAL);
 }
 
 /** tcp_connect(): queues and sends the SYN (retransmitted by the RTO timer). */

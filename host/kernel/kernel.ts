@@ -4,7 +4,9 @@ import type { KernelExports, KernelHooks } from './exports.js';
 import { readAsString, type KernelModule } from './load.js';
 
 export interface PoolSizes { skbs: number; small: number; large: number }
-export const DEFAULT_POOLS: PoolSizes = { skbs: 4096, small: 2048, large: 64 };
+// 160 large (64 KiB) buffers: one bulk connection at the default tcp_wmem[2] (4 MiB of
+// ~46 KiB loopback segments) plus its receiver, as Linux's page allocator would allow.
+export const DEFAULT_POOLS: PoolSizes = { skbs: 4096, small: 2048, large: 160 };
 
 export class Kernel {
   readonly x: KernelExports;

@@ -243,7 +243,29 @@ async function runOne(c: LinuxCase, opts: KstackRunOptions): Promise<LinuxResult
             return num(await sys.listen(fd, Number(s[2])));
           case 'accept': {
             const r = await sys.accept(fd);
-            return r < 0 ? err(r) : 'fd';
+            if (r < 0) return err(r);
+            if (s.length > 2) fds.set(String(s[2]), r);
+            else await sys.close(r);
+            return 'fd';
+          }
+          case 'fill': {
+            const data = payload(s[2]);
+            const dontwait = konst('MSG_DONTWAIT');
+            let total = 0;
+            for (;;) {
+              let got = 0;
+              for (;;) {
+                const r = await sys.send(fd, data, dontwait);
+                if (r < 0) {
+                  if (err(r) !== '-EAGAIN') return err(r);
+                  break;
+                }
+                got += r;
+              }
+              total += got;
+              if (got === 0) return total;
+              await sys.nanosleep(300);
+            }
           }
           case 'send':
             return num(await sys.send(fd, payload(s[2]), konst(s[3])));
@@ -290,6 +312,7 @@ async function runOne(c: LinuxCase, opts: KstackRunOptions): Promise<LinuxResult
           results.push(await step(s));
           at++;
           if (['bind', 'connect', 'send', 'sendto', 'listen', 'socket'].includes(s[0])) await learn(String(s[1]));
+          if (s[0] === 'accept' && s.length > 2) await learn(String(s[2]));
         }
       } catch (e) {
         failure = e;

@@ -13,6 +13,11 @@
 //   ['connect', s, 'AF_UNSPEC']             → connect to an AF_UNSPEC sockaddr (dissolves
 //                                             a UDP association, udp_disconnect)
 //   ['listen', s, backlog] / ['accept', s]  → 0 / 'fd', or '-ENAME'
+//   ['accept', s, t]                        → 'fd' or '-ENAME'; the new socket is named t
+//   ['fill', s, chunk]                      → total bytes MSG_DONTWAIT sends of `chunk`
+//                                             bytes took: send until EAGAIN, sleep 300 ms,
+//                                             again, until a round takes nothing (the
+//                                             seeds' "how much does the kernel accept")
 //   ['send', s, data, flags]                → bytes sent or '-ENAME'
 //   ['sendto', s, data, flags, addr, port]  → bytes sent or '-ENAME'
 //   ['sendto', s, data, flags]              → sendto(2) with a NULL address
@@ -177,8 +182,27 @@ def run_case(case):
             s.listen(step[2])
             return 0
         if op == 'accept':
-            s._accept()
+            fd, _ = s._accept()
+            if len(step) > 2:
+                socks[step[2]] = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 0, fd)
+                closed.pop(step[2], None)
+            else:
+                os.close(fd)
             return 'fd'
+        if op == 'fill':
+            data = payload(step[2])
+            total = 0
+            while True:
+                got = 0
+                while True:
+                    try:
+                        got += s.send(data, socket.MSG_DONTWAIT)
+                    except BlockingIOError:
+                        break
+                total += got
+                if got == 0:
+                    return total
+                time.sleep(0.3)
         if op == 'send':
             return s.send(payload(step[2]), const(step[3]))
         if op == 'sendto':
@@ -232,6 +256,8 @@ def run_case(case):
             out.append(r)
             if step[0] in ('bind', 'connect', 'send', 'sendto', 'listen', 'socket'):
                 learn(step[1])
+            if step[0] == 'accept' and len(step) > 2:
+                learn(step[2])
     finally:
         for n, s in socks.items():
             if n in closed:
