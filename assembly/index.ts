@@ -29,7 +29,7 @@ import { inet_hashinfo_init } from "./tcp/inet_hashtables";
 import { tcp_sysctl_set } from "./tcp/tcp_sysctl";
 import { tcp_trace_states, tcp_flush_puts } from "./tcp/tcp_state";
 import { tcp_socks_inuse } from "./tcp/tcp_sock";
-import { sys_socket as _socket, sys_bind as _bind, sys_connect as _connect, sys_listen as _listen, sys_accept4 as _accept4, sys_getname as _getname, sys_shutdown as _shutdown, sys_close as _close } from "./sys/sys_socket";
+import { sys_socket as _socket, sys_bind as _bind, sys_connect as _connect, sys_listen as _listen, sys_accept4 as _accept4, sys_getname as _getname, sys_shutdown as _shutdown, sys_close as _close, sys_close_wait as _close_wait } from "./sys/sys_socket";
 import { sys_sendto as _sendto, sys_recvfrom as _recvfrom } from "./sys/sys_rw";
 import { sys_setsockopt as _setsockopt, sys_getsockopt as _getsockopt, sys_setsockopt_linger as _setlinger, sys_getsockopt_linger as _getlinger } from "./sys/sys_sockopt";
 import { sys_fcntl as _fcntl, sys_ioctl as _ioctl } from "./sys/sys_fcntl";
@@ -275,7 +275,7 @@ export function stat_neigh(): u32 { return neigh_count(); }
 export function task_create(pid: u32, uid: u32, gid: u32): i32 { return sys_task_create(pid, uid, gid); }
 export function task_fork(parent: u32, child: u32): i32 { return sys_task_fork(parent, child); }
 export function task_exit(pid: u32): i32 { return ret(sys_task_exit(pid)); }
-export function task_interrupt(pid: u32): i32 { return sys_task_interrupt(pid); }
+export function task_interrupt(pid: u32): i32 { return ret(sys_task_interrupt(pid)); }
 export function sys_socket(pid: u32, family: u32, type: u32, protocol: u32): i32 { return _socket(pid, family, type, protocol); }
 export function tcp_sysctl(which: u32, a: u32, b: u32, c: u32): i32 { return tcp_sysctl_set(which, a, b, c); }
 export function kstack_trace_tcp_states(on: u32): void { tcp_trace_states(on); }
@@ -288,6 +288,8 @@ export function sys_getsockname(pid: u32, fd: i32): i32 { return _getname(pid, f
 export function sys_getpeername(pid: u32, fd: i32): i32 { return _getname(pid, fd, kstack_uaddr(), 1); }
 export function sys_shutdown(pid: u32, fd: i32, how: u32): i32 { return ret(_shutdown(pid, fd, how)); }
 export function sys_close(pid: u32, fd: i32): i32 { return ret(_close(pid, fd)); }
+/** The rest of a close() that answered KSTACK_EBLOCK (SO_LINGER): call it after each wake-up. */
+export function sys_close_wait(pid: u32): i32 { return ret(_close_wait(pid)); }
 /** sendto(): the data is at kstack_uarea(). */
 export function sys_sendto(pid: u32, fd: i32, len: u32, flags: u32, has_addr: u32, family: u32, addr: u32, port: u32): i32 {
   return ret(_sendto(pid, fd, uarea_base, len, flags, has_addr, family, addr, port));

@@ -140,7 +140,13 @@ export function set_core_mem(which: u32, v: i32): void {
 @final @unmanaged export class Proto {
   /** (sk) → void: set up protocol state after inet_create. */
   init: u32;
-  /** (sk) → void: the last reference is gone (close). */
+  /**
+   * (sk, timeout) → i32: the last reference is gone (close). `timeout` is SO_LINGER's
+   * l_linger in s, or 0 (no linger, or the process is exiting: inet_release). Returns 0
+   * when the close is done (the sock is an orphan now), or 1 when it stopped at
+   * sk_stream_wait_close(): the caller sleeps until !sk_stream_closing(sk) or the time
+   * runs out, then calls close_finish.
+   */
   close: u32;
   /** (sk, port) → i32: take a local port (0 = pick one); -errno on failure. */
   get_port: u32;
@@ -168,6 +174,8 @@ export function set_core_mem(which: u32, v: i32): void {
   accept: u32;
   /** (sk) → void: frees protocol state when the sock itself is freed (tcp_v4_destroy_sock). */
   destroy: u32;
+  /** (sk) → void: the rest of a close that lingered (__tcp_close from adjudge_to_death). */
+  close_finish: u32;
 }
 
 // ───── the sock slab ─────

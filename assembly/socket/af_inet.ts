@@ -7,7 +7,7 @@ import { TCP_CLOSE, TCP_ESTABLISHED } from "../abi/tcp_states";
 import { EACCES, EADDRINUSE, EADDRNOTAVAIL, EAFNOSUPPORT, EAGAIN, EINVAL, ENOTCONN, EOPNOTSUPP, EPROTONOSUPPORT, ESOCKTNOSUPPORT, ENOTTY, EISCONN, EALREADY, EINPROGRESS, ECONNABORTED } from "../abi/errno";
 import { AF_INET, AF_UNSPEC, SOCK_DGRAM, SOCK_STREAM, SOCK_RAW } from "../abi/socket";
 import { IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP } from "../abi/in";
-import { Sock, Proto, sk_alloc, sk_prot, sock_put, sock_error, SOCK_BINDADDR_LOCK, SOCK_BINDPORT_LOCK, RCV_SHUTDOWN, SEND_SHUTDOWN, SOCK_DEAD, sk_state_change } from "../core/sock";
+import { Sock, Proto, sk_alloc, sk_prot, sock_put, sock_error, SOCK_BINDADDR_LOCK, SOCK_BINDPORT_LOCK, RCV_SHUTDOWN, SEND_SHUTDOWN, SOCK_DEAD, SOCK_LINGER, sk_state_change } from "../core/sock";
 import { find_proto, find_proto_number, type_known } from "../core/proto_table";
 import { fib_lookup, FibEntry, RTN_LOCAL } from "../ip/route";
 import { ipv4_is_lbcast, ipv4_is_multicast } from "../ip/iphdr";
@@ -227,9 +227,27 @@ export function inet_poll(sk: Sock): u32 {
   return call_indirect<u32>(sk_prot(sk).poll, changetype<usize>(sk));
 }
 
-/** inet_release(): the last file reference is gone. */
-export function inet_release(sk: Sock): void {
-  call_indirect<void>(sk_prot(sk).close, changetype<usize>(sk));
+/**
+ * inet_release(): the last file reference is gone. "If the close is due to the process
+ * exiting, we never linger" (Linux: timeout = 0 under PF_EXITING); otherwise SO_LINGER's
+ * time goes to the protocol. Returns true when the protocol lingers: the sock keeps the
+ * file's reference until inet_release_finish(), which the caller (sys_close) makes after
+ * sleeping in sk_stream_wait_close's place.
+ */
+export function inet_release(sk: Sock, exiting: bool): bool {
+  const timeout = (sk.sk_flags & SOCK_LINGER) != 0 && !exiting ? sk.sk_lingertime : 0;
+  if (call_indirect<i32>(sk_prot(sk).close, changetype<usize>(sk), timeout) != 0) return true;
+  inet_release_done(sk);
+  return false;
+}
+
+/** The second half of a release that lingered: the protocol orphans the sock, which lets go of it. */
+export function inet_release_finish(sk: Sock): void {
+  call_indirect<void>(sk_prot(sk).close_finish, changetype<usize>(sk));
+  inet_release_done(sk);
+}
+
+function inet_release_done(sk: Sock): void {
   sk.sk_flags |= SOCK_DEAD;
   sk.sk_shutdown = RCV_SHUTDOWN | SEND_SHUTDOWN;
   sock_put(sk);

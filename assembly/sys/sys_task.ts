@@ -4,7 +4,7 @@
 import { ESRCH, EINVAL } from "../abi/errno";
 import { task_get, task_create, task_release, task_block_hr, task_timed_out, task_wait_done, RLIMIT_NOFILE } from "./task";
 import { fd_remove, fdtable_copy } from "./fdtable";
-import { fput } from "./sys_socket";
+import { fput, close_linger_finish } from "./sys_socket";
 
 export function sys_task_create(pid: u32, uid: u32, gid: u32): i32 { return task_create(pid, uid, gid); }
 
@@ -23,6 +23,7 @@ export function sys_task_fork(parent: u32, child: u32): i32 {
 export function sys_task_exit(pid: u32): i32 {
   const t = task_get(pid);
   if (t === null) return -ESRCH;
+  close_linger_finish(t);
   for (let fd: i32 = 0; fd < <i32>RLIMIT_NOFILE; fd++) {
     const f = fd_remove(t, fd);
     if (f !== null) fput(f);
@@ -31,11 +32,16 @@ export function sys_task_exit(pid: u32): i32 {
   return 0;
 }
 
-/** A signal interrupted the task's blocked call: stop waiting (the host answers EINTR). */
+/**
+ * A signal interrupted the task's blocked call: stop waiting (the host answers EINTR).
+ * A lingering close() is finished instead (sk_stream_wait_close stops on a pending
+ * signal; the close itself completes, and Linux's close() still returns 0).
+ */
 export function sys_task_interrupt(pid: u32): i32 {
   const t = task_get(pid);
   if (t === null) return -ESRCH;
   task_wait_done(t);
+  close_linger_finish(t);
   return 0;
 }
 

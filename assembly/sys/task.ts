@@ -55,6 +55,10 @@ declare function host_task_wake(pid: u32): void;
   /** When the current send()/recv() began (jiffies): SO_SNDTIMEO/SO_RCVTIMEO count from
    *  here across the kernel calls one blocking call is split into. */
   call_start: u32;
+  /** A close() lingering (SO_LINGER {1, t}): the struct file being released, whose
+   *  reference keeps the sock. Its descriptor is already gone (file_close_fd before
+   *  fput), so sys_close_wait finds the wait here, not in the fd table. */
+  close_file: usize;
 }
 
 const tasks: usize = memory.data(MAX_TASKS * 4, 4);

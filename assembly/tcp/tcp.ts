@@ -13,6 +13,7 @@ import { consume_skb, kfree_skb_reason, SkBuff, skb_put } from "../core/skbuff";
 import { skb_peek, skb_peek_tail, skb_unlink, skb_dequeue, skb_queue_len } from "../core/skb_queue";
 import { Sock, Proto, sock_hold, sock_put, sk_state_change, SOCK_DEAD, SOCK_DONE, SOCK_LINGER, SOCK_KEEPOPEN, RCV_SHUTDOWN, SEND_SHUTDOWN, SOCK_SNDBUF_LOCK, SOCK_RCVBUF_LOCK, SOCK_BINDPORT_LOCK } from "../core/sock";
 import { register_proto } from "../core/proto_table";
+import { sk_stream_closing } from "../core/stream";
 import { ip_local_port_low, ip_local_port_high } from "../ip/inet_common";
 import { EAGAIN, EINVAL, ENOTCONN, EPIPE, EISCONN, ENOPROTOOPT, EADDRINUSE, ENOENT, EOPNOTSUPP } from "../abi/errno";
 import { ENOIOCTLCMD, KSTACK_MSG_CONT } from "../abi/syscall";
@@ -437,10 +438,17 @@ function tcp_shutdown(skp: usize, how: u32): i32 {
  * tcp_close(): the last descriptor is gone. Unread data means RST (RFC 2525 §2.17,
  * TCPAbortOnClose); SO_LINGER {1, 0} means RST (abortive close); otherwise FIN after the
  * data. The socket lives on as an orphan until the protocol is done with it.
+ *
+ * `timeout` is SO_LINGER {1, t}'s t (s; 0 without linger or when the process exits).
+ * Linux's __tcp_close then calls sk_stream_wait_close(sk, timeout), which sleeps while
+ * the state is FIN_WAIT1/CLOSING/LAST_ACK, before it orphans the sock (adjudge_to_death).
+ * The kernel never sleeps here: it answers 1 and the caller sleeps, then calls
+ * tcp_close_finish(). Until then the sock is not SOCK_DEAD, as in Linux: the ACK of our
+ * FIN wakes the close ("Wake up lingering close()" in tcp_rcv_state_process) and the
+ * orphan rules (tcp_orphan_retries, the FIN_WAIT2 timer) start only afterwards.
  */
-function tcp_close(skp: usize): void {
+function tcp_close(skp: usize, timeout: u32): i32 {
   const sk = changetype<Sock>(skp);
-  const tp = tcp_sk(sk);
   sk.sk_shutdown = RCV_SHUTDOWN | SEND_SHUTDOWN;
   if (sk.sk_state == <u32>TCP_LISTEN) {
     tcp_set_state(sk, TCP_CLOSE);
@@ -469,6 +477,22 @@ function tcp_close(skp: usize): void {
       }
     }
   }
+  // sk_stream_wait_close(): only with a linger time, and only while our FIN is unacked.
+  if (timeout != 0 && sk_stream_closing(sk)) {
+    tcp_flush_puts();
+    return 1;
+  }
+  tcp_close_finish(skp);
+  return 0;
+}
+
+/**
+ * __tcp_close from adjudge_to_death: orphan the sock; an orphan in FIN_WAIT2 waits
+ * tcp_fin_timeout (TCP_LINGER2), one already closed is done.
+ */
+function tcp_close_finish(skp: usize): void {
+  const sk = changetype<Sock>(skp);
+  const tp = tcp_sk(sk);
   sk.sk_flags |= SOCK_DEAD;
   if (sk.sk_state == <u32>TCP_FIN_WAIT2) {
     if (tp.linger2 < 0) {
@@ -753,6 +777,7 @@ export function tcp_init(): void {
   p.listen = tcp_listen.index;
   p.accept = tcp_accept.index;
   p.destroy = tcp_destroy.index;
+  p.close_finish = tcp_close_finish.index;
   register_proto(<u32>SOCK_STREAM, <u32>IPPROTO_TCP, p);
   tcp_ipv4_register_init(tcp_init_sock.index);
   tcp_ipv4_register_port_check(connect_port_ok.index);

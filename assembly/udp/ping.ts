@@ -262,7 +262,7 @@ function ping_shutdown(skp: usize, how: u32): i32 {
   return 0;
 }
 
-function ping_close(skp: usize): void { ping_unhash(changetype<Sock>(skp)); }
+function ping_close(skp: usize, timeout: u32): i32 { ping_unhash(changetype<Sock>(skp)); return 0; }
 
 const ping_prot: usize = memory.data(offsetof<Proto>(), 4);
 

@@ -354,8 +354,10 @@ function udp_shutdown(skp: usize, how: u32): i32 {
   return 0;
 }
 
-function udp_close(skp: usize): void {
+/** udp_lib_close(): datagram sockets never linger (the timeout is ignored, as in Linux). */
+function udp_close(skp: usize, timeout: u32): i32 {
   udp_unhash(changetype<Sock>(skp));
+  return 0;
 }
 
 /** __udp4_lib_err(): an ICMP error about a datagram we sent. */

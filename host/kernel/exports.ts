@@ -54,6 +54,7 @@ export interface KernelExports {
   sys_getpeername(pid: number, fd: number): number;
   sys_shutdown(pid: number, fd: number, how: number): number;
   sys_close(pid: number, fd: number): number;
+  sys_close_wait(pid: number): number;
   sys_sendto(pid: number, fd: number, len: number, flags: number, hasAddr: number, family: number, addr: number, port: number): number;
   sys_recvfrom(pid: number, fd: number, len: number, flags: number): number;
   sys_setsockopt(pid: number, fd: number, level: number, name: number, val: number): number;

@@ -164,7 +164,16 @@ export class Sys {
   shutdown(fd: number, how: number): Promise<number> {
     return Promise.resolve(this.k.x.sys_shutdown(this.pid, fd, how));
   }
-  close(fd: number): Promise<number> { return Promise.resolve(this.k.x.sys_close(this.pid, fd)); }
+  /**
+   * close(): the descriptor goes at once; with SO_LINGER {1, t > 0} the release may sleep,
+   * and after each wake-up the kernel continues it with sys_close_wait (not sys_close: the
+   * number is no longer ours).
+   */
+  close(fd: number): Promise<number> {
+    const r = this.k.x.sys_close(this.pid, fd);
+    if (r !== KSTACK_EBLOCK) return Promise.resolve(r);
+    return this.port.blocking(() => this.k.x.sys_close_wait(this.pid));
+  }
   getsockname(fd: number): Promise<SockAddr | number> {
     const r = this.k.x.sys_getsockname(this.pid, fd);
     return Promise.resolve(r < 0 ? r : this.readAddr());

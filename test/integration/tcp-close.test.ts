@@ -1,5 +1,5 @@
 // TCP close semantics on the virtual clock: RST on close with unread data, data after
-// close, FIN after queued data, SO_LINGER {1, 0}, half-close, FIN_WAIT2 and TIME_WAIT
+// close, FIN after queued data, SO_LINGER {1, 0} and {1, t}, half-close, FIN_WAIT2 and TIME_WAIT
 // timers (ss), simultaneous close through CLOSING, and the errors a reset leaves behind.
 // Linux's answers on this machine are in test/fixtures/linux/tcp-facts.json (5_close_*).
 import { describe, expect, it } from 'vitest';
@@ -182,6 +182,168 @@ describe('close', () => {
     expect(b.counters().Tcp.EstabResets).toBe(1);
     await expectNoLeaks(net);
   });
+
+  /**
+   * Fills the peer's receive window and our send buffer (the server does not read), so
+   * data and a FIN stay unacknowledged after close(). Returns the bytes accepted.
+   */
+  async function fillUntilStuck(sys: Sys, fd: number): Promise<number> {
+    const chunk = new Uint8Array(65536);
+    let total = 0;
+    for (let stuck = 0; stuck < 3;) {
+      const r = await sys.send(fd, chunk, C.MSG_DONTWAIT);
+      if (r > 0) { total += r; stuck = 0; } else { expect(E(r)).toBe('EAGAIN'); stuck++; }
+      await sys.nanosleep(100);
+    }
+    return total;
+  }
+  /** A server that reads nothing until `readAtMs`, then reads to EOF; returns the byte count. */
+  const slowReader = (readAtMs: number) => async (sys: Sys): Promise<number> => {
+    const l = await listenOn(sys, 80);
+    const c = await sys.accept(l);
+    await sys.nanosleep(readAtMs - (await sys.clock_gettime()));
+    const buf = new Uint8Array(65536);
+    let n = 0;
+    for (;;) {
+      const r = await sys.recv(c, buf, 0);
+      if (r <= 0) { expect(r).toBe(0); break; }
+      n += r;
+    }
+    await sys.close(c);
+    await sys.close(l);
+    return n;
+  };
+
+  it('SO_LINGER {1, 5}: close() with data the peer does not take (zero window) sleeps the whole 5 s, then returns 0; the descriptor is gone at once and the connection goes on as an orphan', async () => {
+    const { net, a, b } = await pair({ delayMs: 5 });
+    let sent = 0;
+    const server = b.spawn(slowReader(8000));
+    const client = a.spawn(async (sys) => {
+      const fd = await dial(sys);
+      expect(await sys.setsockopt(fd, C.SOL_SOCKET, C.SO_LINGER, { onoff: 1, linger: 5 })).toBe(0);
+      sent = await fillUntilStuck(sys, fd);
+      expect(conn(a)).toMatchObject({ state: 'ESTAB', info: { tcpi_snd_wnd: 0 } });
+      const t0 = await sys.clock_gettime();
+      const closing = sys.close(fd);
+      // file_close_fd() before the release: another caller finds no descriptor, and the
+      // number is free again while close() still sleeps.
+      expect(E(await sys.fcntl(fd, C.F_GETFL))).toBe('EBADF');
+      expect(E(await sys.close(fd))).toBe('EBADF');
+      expect(conn(a)).toMatchObject({ state: 'FIN-WAIT-1', pid: null, fd: null });
+      const again = await sys.socket(C.AF_INET, C.SOCK_STREAM, 0);
+      expect(again).toBe(fd);
+      expect(await sys.close(again)).toBe(0);
+      expect(await closing).toBe(0); // Linux's close() says 0 when l_linger runs out
+      const dt = (await sys.clock_gettime()) - t0;
+      expect(dt).toBeGreaterThanOrEqual(5000);
+      expect(dt).toBeLessThanOrEqual(5000 + 5000 / 8); // the timer wheel fires up to 1/8 late, as Linux's
+      expect(conn(a)?.state).toBe('FIN-WAIT-1'); // still unacked: an orphan now
+    });
+    await net.run({ untilIdle: true });
+    expect(await client.exited).toEqual({ code: 0 });
+    await net.run({ untilMs: 20_000 });
+    // The server opens its window at 8 s; the orphan delivers the rest, then the FIN.
+    expect(await server.exited).toEqual({ code: sent });
+    await expectNoLeaks(net);
+  }, 20_000);
+
+  it('SO_LINGER {1, 5}: close() returns as soon as our FIN is acked (one round trip and the delayed ACK, not 5 s), in FIN-WAIT-2', async () => {
+    const { net, a, b } = await pair({ delayMs: 5 });
+    const server = b.spawn(async (sys) => {
+      const l = await listenOn(sys, 80);
+      const c = await sys.accept(l);
+      const buf = new Uint8Array(16);
+      expect(await sys.recv(c, buf, 0)).toBe(5);
+      expect(await sys.recv(c, buf, 0)).toBe(0);
+      await sys.nanosleep(200);
+      await sys.close(c);
+      await sys.close(l);
+    });
+    const client = a.spawn(async (sys) => {
+      const fd = await dial(sys);
+      expect(await sys.setsockopt(fd, C.SOL_SOCKET, C.SO_LINGER, { onoff: 1, linger: 5 })).toBe(0);
+      expect(await sys.send(fd, 'hello')).toBe(5);
+      const t0 = await sys.clock_gettime();
+      expect(await sys.close(fd)).toBe(0);
+      const dt = (await sys.clock_gettime()) - t0;
+      expect(dt).toBeGreaterThanOrEqual(10); // at least the round trip of the FIN
+      expect(dt).toBeLessThan(500);
+      expect(conn(a)).toMatchObject({ state: 'FIN-WAIT-2', pid: null, fd: null });
+    });
+    await net.run({ untilIdle: true });
+    expect(await server.exited).toEqual({ code: 0 });
+    expect(await client.exited).toEqual({ code: 0 });
+    expect(a.counters().Tcp.OutRsts).toBe(0);
+    await expectNoLeaks(net);
+  });
+
+  it('SO_LINGER {1, 5} on an O_NONBLOCK socket: close() sleeps all the same, as Linux does (inet_release passes sk_lingertime whatever the file flags), and returns 0', async () => {
+    const { net, a, b } = await pair({ delayMs: 5 });
+    let sent = 0;
+    const server = b.spawn(slowReader(8000));
+    const client = a.spawn(async (sys) => {
+      const fd = await dial(sys);
+      expect(await sys.setsockopt(fd, C.SOL_SOCKET, C.SO_LINGER, { onoff: 1, linger: 5 })).toBe(0);
+      sent = await fillUntilStuck(sys, fd);
+      expect(await sys.fcntl(fd, C.F_SETFL, C.O_NONBLOCK)).toBe(0);
+      const t0 = await sys.clock_gettime();
+      expect(await sys.close(fd)).toBe(0); // not EAGAIN/EWOULDBLOCK (BSD's answer)
+      const dt = (await sys.clock_gettime()) - t0;
+      expect(dt).toBeGreaterThanOrEqual(5000);
+      expect(dt).toBeLessThanOrEqual(5000 + 5000 / 8);
+    });
+    await net.run({ untilIdle: true });
+    expect(await client.exited).toEqual({ code: 0 });
+    await net.run({ untilMs: 20_000 });
+    expect(await server.exited).toEqual({ code: sent });
+    await expectNoLeaks(net);
+  }, 20_000);
+
+  it('SO_LINGER {1, 5}: a process killed while close() lingers ends the wait; the connection finishes as an orphan', async () => {
+    const { net, a, b } = await pair({ delayMs: 5 });
+    let sent = 0;
+    const server = b.spawn(slowReader(8000));
+    const client = a.spawn(async (sys) => {
+      const fd = await dial(sys);
+      expect(await sys.setsockopt(fd, C.SOL_SOCKET, C.SO_LINGER, { onoff: 1, linger: 5 })).toBe(0);
+      sent = await fillUntilStuck(sys, fd);
+      await sys.close(fd);
+      return 99; // not reached
+    });
+    await net.run({ untilMs: 3000 });
+    expect(conn(a)).toMatchObject({ state: 'FIN-WAIT-1', pid: null });
+    client.kill(C.SIGKILL);
+    expect(await client.exited).toEqual({ signal: C.SIGKILL });
+    expect(a.stats()).toMatchObject({ tasks: 0, files: 0 });
+    expect(conn(a)?.state).toBe('FIN-WAIT-1');
+    await net.run({ untilMs: 20_000 });
+    expect(await server.exited).toEqual({ code: sent });
+    await expectNoLeaks(net);
+  }, 20_000);
+
+  it('SO_LINGER {1, 5}: exit() with the socket still open does not linger (inet_release: never under PF_EXITING)', async () => {
+    const { net, a, b } = await pair({ delayMs: 5 });
+    let sent = 0;
+    const server = b.spawn(slowReader(8000));
+    let t0 = 0;
+    let exitAt = -1;
+    let atExit: ReturnType<typeof conn>;
+    const client = a.spawn(async (sys) => {
+      const fd = await dial(sys);
+      expect(await sys.setsockopt(fd, C.SOL_SOCKET, C.SO_LINGER, { onoff: 1, linger: 5 })).toBe(0);
+      sent = await fillUntilStuck(sys, fd);
+      t0 = await sys.clock_gettime();
+      return 0; // do_exit closes the descriptor
+    });
+    void client.exited.then(() => { exitAt = net.now(); atExit = conn(a); });
+    await net.run({ untilMs: 3000 });
+    expect(await client.exited).toEqual({ code: 0 });
+    expect(exitAt).toBe(t0);
+    expect(atExit).toMatchObject({ state: 'FIN-WAIT-1', pid: null });
+    await net.run({ untilMs: 20_000 });
+    expect(await server.exited).toEqual({ code: sent });
+    await expectNoLeaks(net);
+  }, 20_000);
 
   it('shutdown(SHUT_WR) half-closes: the peer reads EOF (CLOSE-WAIT) and can still send back to us (FIN-WAIT-2)', async () => {
     const { net, a, b } = await pair({ delayMs: 5 });
