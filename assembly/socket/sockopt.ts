@@ -6,7 +6,7 @@ import { TCP_ESTABLISHED, TCP_LISTEN } from "../abi/tcp_states";
 import { EINVAL, ENOPROTOOPT, EPERM, ENOTCONN } from "../abi/errno";
 import { SOL_IP, SOL_SOCKET, SO_DEBUG, SO_REUSEADDR, SO_TYPE, SO_ERROR, SO_DONTROUTE, SO_BROADCAST, SO_SNDBUF, SO_RCVBUF, SO_KEEPALIVE, SO_OOBINLINE, SO_NO_CHECK, SO_PRIORITY, SO_REUSEPORT, SO_RCVLOWAT, SO_SNDLOWAT, SO_RCVTIMEO_OLD, SO_SNDTIMEO_OLD, SO_ACCEPTCONN, SO_SNDBUFFORCE, SO_RCVBUFFORCE, SO_MARK, SO_PROTOCOL, SO_DOMAIN, SOCK_STREAM } from "../abi/socket";
 import { IP_TOS, IP_TTL, IP_MTU_DISCOVER, IP_RECVERR, IP_MTU, IP_FREEBIND, IP_BIND_ADDRESS_NO_PORT } from "../abi/in";
-import { Sock, sk_prot, sock_error, sysctl_rmem_max, sysctl_wmem_max, SOCK_MIN_RCVBUF, SOCK_MIN_SNDBUF, SOCK_RCVBUF_LOCK, SOCK_SNDBUF_LOCK, SOCK_BROADCAST, SOCK_KEEPOPEN, SOCK_LINGER } from "../core/sock";
+import { Sock, sk_prot, sock_error, sysctl_rmem_max, sysctl_wmem_max, SOCK_MIN_RCVBUF, SOCK_MIN_SNDBUF, SOCK_RCVBUF_LOCK, SOCK_SNDBUF_LOCK, SOCK_BROADCAST, SOCK_KEEPOPEN, SOCK_LINGER, SK_LINGER_FOREVER } from "../core/sock";
 import { fib_lookup, fib_dev } from "../ip/route";
 import { NetDevice } from "../link/netdevice";
 
@@ -159,7 +159,9 @@ export function sock_set_linger(sk: Sock, onoff: i32, linger: i32): i32 {
   if (onoff == 0) {
     sk.sk_flags &= ~SOCK_LINGER;
   } else {
-    sk.sk_lingertime = linger < 0 ? 0 : <u32>linger;
+    // l_linger is read as unsigned long seconds: a negative value is a huge timeout,
+    // which Linux turns into MAX_SCHEDULE_TIMEOUT (linger forever).
+    sk.sk_lingertime = linger < 0 ? SK_LINGER_FOREVER : <u32>linger;
     sk.sk_flags |= SOCK_LINGER;
   }
   return 0;
@@ -167,7 +169,9 @@ export function sock_set_linger(sk: Sock, onoff: i32, linger: i32): i32 {
 /** getsockopt(SO_LINGER): writes l_onoff, l_linger at out; returns sizeof(struct linger). */
 export function sock_get_linger(sk: Sock, out: usize): i32 {
   store<i32>(out, (sk.sk_flags & SOCK_LINGER) != 0 ? 1 : 0);
-  store<i32>(out, <i32>sk.sk_lingertime, 4);
+  // Linux reports sk_lingertime / HZ in an int: "forever" is LONG_MAX / HZ truncated,
+  // -1511828489 with kstack's HZ of 1000.
+  store<i32>(out, sk.sk_lingertime == SK_LINGER_FOREVER ? <i32>(<i64>9223372036854775) : <i32>sk.sk_lingertime, 4);
   return 8;
 }
 

@@ -201,7 +201,7 @@ export class Sys {
       const r = this.k.x.sys_getsockopt_linger(this.pid, fd);
       if (r < 0) return Promise.resolve(r);
       const u32 = this.k.u32();
-      return Promise.resolve({ onoff: u32[this.k.uaddr >>> 2], linger: u32[(this.k.uaddr >>> 2) + 1] });
+      return Promise.resolve({ onoff: u32[this.k.uaddr >>> 2] | 0, linger: u32[(this.k.uaddr >>> 2) + 1] | 0 }); // struct linger holds ints
     }
     const r = this.k.x.sys_getsockopt(this.pid, fd, level, name);
     if (level === IPPROTO_TCP && name === TCP_INFO && r >= 0) return Promise.resolve(decodeTcpInfo(this.k.x.memory.buffer, this.k.uarea));

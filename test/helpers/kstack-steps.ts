@@ -24,7 +24,7 @@ interface Sys {
   recvfrom(fd: number, buf: Uint8Array, flags: number): Promise<{ n: number; addr: Addr } | number>;
   getsockname(fd: number): Promise<Addr | number>;
   getpeername(fd: number): Promise<Addr | number>;
-  setsockopt(fd: number, level: number, name: number, value: number): Promise<number>;
+  setsockopt(fd: number, level: number, name: number, value: number | { onoff: number; linger: number }): Promise<number>;
   getsockopt(fd: number, level: number, name: number): Promise<unknown>;
   fcntl(fd: number, cmd: number, arg?: number): Promise<number>;
   ioctl(fd: number, request: number): Promise<number>;
@@ -77,6 +77,7 @@ export const LINUX_FALLBACK: Record<string, number> = {
   SO_BROADCAST: 6,
   SO_SNDBUF: 7,
   SO_RCVBUF: 8,
+  SO_LINGER: 13,
   SO_RCVLOWAT: 18,
   SO_SNDLOWAT: 19,
   SO_REUSEPORT: 15,
@@ -295,6 +296,14 @@ async function runOne(c: LinuxCase, opts: KstackRunOptions): Promise<LinuxResult
             if (typeof r !== 'number') return `unexpected ${JSON.stringify(r)}`;
             if (r < 0) return err(r);
             return s.length > 4 ? r / sysctls[String(s[4])] : r;
+          }
+          case 'setlinger':
+            return num(await sys.setsockopt(fd, konst('SOL_SOCKET'), konst('SO_LINGER'), { onoff: Number(s[2]), linger: Number(s[3]) }));
+          case 'getlinger': {
+            const r = await sys.getsockopt(fd, konst('SOL_SOCKET'), konst('SO_LINGER'));
+            if (typeof r === 'number') return err(r);
+            const l = r as { onoff: number; linger: number };
+            return `${l.onoff},${l.linger}`;
           }
           case 'fcntl':
             return num(

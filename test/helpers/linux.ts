@@ -29,6 +29,8 @@
 //   ['getsockopt', s, level, name]          → the int value or '-ENAME'
 //   ['getsockopt', s, level, name, sysctl]  → the value divided by that sysctl's value
 //                                             (e.g. 2 for 2*net.core.rmem_max)
+//   ['setlinger', s, onoff, linger]         → setsockopt(SO_LINGER, struct linger): 0 or '-ENAME'
+//   ['getlinger', s]                        → getsockopt(SO_LINGER) as 'onoff,linger'
 //   ['fcntl', s, cmd, arg?]                 → fcntl(2)'s return value or '-ENAME'
 //   ['ioctl', s, request]                   → the int the ioctl wrote (FIONREAD) or '-ENAME'
 //   ['shutdown', s, how]                    → 0 or '-ENAME'
@@ -67,7 +69,7 @@ export const ERRNO_ALIASES: Record<string, string> = {
 };
 
 const PY = String.raw`
-import errno, fcntl, json, os, socket, sys, termios, time, ctypes, array
+import errno, fcntl, json, os, socket, struct, sys, termios, time, ctypes, array
 
 ALIASES = {'EWOULDBLOCK': 'EAGAIN', 'ENOTSUP': 'EOPNOTSUPP', 'EDEADLOCK': 'EDEADLK'}
 libc = ctypes.CDLL(None, use_errno=True)
@@ -233,6 +235,11 @@ def run_case(case):
             if len(step) > 4:
                 return v / read_sysctl(step[4])
             return v
+        if op == 'setlinger':
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', int(step[2]), int(step[3])))
+            return 0
+        if op == 'getlinger':
+            return '%d,%d' % struct.unpack('ii', s.getsockopt(socket.SOL_SOCKET, socket.SO_LINGER, 8))
         if op == 'fcntl':
             if len(step) > 3:
                 return fcntl.fcntl(fd_of(n), const(step[2]), const(step[3]))

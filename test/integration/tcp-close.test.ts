@@ -277,6 +277,26 @@ describe('close', () => {
     await expectNoLeaks(net);
   });
 
+  it('SO_LINGER with a negative l_linger lingers without a time limit: close() returns only after a reader that starts at 30 s took everything, and reads back as LONG_MAX / HZ in an int', async () => {
+    const { net, a, b } = await pair({ delayMs: 5 });
+    const server = b.spawn(slowReader(30_000));
+    let sent = 0;
+    const client = a.spawn(async (sys) => {
+      const fd = await dial(sys);
+      expect(await sys.setsockopt(fd, C.SOL_SOCKET, C.SO_LINGER, { onoff: 1, linger: -1 })).toBe(0);
+      // sk_lingertime = MAX_SCHEDULE_TIMEOUT; getsockopt gives it / HZ (1000) as an int.
+      expect(await sys.getsockopt(fd, C.SOL_SOCKET, C.SO_LINGER)).toEqual({ onoff: 1, linger: -1511828489 });
+      sent = await fillUntilStuck(sys, fd);
+      expect(await sys.clock_gettime()).toBeLessThan(5000);
+      expect(await sys.close(fd)).toBe(0);
+      expect(await sys.clock_gettime()).toBeGreaterThanOrEqual(30_000);
+    });
+    await net.run({ untilIdle: true });
+    expect(await server.exited).toEqual({ code: sent }); // every byte arrived
+    expect(await client.exited).toEqual({ code: 0 });
+    await expectNoLeaks(net);
+  });
+
   it('SO_LINGER {1, 5} on an O_NONBLOCK socket: close() sleeps all the same, as Linux does (inet_release passes sk_lingertime whatever the file flags), and returns 0', async () => {
     const { net, a, b } = await pair({ delayMs: 5 });
     let sent = 0;

@@ -149,7 +149,7 @@ const cases: Case[] = [
     linux: [...EST, 10, 0, 0, 0, '-ECONNRESET', 0],
   },
   {
-    // SO_LINGER {1,0}: close() aborts; the peer's recv gets ECONNRESET.
+    // tcp_close with nothing unread: data, then FIN.
     name: 'close after a graceful FIN: the peer reads what was sent, then EOF',
     steps: [...established(), ['send', 's', 'bye', 0], ['close', 's'], ['sleep', 20], ['recvtext', 'c', 10, 0], ['recv', 'c', 10, 0]],
     linux: [...EST, 3, 0, 0, 'bye', 0],
@@ -236,6 +236,15 @@ const cases: Case[] = [
       ['getsockopt', 's', 'SOL_SOCKET', 'SO_SNDBUF'],
     ],
     linux: ['fd', 0, 0, 0, 0, 'fd', 0, 'fd', 8192, 16384],
+  },
+  {
+    // sock_setsockopt SO_LINGER: any nonzero l_onoff reads back as 1; l_onoff 0 only
+    // clears the flag, and l_linger keeps its old value. (A negative l_linger means
+    // "forever"; its read-back, LONG_MAX / HZ truncated to an int, depends on the
+    // kernel's HZ — this machine has 250, kstack 1000 — so tcp-close pins it instead.)
+    name: 'SO_LINGER read-backs',
+    steps: [tcp('a'), ['getlinger', 'a'], ['setlinger', 'a', 1, 5], ['getlinger', 'a'], ['setlinger', 'a', 7, 0], ['getlinger', 'a'], ['setlinger', 'a', 1, -1], ['setlinger', 'a', 1, 9], ['setlinger', 'a', 0, 99], ['getlinger', 'a']],
+    linux: ['fd', '0,0', 0, '1,5', 0, '1,0', 0, 0, 0, '0,9'],
   },
   {
     name: 'SO_RCVLOWAT 0 reads back as 1; SO_KEEPALIVE toggles',
