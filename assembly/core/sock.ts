@@ -35,6 +35,9 @@ import { SKB_DROP_REASON_NOT_SPECIFIED } from "../kernel/drop_reason";
 /** The peer's FIN was received (tcp_fin's SOCK_DONE): reads return EOF before errors. */
 // @ts-ignore: decorator
 @inline export const SOCK_DONE: u32 = 16;
+/** kstack: the last sendmsg found the socket's budget free but the skb pool empty. */
+// @ts-ignore: decorator
+@inline export const SOCK_ALLOC_FAIL: u32 = 32;
 /** sk_lingertime for a negative l_linger: linger forever (MAX_SCHEDULE_TIMEOUT). */
 export const SK_LINGER_FOREVER: u32 = 0xffffffff;
 /** SO_LINGER is on (sk_lingertime holds l_linger, in seconds). */

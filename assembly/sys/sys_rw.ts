@@ -5,9 +5,10 @@
 import { EINVAL, ESRCH, EAGAIN } from "../abi/errno";
 import { MSG_DONTWAIT } from "../abi/socket";
 import { O_NONBLOCK } from "../abi/fcntl";
-import { RCV_SHUTDOWN } from "../core/sock";
+import { RCV_SHUTDOWN, SOCK_ALLOC_FAIL } from "../core/sock";
 import { inet_sendmsg, inet_recvmsg } from "../socket/af_inet";
-import { task_get, task_block, Task } from "./task";
+import { task_get, task_block, task_disarm, Task } from "./task";
+import { prandom_u32_max } from "../kernel/random";
 import { jiffies } from "../kernel/clock";
 import { KSTACK_MSG_CONT } from "../abi/syscall";
 import { fget, sockfd_lookup } from "./fdtable";
@@ -40,8 +41,27 @@ export function sys_sendto(pid: u32, fd: i32, buf: usize, len: u32, flags: u32, 
   // An unbound socket after the call means inet_autobind found no port: EAGAIN at once,
   // never a sleep (nothing would wake it).
   if (rc == -EAGAIN && !nonblock && sk.inet_num != 0) {
-    const timeo = remaining_timeo(t, sk.sk_sndtimeo);
-    if (timeo < 0) return sys_return(t, -EAGAIN);
+    if (t.vm_wait != 0) {
+      // The last sleep was a vm_wait: the socket timeout is counted from call_start again.
+      task_disarm(t);
+    }
+    let timeo: i32 = 0;
+    if (sk.sk_sndtimeo != 0) {
+      timeo = <i32>sk.sk_sndtimeo - <i32>(jiffies - t.call_start);
+      if (timeo <= 0 || t.timed_out != 0) return sys_return(t, -EAGAIN);
+    }
+    if ((sk.sk_flags & SOCK_ALLOC_FAIL) != 0) {
+      // sk_stream_wait_memory(): the socket's own budget has room but the allocator had
+      // none (kstack: the skb pool ran dry). Linux sleeps vm_wait, 2 + a random number of
+      // jiffies below HZ/5, and tries again: memory freed by another socket wakes no one
+      // waiting on this one.
+      task_disarm(t);
+      const vm_wait: u32 = 2 + prandom_u32_max(200);
+      const wait = timeo != 0 && <u32>timeo < vm_wait ? <u32>timeo : vm_wait;
+      const r = task_block(t, sk.sk_wq, wait, false);
+      t.vm_wait = 1;
+      return r;
+    }
     return task_block(t, sk.sk_wq, <u32>timeo, false);
   }
   return sys_return(t, rc);

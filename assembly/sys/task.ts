@@ -59,6 +59,8 @@ declare function host_task_wake(pid: u32): void;
    *  reference keeps the sock. Its descriptor is already gone (file_close_fd before
    *  fput), so sys_close_wait finds the wait here, not in the fd table. */
   close_file: usize;
+  /** The armed timer is a vm_wait retry (sk_stream_wait_memory), not the socket timeout. */
+  vm_wait: u32;
 }
 
 const tasks: usize = memory.data(MAX_TASKS * 4, 4);
@@ -159,6 +161,14 @@ export function task_block_hr(t: Task, delay_ns: f64): i32 {
   return KSTACK_EBLOCK;
 }
 
+/** Forgets the armed timer (and its having fired) so the next block arms a fresh one. */
+export function task_disarm(t: Task): void {
+  if (timer_pending(changetype<TimerList>(t))) del_timer(changetype<TimerList>(t));
+  t.timer_armed = 0;
+  t.timed_out = 0;
+  t.vm_wait = 0;
+}
+
 /** True once the armed timeout has fired (nanosleep, poll timeouts). */
 export function task_timed_out(t: Task): bool { return t.timed_out != 0; }
 
@@ -169,5 +179,6 @@ export function task_wait_done(t: Task): void {
   hrtimer_cancel(changetype<HrTimer>(t.hrtimer));
   t.timer_armed = 0;
   t.timed_out = 0;
+  t.vm_wait = 0;
   t.in_call = 0;
 }

@@ -11,7 +11,7 @@ import { SNMP_INC_STATS, LINUX_MIB_TCPABORTONCLOSE, LINUX_MIB_TCPABORTONDATA, LI
 import { SKB_DROP_REASON_NOT_SPECIFIED } from "../kernel/drop_reason";
 import { consume_skb, kfree_skb_reason, SkBuff, skb_put } from "../core/skbuff";
 import { skb_peek, skb_peek_tail, skb_unlink, skb_dequeue, skb_queue_len } from "../core/skb_queue";
-import { Sock, Proto, sock_hold, sock_put, sk_state_change, SOCK_DEAD, SOCK_DONE, SOCK_LINGER, SOCK_KEEPOPEN, RCV_SHUTDOWN, SEND_SHUTDOWN, SOCK_SNDBUF_LOCK, SOCK_RCVBUF_LOCK, SOCK_BINDPORT_LOCK } from "../core/sock";
+import { Sock, Proto, sock_hold, sock_put, sk_state_change, SOCK_DEAD, SOCK_DONE, SOCK_LINGER, SOCK_KEEPOPEN, RCV_SHUTDOWN, SEND_SHUTDOWN, SOCK_SNDBUF_LOCK, SOCK_RCVBUF_LOCK, SOCK_BINDPORT_LOCK, SOCK_ALLOC_FAIL } from "../core/sock";
 import { register_proto } from "../core/proto_table";
 import { sk_stream_closing } from "../core/stream";
 import { ip_local_port_low, ip_local_port_high } from "../ip/inet_common";
@@ -222,6 +222,7 @@ function tcp_sendmsg(skp: usize, buf: usize, len: u32, flags: u32, daddr: u32, d
     return -EPIPE;
   }
   const mss = tp.mss_cache;
+  sk.sk_flags &= ~SOCK_ALLOC_FAIL;
   let copied: u32 = 0;
   while (copied < len) {
     let skb = skb_peek_tail(sk.sk_write_queue);
@@ -231,7 +232,10 @@ function tcp_sendmsg(skp: usize, buf: usize, len: u32, flags: u32, daddr: u32, d
     if (skb === null || room == 0) {
       if (!tcp_memory_free(sk, tp)) break;
       const nskb = tcp_alloc_skb(mss);
-      if (nskb === null) break;
+      if (nskb === null) {
+        sk.sk_flags |= SOCK_ALLOC_FAIL; // the syscall layer retries after vm_wait
+        break;
+      }
       cb_set_seq(nskb, tp.write_seq);
       cb_set_end_seq(nskb, tp.write_seq);
       cb_set_flags(nskb, TCPHDR_ACK);
