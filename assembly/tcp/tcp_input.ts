@@ -132,6 +132,8 @@ function tcp_ack_update_window(sk: Sock, tp: TcpSock, skb: SkBuff, ack: u32): bo
 function tcp_clean_rtx_queue(sk: Sock, tp: TcpSock, ack: u32, skb_in: SkBuff): u32 {
   let acked: u32 = 0;
   let rtt_us: i32 = -1;
+  let first_tx: f64 = -1;
+  let retrans_acked = false;
   let freed = false;
   for (;;) {
     const skb = tcp_rtx_head(sk);
@@ -151,9 +153,12 @@ function tcp_clean_rtx_queue(sk: Sock, tp: TcpSock, ack: u32, skb_in: SkBuff): u
       }
       break;
     }
-    // Karn's rule: a retransmitted segment gives no RTT sample (the timestamp does).
-    if (cb_retrans(skb) == 0) rtt_us = <i32>((ktime_ns - cb_tx_time(skb)) / 1000);
-    else rtt_us = -1;
+    // Karn's rule as Linux applies it (tcp_clean_rtx_queue): the sample is the oldest
+    // newly acked segment's age (first_ackt), and none at all if any acked segment was
+    // retransmitted (FLAG_RETRANS_DATA_ACKED) — the segments that waited behind a hole
+    // would otherwise measure the whole recovery and inflate the RTO, loss after loss.
+    if (cb_retrans(skb) != 0) retrans_acked = true;
+    else if (first_tx < 0) first_tx = cb_tx_time(skb);
     const flags = cb_flags(skb);
     let data = cb_end_seq(skb) - cb_seq(skb);
     if ((flags & TCPHDR_SYN) != 0) data--;
@@ -167,6 +172,7 @@ function tcp_clean_rtx_queue(sk: Sock, tp: TcpSock, ack: u32, skb_in: SkBuff): u
     acked++;
     freed = true;
   }
+  if (first_tx >= 0 && !retrans_acked) rtt_us = <i32>((ktime_ns - first_tx) / 1000);
   // RFC 7323 §4.1: with timestamps, the echoed value measures even retransmitted data.
   if ((cb_opts(skb_in) & OPT_TSTAMP) != 0 && tp.tstamp_ok != 0 && cb_ts_ecr(skb_in) != 0 && acked > 0) {
     const ts_rtt = <i32>(tcp_time_stamp(tp) - cb_ts_ecr(skb_in));

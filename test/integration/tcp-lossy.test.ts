@@ -22,6 +22,7 @@ describe('TCP over a lossy link', () => {
     );
     let rx = { n: 0, h: 0 };
     let tx = { n: 0, h: 0 };
+    let srtt = -1;
     const server = b.spawn(async (sys) => {
       const l = await sys.socket(C.AF_INET, C.SOCK_STREAM, 0);
       await sys.bind(l, { addr: '0.0.0.0', port: 5001 });
@@ -63,6 +64,10 @@ describe('TCP over a lossy link', () => {
         n += len;
       }
       tx = { n, h };
+      // Karn's rule: segments that waited behind a hole give no RTT sample, so the
+      // smoothed RTT stays near the path's ~10 ms rather than growing loss after loss.
+      const info = (await sys.getsockopt(fd, C.IPPROTO_TCP, C.TCP_INFO)) as { tcpi_rtt: number; tcpi_rto: number };
+      srtt = info.tcpi_rtt;
       await sys.close(fd);
     });
     const t0 = Date.now();
@@ -71,6 +76,8 @@ describe('TCP over a lossy link', () => {
     expect(await client.exited).toEqual({ code: 0 });
     expect(await server.exited).toEqual({ code: 0 });
     expect(rx).toEqual(tx);
+    expect(srtt).toBeGreaterThan(5_000);
+    expect(srtt).toBeLessThan(50_000);
     expect(tx.n).toBe(TOTAL);
     // The losses were repaired by retransmission.
     expect(a.counters().Tcp.RetransSegs).toBeGreaterThan(0);
