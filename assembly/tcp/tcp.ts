@@ -25,7 +25,7 @@ import { TCP_ESTABLISHED, TCP_SYN_SENT, TCP_SYN_RECV, TCP_FIN_WAIT1, TCP_FIN_WAI
 import { TcpSock, tcp_sk, tcp_sock_alloc, tcp_sock_free, retransmit_timer, delack_timer, keepalive_timer, TCP_TIMEOUT_INIT, TCP_INIT_CWND, TCP_INFINITE_SSTHRESH, TCP_MSS_DEFAULT, MAX_TCP_KEEPIDLE, MAX_TCP_KEEPINTVL, MAX_TCP_KEEPCNT, ICSK_ACK_SCHED, ICSK_ACK_PUSHED, TCP_TIMEWAIT_LEN } from "./tcp_sock";
 import { cb_seq, cb_end_seq, cb_flags, cb_set_seq, cb_set_end_seq, cb_set_flags, cb_set_sacked } from "./tcp_skb_cb";
 import { TCPHDR_ACK, TCPHDR_FIN, TCPHDR_PSH, TCPHDR_SYN } from "./tcphdr";
-import { tcp_alloc_skb, tcp_queue_skb, tcp_push, tcp_write_xmit, tcp_send_fin, tcp_send_active_reset, tcp_send_ack, __tcp_select_window, tcp_receive_window, tcp_skb_truesize, tcp_update_mss, tcp_advmss_for, TCP_NAGLE_NORMAL, TCP_NAGLE_CORK, TCP_NAGLE_PUSH } from "./tcp_output";
+import { tcp_alloc_skb, tcp_queue_skb, tcp_push, tcp_write_xmit, tcp_send_fin, tcp_send_active_reset, tcp_send_ack, __tcp_select_window, tcp_receive_window, tcp_skb_truesize, tcp_update_mss, tcp_advmss_for, tcp_win_from_space, tcp_set_window_clamp, TCP_NAGLE_NORMAL, TCP_NAGLE_CORK, TCP_NAGLE_PUSH } from "./tcp_output";
 import { tcp_set_state, tcp_done, tcp_clear_xmit_timers, tcp_flush_puts, tcp_time_wait } from "./tcp_state";
 import { tcp_write_queue_purge, tcp_ooo_purge, tcp_check_space } from "./tcp_input";
 import { tcp_v4_connect, tcp_ipv4_init, tcp_ipv4_register_init, tcp_ipv4_register_port_check, tcp_accept_dequeue } from "./tcp_ipv4";
@@ -322,7 +322,8 @@ function tcp_rcv_space_adjust(sk: Sock, tp: TcpSock): void {
     if (rcvbuf > <u64>tcp_rmem_max) rcvbuf = <u64>tcp_rmem_max;
     if (<i64>rcvbuf > <i64>sk.sk_rcvbuf) {
       sk.sk_rcvbuf = <i32>rcvbuf;
-      tp.window_clamp = rcvwin > tp.window_clamp ? rcvwin : tp.window_clamp;
+      // "Make the window clamp follow along" (Linux 6.x): the window the new buffer allows.
+      tp.window_clamp = <u32>tcp_win_from_space(tp, <i32>rcvbuf);
     }
     tp.rcvq_space = copied;
   }
@@ -658,8 +659,8 @@ function tcp_setsockopt(skp: usize, level: i32, name: i32, val: i32): i32 {
         if (sk.sk_state != <u32>TCP_CLOSE) return -EINVAL;
         tp.window_clamp = 0;
       } else {
-        // At least SOCK_MIN_RCVBUF / 2 (tcp_set_window_clamp).
-        tp.window_clamp = val < 1152 ? 1152 : <u32>val;
+        // At least SOCK_MIN_RCVBUF / 2; rcv_ssthresh follows (tcp_set_window_clamp).
+        tcp_set_window_clamp(tp, val);
       }
       return 0;
     default:

@@ -17,12 +17,12 @@ import { TCP_ESTABLISHED, TCP_SYN_SENT, TCP_SYN_RECV, TCP_FIN_WAIT1, TCP_FIN_WAI
 import { TcpSock, tcp_sk, tp_sk, keepalive_timer, ICSK_TIME_PROBE0, ICSK_TIME_RETRANS, ICSK_ACK_SCHED, ICSK_ACK_NOW, ICSK_ACK_PUSHED, TCP_RTO_MIN, TCP_RTO_MAX, TCP_ATO_MIN, TCP_TIMEWAIT_LEN, TCP_INIT_CWND, TCP_INFINITE_SSTHRESH } from "./tcp_sock";
 import { cb_set_end_seq, cb_seq, cb_end_seq, cb_ack_seq, cb_flags, cb_wnd, cb_opts, cb_ts_val, cb_ts_ecr, cb_mss, cb_wscale, cb_tx_time, cb_retrans, cb_set_seq, OPT_MSS, OPT_WSCALE, OPT_SACK_PERM, OPT_TSTAMP } from "./tcp_skb_cb";
 import { TCPHDR_ACK, TCPHDR_FIN, TCPHDR_RST, TCPHDR_SYN, TCPHDR_PSH } from "./tcphdr";
-import { tcp_send_ack, tcp_send_delayed_ack, tcp_write_xmit, tcp_rearm_rto, tcp_clear_xmit_timer, tcp_retransmit_skb, tcp_rtx_head, tcp_update_mss, tcp_select_initial_window, tcp_win_from_space, tcp_space, tcp_receive_window, __tcp_select_window, tcp_time_stamp, tcp_send_fin, TCP_NAGLE_NORMAL } from "./tcp_output";
+import { tcp_send_ack, tcp_send_delayed_ack, tcp_write_xmit, tcp_rearm_rto, tcp_clear_xmit_timer, tcp_retransmit_skb, tcp_rtx_head, tcp_update_mss, tcp_select_initial_window, tcp_win_from_space, tcp_space, tcp_full_space, tcp_set_window_clamp, tcp_receive_window, __tcp_select_window, tcp_time_stamp, tcp_send_fin, TCP_NAGLE_NORMAL } from "./tcp_output";
 import { tcp_set_state, tcp_done, tcp_time_wait, tcp_clear_xmit_timers } from "./tcp_state";
 import { tcp_reno_cong_avoid, tcp_reno_ssthresh } from "./tcp_cong";
 import { fib_lookup, fib_nexthop } from "../ip/route";
 import { neigh_confirm } from "../link/neighbour";
-import { tcp_fin_timeout, tcp_wmem_max } from "./tcp_sysctl";
+import { tcp_fin_timeout, tcp_wmem_max, tcp_rmem_max } from "./tcp_sysctl";
 
 // TCP_CA_* (Linux's congestion-avoidance states)
 // @ts-ignore: decorator
@@ -317,49 +317,60 @@ export function tcp_enter_quickack_mode(tp: TcpSock, max_quickacks: u32): void {
 }
 
 /** tcp_measure_rcv_mss(): the peer's segment size, and how data relates to truesize. */
-function tcp_measure_rcv_mss(tp: TcpSock, skb: SkBuff): void {
-  const len = skb.len;
+function tcp_measure_rcv_mss(sk: Sock, tp: TcpSock, len: u32, truesize: u32): void {
   if (len >= tp.rcv_mss) {
-    tp.rcv_mss = len < tp.advmss ? len : tp.advmss;
-    // scaling_ratio: how much of a buffer's truesize is payload (Linux 6.5+).
-    if (skb.truesize > 0) {
-      const val = <u32>((<u64>len << 8) / <u64>skb.truesize);
+    // Linux 6.x: scaling_ratio (how much of a buffer's truesize is payload) is measured
+    // only when rcv_mss changes; when the ratio moves, the clamp follows the buffer:
+    // tcp_set_window_clamp(tcp_win_from_space(sk_rcvbuf)), and rcvq_space.space never
+    // exceeds the clamp (the 6.14 fix "tcp: adjust rcvq_space after updating scaling ratio").
+    if (len != tp.rcv_mss && truesize > 0) {
+      const old_ratio = tp.scaling_ratio;
+      const val = <u32>((<u64>len << 8) / <u64>truesize);
       tp.scaling_ratio = val != 0 ? (val > 255 ? 255 : val) : 1;
+      if (old_ratio != tp.scaling_ratio) {
+        tcp_set_window_clamp(tp, tcp_win_from_space(tp, sk.sk_rcvbuf));
+        if (tp.window_clamp < tp.rcvq_space) tp.rcvq_space = tp.window_clamp;
+      }
     }
+    tp.rcv_mss = len < tp.advmss ? len : tp.advmss;
   } else if (len > 536 && len < tp.rcv_mss) {
     // Short segments after a PSH: the ACK is pushed (ICSK_ACK_PUSHED).
     tp.ack_pending |= ICSK_ACK_PUSHED;
   }
 }
 
-/** tcp_grow_window(): raise rcv_ssthresh when data arrives in sensible sizes. */
-function tcp_grow_window(sk: Sock, tp: TcpSock, skb: SkBuff): void {
-  const room = <i32>tp.window_clamp - <i32>tp.rcv_ssthresh;
+/**
+ * tcp_grow_window() (Linux 6.x): raise rcv_ssthresh when data arrives in sensible sizes,
+ * never past the clamp nor past what the free buffer space allows as window
+ * (room = min(window_clamp, tcp_space) - rcv_ssthresh, the space counted after this skb
+ * was charged).
+ */
+function tcp_grow_window(sk: Sock, tp: TcpSock, len: u32, truesize: u32): void {
+  const space = tcp_space(tp);
+  const room = (<i32>tp.window_clamp < space ? <i32>tp.window_clamp : space) - <i32>tp.rcv_ssthresh;
   if (room <= 0) return;
-  if (<i32>tp.rcv_ssthresh >= tcp_space(tp)) return;
   let incr: i32 = 0;
-  if (tcp_win_from_space(tp, <i32>skb.truesize) <= <i32>skb.len) incr = 2 * <i32>tp.advmss;
+  if (tcp_win_from_space(tp, <i32>truesize) <= <i32>len) incr = 2 * <i32>tp.advmss;
   else {
-    // __tcp_grow_window(): only if the buffer could hold a window of such segments.
-    let truesize = <i32>skb.truesize;
-    let window = tcp_win_from_space(tp, sk.sk_rcvbuf) >> 1;
+    // __tcp_grow_window(): only if a window of such segments could fit tcp_rmem[2].
+    let ts = tcp_win_from_space(tp, <i32>truesize) >> 1;
+    let window = tcp_win_from_space(tp, <i32>tcp_rmem_max) >> 1;
     while (tp.rcv_ssthresh <= <u32>window) {
-      if (truesize <= <i32>skb.len) { incr = 2 * <i32>tp.rcv_mss; break; }
-      truesize >>= 1;
+      if (ts <= <i32>len) { incr = 2 * <i32>tp.rcv_mss; break; }
+      ts >>= 1;
       window >>= 1;
-      if (window <= 0) break;
     }
   }
   if (incr != 0) {
-    if (incr < 2 * <i32>skb.len) incr = 2 * <i32>skb.len;
+    if (incr < 2 * <i32>len) incr = 2 * <i32>len;
     tp.rcv_ssthresh += <u32>(incr < room ? incr : room);
     tp.ack_quick |= 1;
   }
 }
 
 /** tcp_event_data_recv(): the delayed-ACK estimator (ato) and window growth. */
-function tcp_event_data_recv(sk: Sock, tp: TcpSock, skb: SkBuff): void {
-  tcp_measure_rcv_mss(tp, skb);
+function tcp_event_data_recv(sk: Sock, tp: TcpSock, len: u32, truesize: u32): void {
+  tcp_measure_rcv_mss(sk, tp, len, truesize);
   const now = jiffies;
   if (tp.ack_ato == 0) {
     tcp_incr_quickack(tp, TCP_MAX_QUICKACKS);
@@ -376,7 +387,7 @@ function tcp_event_data_recv(sk: Sock, tp: TcpSock, skb: SkBuff): void {
     }
   }
   tp.ack_lrcvtime = now;
-  if (skb.len >= 128) tcp_grow_window(sk, tp, skb);
+  if (len >= 128) tcp_grow_window(sk, tp, len, truesize);
 }
 
 /** __tcp_ack_snd_check(): ACK now (every second full segment, quickack, forced) or later. */
@@ -601,13 +612,17 @@ function tcp_data_queue(sk: Sock, skb0: SkBuff): void {
     }
     const fin = (cb_flags(skb) & TCPHDR_FIN) != 0;
     const len = skb.len;
+    const truesize = skb.truesize;
+    schedule_ack(tp);
+    // Linux 6.x queues first (tcp_queue_rcv, the skb charged), then tcp_event_data_recv():
+    // tcp_grow_window() sees the buffer space this segment has taken. The skb may be
+    // consumed by queueing (copied into the tail), so its len and truesize go by value.
+    tcp_queue_rcv(sk, tp, skb);
     if (len > 0) {
       tp.data_segs_in++;
       tp.last_data_recv = jiffies;
-      tcp_event_data_recv(sk, tp, skb);
+      tcp_event_data_recv(sk, tp, len, truesize);
     }
-    schedule_ack(tp);
-    tcp_queue_rcv(sk, tp, skb);
     if (fin) tcp_fin(sk);
     if (tp.ooo_root != 0) {
       tcp_ofo_queue(sk, tp);
@@ -779,15 +794,45 @@ export function tcp_apply_syn_options(tp: TcpSock, skb: SkBuff, our_ts: bool, ou
   tcp_update_mss(tp);
 }
 
+// sysctl_tcp_app_win (default 31): reserve maxwin >> tcp_app_win of the window for the
+// application's buffering.
+const TCP_APP_WIN: i32 = 31;
+
+/**
+ * tcp_init_buffer_space() (net/ipv4/tcp_input.c, Linux 6.x): once established, the clamp
+ * is at most the full space of the receive buffer (less a share for the application and
+ * one segment reserved, when the buffer holds several), rcv_ssthresh at most the clamp,
+ * and the autotuning's first measure min(rcv_ssthresh, rcv_wnd, TCP_INIT_CWND * advmss).
+ */
+function tcp_init_buffer_space(sk: Sock, tp: TcpSock): void {
+  if ((sk.sk_userlocks & SOCK_SNDBUF_LOCK) == 0) tcp_sndbuf_expand(sk, tp);
+  tp.rcvq_seq = tp.copied_seq;
+  tp.rcvq_time = jiffies;
+  const maxwin = tcp_full_space(tp);
+  const advmss = <i32>tp.advmss;
+  if (tp.window_clamp >= <u32>maxwin) {
+    tp.window_clamp = <u32>maxwin;
+    if (TCP_APP_WIN != 0 && maxwin > 4 * advmss) {
+      const w = maxwin - (maxwin >> TCP_APP_WIN);
+      tp.window_clamp = <u32>(w > 4 * advmss ? w : 4 * advmss);
+    }
+  }
+  // Force reservation of one segment.
+  if (TCP_APP_WIN != 0 && <i32>tp.window_clamp > 2 * advmss && <i32>tp.window_clamp + advmss > maxwin) {
+    const w = maxwin - advmss;
+    tp.window_clamp = <u32>(2 * advmss > w ? 2 * advmss : w);
+  }
+  if (tp.rcv_ssthresh > tp.window_clamp) tp.rcv_ssthresh = tp.window_clamp;
+  let sp = tp.rcv_ssthresh < tp.rcv_wnd ? tp.rcv_ssthresh : tp.rcv_wnd;
+  if (sp > TCP_INIT_CWND * tp.advmss) sp = TCP_INIT_CWND * tp.advmss;
+  tp.rcvq_space = sp;
+}
+
 /** tcp_init_transfer(): buffers, cwnd and quickack mode once the connection is up. */
 export function tcp_init_transfer(sk: Sock, tp: TcpSock): void {
   tp.snd_cwnd = TCP_INIT_CWND;
   tp.snd_cwnd_stamp = jiffies;
-  if ((sk.sk_userlocks & SOCK_SNDBUF_LOCK) == 0) tcp_sndbuf_expand(sk, tp);
-  const sp = tp.rcv_wnd < TCP_INIT_CWND * tp.advmss ? tp.rcv_wnd : TCP_INIT_CWND * tp.advmss;
-  tp.rcvq_space = sp;
-  tp.rcvq_seq = tp.copied_seq;
-  tp.rcvq_time = jiffies;
+  tcp_init_buffer_space(sk, tp);
   tcp_enter_quickack_mode(tp, TCP_MAX_QUICKACKS);
   if ((sk.sk_flags & SOCK_KEEPOPEN) != 0) mod_timer(keepalive_timer(tp), jiffies + tp.keepalive_time * 1000);
 }

@@ -25,7 +25,7 @@ import { cb_set_seq, cb_set_end_seq, cb_set_ack_seq, cb_set_flags, cb_set_wnd, c
 import { tcph_doff, tcph_flags, tcph_seq, tcph_ack_seq, tcph_window, tcph_source, tcph_dest, tcph_fill, TCPH_LEN_MIN, TCPH_CHECK, TCPHDR_ACK, TCPHDR_FIN, TCPHDR_RST, TCPHDR_SYN, TCPOPT_EOL, TCPOPT_NOP, TCPOPT_MSS, TCPOPT_WINDOW, TCPOPT_SACK_PERM, TCPOPT_SACK, TCPOPT_TIMESTAMP } from "./tcphdr";
 import { inet_lookup_established, inet_lookup_listener, inet_ehash_insert, inet_bhash_add, inet_tuple_taken } from "./inet_hashtables";
 import { tcp_rcv_state_process, tcp_apply_syn_options, tcp_input_register, tcp_input_register_reset } from "./tcp_input";
-import { tcp_send_synack, tcp_send_ack, tcp_send_active_reset, tcp_select_initial_window, tcp_update_mss, tcp_advmss_for, tcp_connect, tcp_alloc_skb, tcp_full_space } from "./tcp_output";
+import { tcp_send_synack, tcp_send_ack, tcp_send_active_reset, tcp_select_initial_window, tcp_update_mss, tcp_advmss_for, tcp_connect, tcp_alloc_skb, tcp_full_space, tcp_clamp_window_to_locked_rcvbuf } from "./tcp_output";
 import { tcp_set_state, tcp_done, tcp_flush_puts } from "./tcp_state";
 import { tcp_timestamps, tcp_window_scaling, tcp_sack, tcp_max_syn_backlog, tcp_abort_on_overflow } from "./tcp_sysctl";
 
@@ -214,6 +214,7 @@ function tcp_v4_conn_request(listener: Sock, skb: SkBuff): void {
   tcp_apply_syn_options(cp, skb, tcp_timestamps != 0, tcp_sack != 0, tcp_window_scaling != 0);
   if (cp.tstamp_ok != 0) cp.tsoffset = secure_tcp_ts_off(child.inet_saddr, child.inet_daddr);
   cp.rcv_mss = cp.advmss < 536 ? cp.advmss : 536;
+  tcp_clamp_window_to_locked_rcvbuf(cp); // tcp_openreq_init_rwin()
   tcp_select_initial_window(cp, cp.advmss - (cp.tstamp_ok != 0 ? 12 : 0), cp.wscale_ok != 0);
   if (cp.wscale_ok == 0) cp.rcv_wscale = 0;
   cp.rcv_ssthresh = cp.rcv_wnd;
@@ -472,6 +473,7 @@ export function tcp_v4_connect(sk: Sock, daddr: u32, dport: u32): i32 {
   tp.rcv_mss = tp.advmss < 536 ? tp.advmss : 536;
   // tcp_connect_init(): the active side sizes its first window in whole advmss units
   // (no timestamp seen yet: 64240 on Ethernet), the passive side in advmss - 12 (65160).
+  tcp_clamp_window_to_locked_rcvbuf(tp); // tcp_connect_init()
   tcp_select_initial_window(tp, tp.advmss, tp.wscale_ok != 0);
   tp.rcv_ssthresh = tp.rcv_wnd;
   tp.write_seq = secure_tcp_seq(sk.inet_saddr, sk.inet_daddr, sk.inet_sport, sk.inet_dport);

@@ -10,7 +10,7 @@ import { mod_timer, del_timer, timer_pending } from "../kernel/timer";
 import { SNMP_INC_STATS, TCP_MIB_OUTSEGS, TCP_MIB_RETRANSSEGS, TCP_MIB_OUTRSTS, LINUX_MIB_TCPWANTZEROWINDOWADV, LINUX_MIB_TCPTOZEROWINDOWADV, LINUX_MIB_TCPFROMZEROWINDOWADV, LINUX_MIB_TCPWINPROBE, LINUX_MIB_TCPORIGDATASENT } from "../kernel/mib";
 import { alloc_skb, consume_skb, skb_clone, skb_put, skb_push, skb_reserve, skb_reset_transport_header, SkBuff, MAX_HEADER, SKB_TRUESIZE } from "../core/skbuff";
 import { skb_peek, skb_peek_tail, skb_queue_tail, skb_queue_after, SIZEOF_SKB_QUEUE } from "../core/skb_queue";
-import { Sock, sysctl_rmem_max } from "../core/sock";
+import { Sock, sysctl_rmem_max, SOCK_RCVBUF_LOCK } from "../core/sock";
 import { ip_build_and_send_rt, IP_PMTUDISC_WANT } from "../ip/ip_output";
 import { fib_lookup, fib_dev, FibEntry } from "../ip/route";
 import { NetDevice } from "../link/netdevice";
@@ -78,6 +78,38 @@ export function tcp_space(tp: TcpSock): i32 {
   return tcp_win_from_space(tp, sk.sk_rcvbuf - sk.sk_rmem_alloc);
 }
 export function tcp_full_space(tp: TcpSock): i32 { return tcp_win_from_space(tp, tp_sk(tp).sk_rcvbuf); }
+
+/**
+ * tcp_set_window_clamp() (net/ipv4/tcp.c, Linux 6.x): at least SOCK_MIN_RCVBUF / 2;
+ * shrinking the clamp pulls rcv_ssthresh down with it (__tcp_adjust_rcv_ssthresh, no
+ * reserved memory here), raising it lets rcv_ssthresh follow up to the current rcv_wnd.
+ * The val == 0 case (only on a closed socket) is the setsockopt's.
+ */
+export function tcp_set_window_clamp(tp: TcpSock, val: i32): void {
+  const old_clamp = tp.window_clamp;
+  const new_clamp = <u32>(val > 1152 ? val : 1152);
+  if (new_clamp == old_clamp) return;
+  tp.window_clamp = new_clamp;
+  if (new_clamp < old_clamp) {
+    if (tp.rcv_ssthresh > new_clamp) tp.rcv_ssthresh = new_clamp;
+  } else {
+    const ss = tp.rcv_wnd < new_clamp ? tp.rcv_wnd : new_clamp;
+    if (ss > tp.rcv_ssthresh) tp.rcv_ssthresh = ss;
+  }
+}
+
+/**
+ * "limit the window selection if the user enforce a smaller rx buffer": with SO_RCVBUF
+ * locked, the clamp is at most the full space of that buffer, so the SYN's wscale and every
+ * later window are sized from it (tcp_openreq_init_rwin for the passive side,
+ * tcp_connect_init for the active one, Linux 6.x). Call before tcp_select_initial_window.
+ */
+export function tcp_clamp_window_to_locked_rcvbuf(tp: TcpSock): void {
+  const sk = tp_sk(tp);
+  if ((sk.sk_userlocks & SOCK_RCVBUF_LOCK) == 0) return;
+  const full_space = <u32>tcp_full_space(tp);
+  if (tp.window_clamp > full_space || tp.window_clamp == 0) tp.window_clamp = full_space;
+}
 
 /** tcp_receive_window(): what is left of the window last advertised. */
 export function tcp_receive_window(tp: TcpSock): u32 {

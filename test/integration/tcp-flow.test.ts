@@ -347,6 +347,57 @@ describe('the send-buffer experiment: SO_SNDBUF 16384 and a receiver that does n
     await expectNoLeaks(net);
   }, 60_000);
 
+  it('a listener with SO_RCVBUF 4096: SYN-ACK win 4096 wscale 0, rcv_ssthresh stays 4096 and no window offered exceeds 4096 (window_clamp from the locked buffer)', async () => {
+    // Linux 6.18 (loopback, tcp-facts.json sndbuf16384_rcvbuf4096, 16384- and 65536-byte
+    // sends): the SYN-ACK says win 4096 wscale 0 and the receiver's TCP_INFO keeps
+    // rcv_wscale 0, rcv_ssthresh 4096, rcv_space 4096. tcp_openreq_init_rwin() clamps the
+    // window to the locked buffer's full space before the wscale is chosen,
+    // tcp_init_buffer_space() keeps rcv_ssthresh under the clamp, and tcp_grow_window()
+    // never grows it past the free space the queued segments leave.
+    const fact = facts['2_sendbuffer_experiment_nonblocking'].sndbuf16384_rcvbuf4096;
+    const { net, a, b } = await pair({ mtu: 65535 });
+    let total = 0;
+    const server = b.spawn(async (sys) => {
+      const { l, c } = await acceptOne(sys, async (fd) => {
+        expect(await sys.setsockopt(fd, C.SOL_SOCKET, C.SO_RCVBUF, 4096)).toBe(0);
+      });
+      await sys.nanosleep(3000); // not reading
+      const i = estab(b).info!;
+      for (const chunk of ['chunk_16384', 'chunk_65536']) {
+        const want = fact[chunk].after_settling.receiver_tcpinfo;
+        expect({ rcv_wscale: i.tcpi_rcv_wscale, rcv_ssthresh: i.tcpi_rcv_ssthresh, rcv_space: i.tcpi_rcv_space })
+          .toEqual({ rcv_wscale: want.rcv_wscale, rcv_ssthresh: want.rcv_ssthresh, rcv_space: want.rcv_space });
+      }
+      expect(await sys.getsockopt(c, C.IPPROTO_TCP, C.TCP_WINDOW_CLAMP)).toBeLessThanOrEqual(8192);
+      expect(await drain(sys, c)).toBe(total);
+      await sys.close(c);
+      await sys.close(l);
+    });
+    const client = a.spawn(async (sys) => {
+      const fd = await connectTo(sys, async (s) => {
+        expect(await sys.setsockopt(s, C.SOL_SOCKET, C.SO_SNDBUF, 16384)).toBe(0);
+      });
+      const chunk = new Uint8Array(16384);
+      for (let idle = 0; idle < 3; ) {
+        const n = await sys.send(fd, chunk, C.MSG_DONTWAIT);
+        if (n > 0) total += n;
+        else idle++;
+        await sys.nanosleep(300);
+      }
+      await sys.close(fd);
+    });
+    await net.run({ untilIdle: true });
+    expect(await client.exited).toEqual({ code: 0 });
+    expect(await server.exited).toEqual({ code: 0 });
+    const synack = net.trace().find((l) => / IP 10\.0\.0\.2\.5001 > 10\.0\.0\.1\.\d+: Flags \[S\.\]/.test(l))!;
+    expect(synack).toMatch(/win 4096, options \[.*wscale 0\]/);
+    // While the receiver does not read (the first 3 s; draining may open it further).
+    const wins = windowsFromServer(net).filter((w) => w.t < 3);
+    expect(wins.length).toBeGreaterThan(0);
+    for (const w of wins) expect(w.win, w.line).toBeLessThanOrEqual(4096);
+    await expectNoLeaks(net);
+  }, 60_000);
+
   it('a blocking send of 70,000 bytes into a 16 KB buffer copies what fits, sleeps, and returns 70000 after the reader drains', async () => {
     const { net, a, b } = await pair({ delayMs: 1 });
     let returnedAt = -1;
