@@ -291,11 +291,15 @@ function tcp_ack(sk: Sock, skb: SkBuff): i32 {
     if (tp.sacked_out == 3 && tp.ca_state == TCP_CA_Open) tcp_fastretrans(sk, tp);
     else if (tp.ca_state == TCP_CA_Recovery) tp.snd_cwnd++;
   }
-  // The persist timer ends once the peer opens its window.
+  // tcp_ack_probe(): the persist timer ends once the peer opens its window. Linux asks
+  // only when nothing is in flight (tcp_ack's no_queue path): a probe that carried new
+  // data is in flight under this timer, and clearing it would leave that data with no
+  // retransmission timer at all — it is re-armed as the RTO instead.
   if (tp.icsk_pending == ICSK_TIME_PROBE0 && tp.snd_wnd > 0) {
     tcp_clear_xmit_timer(tp);
     tp.backoff = 0;
     tp.probes_out = 0;
+    if (tp.packets_out != 0) tcp_rearm_rto(tp);
   }
   return <i32>flag;
 }
