@@ -8,13 +8,9 @@
 // MSG_NOSIGNAL wherever a send may fail that way.
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import { linuxConstants, linuxRun, type LinuxCase, type LinuxResult, type Step } from '../helpers/linux.js';
-import { kstackRun, loadKstack } from '../helpers/kstack-steps.js';
-
-interface Case extends LinuxCase {
-  /** Linux's answer on this machine, one entry per step. */
-  linux: LinuxResult;
-}
+import { linuxRun, type LinuxCase, type LinuxResult, type Step } from '../helpers/linux.js';
+import { kstackRun } from '../helpers/kstack-steps.js';
+import { differentialTests, type PinnedCase } from '../helpers/differential.js';
 
 const LO = '127.0.0.1';
 const tcp = (n: string, flags = ''): Step => ['socket', n, 'AF_INET', flags ? `SOCK_STREAM|${flags}` : 'SOCK_STREAM', 0];
@@ -23,7 +19,7 @@ const listener = (n: string, backlog = 8): Step[] => [tcp(n), ['bind', n, LO, 0]
 const established = (): Step[] => [...listener('l'), tcp('c'), ['connect', 'c', LO, '$portof:l'], ['accept', 'l', 's']];
 const EST = ['fd', 0, 0, 'fd', 0, 'fd'];
 
-const cases: Case[] = [
+const cases: PinnedCase[] = [
   // ---- connect ----
   {
     // tcp_v4_send_reset answers the SYN; tcp_reset in SYN_SENT sets ECONNREFUSED, which
@@ -261,47 +257,10 @@ const cases: Case[] = [
   },
 ];
 
-// Names the step language resolves through `constants`.
-function constantNames(): string[] {
-  const names = new Set<string>();
-  for (const c of cases)
-    for (const s of c.steps)
-      for (const a of s.slice(1))
-        if (typeof a === 'string')
-          for (const p of a.split('|')) if (/^[A-Z][A-Z0-9_]+$/.test(p) && p !== 'AF_UNSPEC') names.add(p);
-  return [...names].sort();
-}
-
-/** One readable line per step, so a mismatch shows which step differs. */
-function annotate(c: LinuxCase, r: LinuxResult): string[] {
-  return c.steps.map((s, i) => `${JSON.stringify(s)} => ${i < r.length ? JSON.stringify(r[i]) : '(missing)'}`);
-}
-
 const onLinux = process.platform === 'linux';
 
 describe.skipIf(!onLinux)('TCP syscalls and errnos: kstack vs Linux', () => {
-  let linux: LinuxResult[];
-  beforeAll(() => {
-    linux = linuxRun(cases);
-  });
-
-  it('constants used by these cases have this machine’s values', async () => {
-    const want = linuxConstants(constantNames());
-    const { constants: C } = await loadKstack();
-    const got: Record<string, number> = {};
-    for (const n of Object.keys(want)) if (C[n] !== undefined) got[n] = C[n];
-    const expected: Record<string, number> = {};
-    for (const n of Object.keys(got)) expected[n] = want[n];
-    expect(got).toEqual(expected);
-  });
-
-  cases.forEach((c, i) => {
-    it(c.name, async () => {
-      expect(annotate(c, linux[i])).toEqual(annotate(c, c.linux));
-      const [k] = await kstackRun([c]);
-      expect(annotate(c, k)).toEqual(annotate(c, linux[i]));
-    });
-  });
+  differentialTests(cases);
 });
 
 // ---- the seeds' experiment: how much a nonblocking sender gets into the kernel ----

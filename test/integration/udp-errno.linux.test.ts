@@ -3,21 +3,16 @@
 // test/helpers/linux.ts. Each case also pins Linux's answer (`linux`), so that a change
 // in this machine's kernel shows up as a failure of the Linux half, not as a kstack bug.
 
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { linuxConstants, linuxRun, type LinuxCase, type LinuxResult, type Step } from '../helpers/linux.js';
-import { kstackRun, loadKstack } from '../helpers/kstack-steps.js';
-
-interface Case extends LinuxCase {
-  /** Linux's answer on this machine, one entry per step. */
-  linux: LinuxResult;
-}
+import type { Step } from '../helpers/linux.js';
+import { differentialTests, type PinnedCase } from '../helpers/differential.js';
 
 const LO = '127.0.0.1';
 const udp = (n: string): Step => ['socket', n, 'AF_INET', 'SOCK_DGRAM', 0];
 const bound = (n: string): Step[] => [udp(n), ['bind', n, LO, 0]];
 
-const cases: Case[] = [
+const cases: PinnedCase[] = [
   // ---- bind ----
   {
     // __inet_bind: a socket that already has a local port (inet_num) gets -EINVAL.
@@ -663,54 +658,13 @@ const cases: Case[] = [
   },
 ];
 
-// Names the step language resolves through `constants`: each one the package exports
-// must carry this machine's value (API.md: Linux x86-64 values under their C names).
-function constantNames(): string[] {
-  const names = new Set<string>();
-  for (const c of cases)
-    for (const s of c.steps)
-      for (const a of s.slice(1))
-        if (typeof a === 'string')
-          for (const p of a.split('|')) if (/^[A-Z][A-Z0-9_]+$/.test(p) && p !== 'AF_UNSPEC') names.add(p);
-  names.add('AF_UNSPEC');
-  return [...names].sort();
-}
-
-/** One readable line per step, so a mismatch shows which step differs. */
-function annotate(c: LinuxCase, r: LinuxResult): string[] {
-  return c.steps.map((s, i) => `${JSON.stringify(s)} => ${i < r.length ? JSON.stringify(r[i]) : '(missing)'}`);
-}
-
 const onLinux = process.platform === 'linux';
 
 describe.skipIf(!onLinux)('UDP and socket errnos: kstack vs Linux', () => {
-  let linux: LinuxResult[];
-  beforeAll(() => {
-    linux = linuxRun(cases);
-  });
-
   it('this machine: rmem_max/wmem_max are readable (the clamp cases compare in multiples of them)', () => {
     for (const f of ['rmem_max', 'wmem_max', 'rmem_default', 'wmem_default']) {
       expect(Number(readFileSync(`/proc/sys/net/core/${f}`, 'utf8').trim())).toBeGreaterThan(0);
     }
   });
-
-  it('constants used by these cases have this machine’s values', async () => {
-    const want = linuxConstants(constantNames());
-    const { constants: C } = await loadKstack();
-    const got: Record<string, number> = {};
-    for (const n of Object.keys(want)) if (C[n] !== undefined) got[n] = C[n];
-    const expected: Record<string, number> = {};
-    for (const n of Object.keys(got)) expected[n] = want[n];
-    expect(got).toEqual(expected);
-  });
-
-  cases.forEach((c, i) => {
-    it(c.name, async () => {
-      // Linux first: the pinned answer documents what the name claims.
-      expect(annotate(c, linux[i])).toEqual(annotate(c, c.linux));
-      const [k] = await kstackRun([c]);
-      expect(annotate(c, k)).toEqual(annotate(c, linux[i]));
-    });
-  });
+  differentialTests(cases);
 });
