@@ -9,7 +9,7 @@
 //  128.. struct tcp_info (232 bytes) for TCP sockets
 import { jiffies } from "../kernel/clock";
 import { timer_pending, TimerList } from "../kernel/timer";
-import { Sock } from "../core/sock";
+import { Sock, SOCK_DEAD } from "../core/sock";
 import { IPPROTO_TCP } from "../abi/in";
 import { TCP_LISTEN, TCP_TIME_WAIT, TCP_FIN_WAIT2, TCP_SYN_SENT, TCP_SYN_RECV } from "../abi/tcp_states";
 import { tcp_sk, retransmit_timer, keepalive_timer, ICSK_TIME_RETRANS, ICSK_TIME_PROBE0 } from "../tcp/tcp_sock";
@@ -48,7 +48,13 @@ export function inet_diag_fill(skp: usize, out: usize): void {
     // For a listener, Recv-Q is the accept queue and Send-Q the backlog (tcp_diag).
     store<u32>(out, tp.accept_qlen, 20);
     store<u32>(out, tp.max_ack_backlog, 24);
+  } else if (sk.sk_state == <u32>TCP_TIME_WAIT || (sk.sk_state == <u32>TCP_FIN_WAIT2 && (sk.sk_flags & SOCK_DEAD) != 0)) {
+    // Linux holds these in a timewait mini-sock, which inet_diag reports with empty
+    // queues (inet_twsk_diag_fill: idiag_rqueue = idiag_wqueue = 0).
+    store<u32>(out, 0, 20);
+    store<u32>(out, 0, 24);
   } else {
+    // tcp_diag_get_info: rcv_nxt - copied_seq, so an unread FIN counts (CLOSE-WAIT 1).
     const rq = <i32>(tp.rcv_nxt - tp.copied_seq);
     store<u32>(out, rq < 0 ? 0 : <u32>rq, 20);
     const st = sk.sk_state;

@@ -447,7 +447,9 @@ describe('close', () => {
       await sys.close(fd);
     });
     await net.run({ untilMs: 1000 });
-    expect(conn(a)).toMatchObject({ state: 'TIME-WAIT', pid: null, timer: '(timewait,59sec,0)' });
+    expect(conn(a)).toMatchObject({ state: 'TIME-WAIT', pid: null, timer: '(timewait,59sec,0)', recvQ: 0, sendQ: 0 });
+    // As a timewait mini-sock: no queue and no memory left (ss -m shows skmem r0).
+    expect(conn(a)?.skmem.r).toBe(0);
     expect(conn(b)).toBeUndefined();
     await net.run({ untilMs: 30_000 });
     expect(conn(a)?.timer).toBe('(timewait,30sec,0)');
