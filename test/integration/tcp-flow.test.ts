@@ -57,6 +57,74 @@ function windowsFromServer(net: Network): { t: number; win: number; line: string
     .map((l) => ({ t: parseFloat(l), win: Number(/win (\d+)/.exec(l)![1]), line: l }));
 }
 
+describe('TCP small writes: Nagle, MSG_MORE, TCP_CORK, TCP_NODELAY (tcp_nagle_test, Minshall)', () => {
+  /** Data segments the client sent after the handshake: their payload lengths, in order. */
+  function clientSegments(net: Network): number[] {
+    return net
+      .trace()
+      .filter((l) => / IP 10\.0\.0\.1\.\d+ > 10\.0\.0\.2\.5001: /.test(l))
+      .map((l) => Number(/length (\d+)/.exec(l)?.[1] ?? 0))
+      .filter((n) => n > 0);
+  }
+  async function run(client: (sys: Sys, fd: number) => Promise<void>): Promise<{ net: Network; segs: number[]; got: number }> {
+    const { net, a, b } = await pair({ delayMs: 10 });
+    let got = -1;
+    const server = b.spawn(async (sys) => {
+      const { l, c } = await acceptOne(sys);
+      got = await drain(sys, c);
+      await sys.close(c);
+      await sys.close(l);
+    });
+    const cl = a.spawn(async (sys) => {
+      const fd = await connectTo(sys);
+      await client(sys, fd);
+      await sys.close(fd);
+    });
+    await net.run({ untilIdle: true });
+    expect(await server.exited).toEqual({ code: 0 });
+    expect(await cl.exited).toEqual({ code: 0 });
+    await expectNoLeaks(net);
+    return { net, segs: clientSegments(net), got };
+  }
+
+  it('Nagle: ten 1-byte sends in a row leave as one byte, then the other nine together once it is acked', async () => {
+    const { segs, got } = await run(async (sys, fd) => {
+      for (let i = 0; i < 10; i++) expect(await sys.send(fd, 'x')).toBe(1);
+    });
+    expect(got).toBe(10);
+    expect(segs).toEqual([1, 9]);
+  });
+
+  it('TCP_NODELAY: ten 1-byte sends leave as ten segments', async () => {
+    const { segs } = await run(async (sys, fd) => {
+      expect(await sys.setsockopt(fd, C.IPPROTO_TCP, C.TCP_NODELAY, 1)).toBe(0);
+      for (let i = 0; i < 10; i++) expect(await sys.send(fd, 'x')).toBe(1);
+    });
+    expect(segs).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1, 1]);
+  });
+
+  it('MSG_MORE holds the data until a send without it: one segment of everything', async () => {
+    const { segs, got } = await run(async (sys, fd) => {
+      expect(await sys.send(fd, 'head', C.MSG_MORE)).toBe(4);
+      expect(await sys.send(fd, 'er: ', C.MSG_MORE)).toBe(4);
+      await sys.nanosleep(100); // nothing leaves while corked, however long
+      expect(await sys.send(fd, 'body')).toBe(4);
+    });
+    expect(got).toBe(12);
+    expect(segs).toEqual([12]);
+  });
+
+  it('TCP_CORK holds short segments until uncorked; uncorking sends them as one', async () => {
+    const { segs } = await run(async (sys, fd) => {
+      expect(await sys.setsockopt(fd, C.IPPROTO_TCP, C.TCP_CORK, 1)).toBe(0);
+      for (let i = 0; i < 5; i++) expect(await sys.send(fd, 'ab')).toBe(2);
+      await sys.nanosleep(100);
+      expect(await sys.setsockopt(fd, C.IPPROTO_TCP, C.TCP_CORK, 0)).toBe(0);
+    });
+    expect(segs).toEqual([10]);
+  });
+});
+
 describe('TCP socket buffers', () => {
   it('a fresh TCP socket has SO_SNDBUF 16384 and SO_RCVBUF 131072 (tcp_wmem[1], tcp_rmem[1])', async () => {
     const { net, a } = await pair();
