@@ -68,8 +68,10 @@ export function defaultSysctls(): Map<string, Entry> {
   m.set('net.ipv4.tcp_notsent_lowat', { value: '4294967295', arity: 1, min: 0, max: 4294967295, apply: (k, v) => k.x.tcp_sysctl(14, v[0] >>> 0, 0, 0) });
   m.set('net.ipv4.tcp_wmem', { value: '4096\t16384\t4194304', arity: 3, min: 1, max: 2147483647, apply: (k, v) => k.x.tcp_sysctl(0, v[0], v[1], v[2]) });
   m.set('net.ipv4.tcp_rmem', { value: '4096\t131072\t33554432', arity: 3, min: 1, max: 2147483647, apply: (k, v) => k.x.tcp_sysctl(1, v[0], v[1], v[2]) });
-  m.set('net.ipv4.tcp_congestion_control', { value: 'cubic', arity: 0 });
-  m.set('net.ipv4.tcp_available_congestion_control', { value: 'reno cubic', arity: -1 });
+  // Linux's default is cubic; kstack runs Reno until congestion control lands (issue 7),
+  // and the sysctl says what actually runs rather than what Linux would.
+  m.set('net.ipv4.tcp_congestion_control', { value: 'reno', arity: 0 });
+  m.set('net.ipv4.tcp_available_congestion_control', { value: 'reno', arity: -1 });
   return m;
 }
 
@@ -82,7 +84,7 @@ export function sysctl(table: Map<string, Entry>, k: Kernel, name: string, value
   if (e.arity === -1) throw new Error(`sysctl: ${name} is read-only`);
   if (e.arity === 0) {
     if (typeof value !== 'string' || !/^[a-z0-9_]+$/.test(value)) throw new Error(`sysctl: bad value for ${name}`);
-    if (name === 'net.ipv4.tcp_congestion_control' && !['reno', 'cubic'].includes(value)) throw new Error(`sysctl: ${name}: no such algorithm ${value}`);
+    if (name === 'net.ipv4.tcp_congestion_control' && !String(table.get('net.ipv4.tcp_available_congestion_control')!.value).split(' ').includes(value)) throw new Error(`sysctl: ${name}: no such algorithm ${value}`);
     e.value = value;
     return read();
   }

@@ -149,6 +149,15 @@ describe('TCP socket buffers', () => {
     await expectNoLeaks(net);
   });
 
+  it('net.ipv4.tcp_congestion_control names what runs (reno), and an algorithm that is not available is refused', async () => {
+    const { net, a } = await pair();
+    expect(a.sysctl('net.ipv4.tcp_congestion_control')).toBe('reno');
+    expect(a.sysctl('net.ipv4.tcp_available_congestion_control')).toBe('reno');
+    expect(() => a.sysctl('net.ipv4.tcp_congestion_control', 'cubic')).toThrow(/no such algorithm/);
+    expect(a.sysctl('net.ipv4.tcp_congestion_control', 'reno')).toBe('reno');
+    await expectNoLeaks(net);
+  });
+
   it('net.core.wmem_max and rmem_max default to 4 MiB as on the measured Linux 6.18', async () => {
     const { net, a } = await pair();
     // net/core/sock.c: SK_WMEM_MAX/SK_RMEM_MAX became 4 MiB (commit a6d4f25888b8, "net:
