@@ -97,6 +97,14 @@ export function kernel_init(seed: u32, nskb: u32, nsmall: u32, nlarge: u32): voi
  * kernel_poll(now): runs due timers, qdisc watchdogs and pending NAPI work at time now
  * (ms on the network clock). Returns the next time (ms) it needs to run, or -1.
  */
+/**
+ * Brings the kernel clock up to now_ms without running anything (the next kernel_poll
+ * runs what fell due). On the real clock the host calls it before a syscall that arms a
+ * timer from "now" (nanosleep), so the sleep counts from the caller's now, not from the
+ * last poll: Linux's hrtimer_nanosleep reads the clock at the call.
+ */
+export function kernel_clock_set(now_ms: f64): void { clock_advance(now_ms * 1e6); }
+
 export function kernel_poll(now_ms: f64): f64 {
   clock_advance(now_ms * 1e6);
   run_timers();

@@ -5,6 +5,7 @@ export interface KernelExports {
   memory: { buffer: ArrayBuffer };
   kernel_init(seed: number, nskb: number, nsmall: number, nlarge: number): void;
   kernel_poll(nowMs: number): number;
+  kernel_clock_set(nowMs: number): void;
   kernel_next_deadline(): number;
   kstack_uarea(): number;
   kstack_uarea_size(): number;

@@ -215,6 +215,9 @@ export class Sys {
   }
   nanosleep(ms: number): Promise<number> {
     if (!(ms >= 0)) return Promise.resolve(-EINVAL);
+    // The sleep counts from the caller's now (on the real clock the kernel's time is that
+    // of the last poll, which may lag behind).
+    this.k.x.kernel_clock_set(this.port.now());
     return this.call(() => this.k.x.sys_nanosleep(this.pid, ms));
   }
   getpid(): Promise<number> { return Promise.resolve(this.pid); }

@@ -50,6 +50,21 @@ describe('clocks and timers', () => {
     await expectNoLeaks(net);
   });
 
+  it('real clock: nanosleep counts from the caller\'s now even when the kernel last polled long before', async () => {
+    const net = await boot({ clock: 'real' });
+    const h = net.addHost({ name: 'h', ip: '10.0.0.1' });
+    const p = h.spawn(async (sys) => {
+      // 40 ms of work with no kernel call: the kernel's clock stays at its last poll.
+      const until = Date.now() + 40;
+      while (Date.now() < until);
+      const t0 = await sys.clock_gettime();
+      expect(await sys.nanosleep(20)).toBe(0);
+      expect(await sys.clock_gettime()).toBeGreaterThanOrEqual(t0 + 20);
+    });
+    await net.run({ untilIdle: true });
+    expect(await p.exited).toEqual({ code: 0 });
+  });
+
   it('real clock: a loopback UDP exchange completes with wall time passing', async () => {
     const net = await boot({ clock: 'real' });
     const h = net.addHost({ name: 'h', ip: '10.0.0.1' });
