@@ -155,6 +155,7 @@ export class Host {
       kernel: this.kernel,
       pid,
       now: () => this.net.now(),
+      realClock: this.net.clock.kind === 'real',
       blocking: (attempt) => this.net.block(this, proc, attempt),
       exit: (code) => {
         this.exitProcess(proc, { code: code | 0 });

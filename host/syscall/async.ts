@@ -16,6 +16,8 @@ export interface SyscallPort {
   /** Runs `attempt` now and again after every wake-up until it returns anything but EBLOCK. */
   blocking(attempt: () => number): Promise<number>;
   now(): number;
+  /** The network runs on the wall clock (the kernel's time is that of its last poll). */
+  readonly realClock: boolean;
   exit(code: number): Promise<never>;
   /** Raises a signal on the calling process (SIGPIPE from a failed stream send). */
   raise(signo: number): Promise<never> | null;
@@ -33,6 +35,10 @@ export class Sys {
   private get pid(): number { return this.port.pid; }
 
   private call(fn: () => number): Promise<number> {
+    // A call that may sleep arms its timeout from "now": on the real clock the kernel's
+    // time is that of its last poll, so bring it up to the caller's now first (Linux reads
+    // the clock at the call). On the virtual clock the two are the same.
+    if (this.port.realClock) this.k.x.kernel_clock_set(this.port.now());
     const r = fn();
     if (r !== KSTACK_EBLOCK) return Promise.resolve(r);
     return this.port.blocking(fn);
@@ -215,9 +221,6 @@ export class Sys {
   }
   nanosleep(ms: number): Promise<number> {
     if (!(ms >= 0)) return Promise.resolve(-EINVAL);
-    // The sleep counts from the caller's now (on the real clock the kernel's time is that
-    // of the last poll, which may lag behind).
-    this.k.x.kernel_clock_set(this.port.now());
     return this.call(() => this.k.x.sys_nanosleep(this.pid, ms));
   }
   getpid(): Promise<number> { return Promise.resolve(this.pid); }

@@ -65,6 +65,24 @@ describe('clocks and timers', () => {
     expect(await p.exited).toEqual({ code: 0 });
   });
 
+  it('real clock: SO_RCVTIMEO counts from the caller\'s now even when the kernel last polled long before', async () => {
+    const net = await boot({ clock: 'real' });
+    const h = net.addHost({ name: 'h', ip: '10.0.0.1' });
+    const p = h.spawn(async (sys) => {
+      const s = await sys.socket(C.AF_INET, C.SOCK_DGRAM, 0);
+      expect(await sys.bind(s, { addr: '127.0.0.1', port: 5001 })).toBe(0);
+      expect(await sys.setsockopt(s, C.SOL_SOCKET, C.SO_RCVTIMEO, 30)).toBe(0);
+      const until = Date.now() + 40;
+      while (Date.now() < until);
+      const t0 = await sys.clock_gettime();
+      expect(errnoName(-(await sys.recv(s, new Uint8Array(8), 0)))).toBe('EAGAIN');
+      expect(await sys.clock_gettime()).toBeGreaterThanOrEqual(t0 + 30);
+      await sys.close(s);
+    });
+    await net.run({ untilIdle: true });
+    expect(await p.exited).toEqual({ code: 0 });
+  });
+
   it('real clock: a loopback UDP exchange completes with wall time passing', async () => {
     const net = await boot({ clock: 'real' });
     const h = net.addHost({ name: 'h', ip: '10.0.0.1' });
