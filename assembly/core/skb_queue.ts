@@ -1,7 +1,7 @@
 // sk_buff_head: a doubly linked queue of skbs with a length, after include/linux/skbuff.h.
 // The head is 16 bytes: 0 next │ 4 prev │ 8 qlen │ 12 bytes (sum of skb.len, for FIONREAD
 // and SIOCOUTQ without a walk). An empty queue's next/prev point at the head itself.
-import { SkBuff } from "./skbuff";
+import { SkBuff, consume_skb, kfree_skb_reason } from "./skbuff";
 
 // @ts-ignore: decorator
 @inline export const SIZEOF_SKB_QUEUE: usize = 16;
@@ -67,4 +67,22 @@ export function skb_dequeue(q: usize): SkBuff | null {
 /** Adjusts the byte count after an skb in the queue was trimmed or pulled. */
 export function skb_queue_adjust_bytes(q: usize, delta: i32): void {
   store<u32>(q, <u32>(<i32>load<u32>(q, 12) + delta), 12);
+}
+
+/** skb_queue_purge_reason(): frees every skb on q as a drop for `reason`. */
+export function skb_queue_purge_reason(q: usize, reason: u32): void {
+  let skb = skb_dequeue(q);
+  while (skb !== null) {
+    kfree_skb_reason(skb, reason);
+    skb = skb_dequeue(q);
+  }
+}
+
+/** skb_queue_purge(), kstack's flavour: frees every skb on q as consumed (no drop counted). */
+export function skb_queue_purge(q: usize): void {
+  let skb = skb_dequeue(q);
+  while (skb !== null) {
+    consume_skb(skb);
+    skb = skb_dequeue(q);
+  }
 }

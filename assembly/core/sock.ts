@@ -7,7 +7,7 @@
 // are charged with skb->truesize (data plus struct overhead), so many small datagrams
 // fill a buffer faster than their payload suggests.
 import { init_waitqueue_head, __wake_up, waitqueue_active } from "../kernel/wait";
-import { skb_queue_head_init, skb_dequeue, SIZEOF_SKB_QUEUE } from "./skb_queue";
+import { skb_queue_head_init, skb_dequeue, skb_queue_purge_reason, SIZEOF_SKB_QUEUE } from "./skb_queue";
 import { kfree_skb_reason, SkBuff } from "./skbuff";
 import { SKB_DROP_REASON_NOT_SPECIFIED } from "../kernel/drop_reason";
 
@@ -245,11 +245,7 @@ export function sk_alloc(family: u32, type: u32, protocol: u32, prot: Proto): So
 export function sk_free(sk: Sock): void {
   const prot = changetype<Proto>(sk.sk_prot);
   if (prot.destroy != 0) call_indirect<void>(prot.destroy, changetype<usize>(sk));
-  let skb = skb_dequeue(sk.sk_receive_queue);
-  while (skb !== null) {
-    kfree_skb_reason(skb, SKB_DROP_REASON_NOT_SPECIFIED);
-    skb = skb_dequeue(sk.sk_receive_queue);
-  }
+  skb_queue_purge_reason(sk.sk_receive_queue, SKB_DROP_REASON_NOT_SPECIFIED);
   if (sk.all_prev != 0) changetype<Sock>(sk.all_prev).all_next = sk.all_next;
   else all_head = sk.all_next;
   if (sk.all_next != 0) changetype<Sock>(sk.all_next).all_prev = sk.all_prev;

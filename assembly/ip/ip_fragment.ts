@@ -11,7 +11,7 @@ import { TimerList, timer_setup, mod_timer, del_timer } from "../kernel/timer";
 import { SNMP_INC_STATS, IPSTATS_MIB_REASMREQDS, IPSTATS_MIB_REASMOKS, IPSTATS_MIB_REASMFAILS, IPSTATS_MIB_REASMTIMEOUT, IPEXT_MIB_REASMOVERLAPS } from "../kernel/mib";
 import { SKB_DROP_REASON_DUP_FRAG, SKB_DROP_REASON_FRAG_REASM_TIMEOUT, SKB_DROP_REASON_FRAG_TOO_FAR, SKB_DROP_REASON_NOMEM, SKB_DROP_REASON_IP_INHDR } from "../kernel/drop_reason";
 import { alloc_skb, kfree_skb_reason, SkBuff, skb_cb, skb_put, skb_reserve, skb_reset_network_header, MAX_HEADER } from "../core/skbuff";
-import { skb_dequeue, skb_peek, skb_peek_tail, skb_queue_after, skb_queue_tail, skb_queue_head_init, SIZEOF_SKB_QUEUE } from "../core/skb_queue";
+import { skb_dequeue, skb_queue_purge_reason, skb_peek, skb_peek_tail, skb_queue_after, skb_queue_tail, skb_queue_head_init, SIZEOF_SKB_QUEUE } from "../core/skb_queue";
 import { iph_daddr, iph_id, iph_ihl, iph_protocol, iph_saddr, iph_tot_len, IPH_FRAG_OFF, IPH_TOT_LEN, IP_MF, IP_OFFSET, IP_DF } from "./iphdr";
 
 /** net.ipv4.ipfrag_time (s), ipfrag_high_thresh (bytes). */
@@ -88,11 +88,7 @@ export function ipfrag_queues(): u32 {
 /** inet_frag_kill() + destroy: frees every fragment and the queue. */
 function ipq_kill(q: Ipq, reason: u32): void {
   del_timer(changetype<TimerList>(q));
-  let skb = skb_dequeue(q.fragments);
-  while (skb !== null) {
-    kfree_skb_reason(skb, reason);
-    skb = skb_dequeue(q.fragments);
-  }
+  skb_queue_purge_reason(q.fragments, reason);
   frag_mem -= q.mem;
   q.in_use = 0;
 }

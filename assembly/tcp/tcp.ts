@@ -10,7 +10,7 @@ import { prandom_u32_max } from "../kernel/random";
 import { SNMP_INC_STATS, LINUX_MIB_TCPABORTONCLOSE, LINUX_MIB_TCPABORTONDATA, LINUX_MIB_TCPABORTONLINGER } from "../kernel/mib";
 import { SKB_DROP_REASON_NOT_SPECIFIED } from "../kernel/drop_reason";
 import { consume_skb, kfree_skb_reason, SkBuff, skb_put } from "../core/skbuff";
-import { skb_peek, skb_peek_tail, skb_unlink, skb_dequeue, skb_queue_len } from "../core/skb_queue";
+import { skb_peek, skb_peek_tail, skb_unlink, skb_dequeue, skb_queue_len, skb_queue_purge } from "../core/skb_queue";
 import { Sock, Proto, sock_hold, sock_put, sk_state_change, SOCK_DEAD, SOCK_DONE, SOCK_LINGER, SOCK_KEEPOPEN, RCV_SHUTDOWN, SEND_SHUTDOWN, SOCK_SNDBUF_LOCK, SOCK_RCVBUF_LOCK, SOCK_BINDPORT_LOCK, SOCK_ALLOC_FAIL } from "../core/sock";
 import { register_proto } from "../core/proto_table";
 import { sk_stream_closing } from "../core/stream";
@@ -125,11 +125,7 @@ function tcp_disconnect(skp: usize): i32 {
   tcp_clear_xmit_timers(tp);
   tcp_write_queue_purge(sk);
   tcp_ooo_purge(tp);
-  let skb = skb_dequeue(sk.sk_receive_queue);
-  while (skb !== null) {
-    consume_skb(skb);
-    skb = skb_dequeue(sk.sk_receive_queue);
-  }
+  skb_queue_purge(sk.sk_receive_queue);
   sk.sk_shutdown = 0;
   sk.sk_flags &= ~SOCK_DONE;
   sk.inet_daddr = 0;

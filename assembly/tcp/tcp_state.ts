@@ -4,8 +4,7 @@
 // (tcp_set_state, tcp_done), tcp_minisocks.c (tcp_time_wait).
 import { SNMP_INC_STATS, SNMP_DEC_STATS, TCP_MIB_CURRESTAB, TCP_MIB_ESTABRESETS, TCP_MIB_ATTEMPTFAILS } from "../kernel/mib";
 import { jiffies } from "../kernel/clock";
-import { consume_skb } from "../core/skbuff";
-import { skb_dequeue } from "../core/skb_queue";
+import { skb_queue_purge } from "../core/skb_queue";
 import { mod_timer, del_timer, timer_pending } from "../kernel/timer";
 import { Sock, sock_hold, sock_put, sk_state_change, SOCK_DEAD, RCV_SHUTDOWN, SEND_SHUTDOWN, SOCK_BINDPORT_LOCK } from "../core/sock";
 import { TCP_ESTABLISHED, TCP_CLOSE, TCP_CLOSE_WAIT, TCP_SYN_SENT, TCP_SYN_RECV, TCP_TIME_WAIT, TCP_LISTEN } from "../abi/tcp_states";
@@ -94,12 +93,6 @@ export function tcp_time_wait(sk: Sock, state: u32, timeo: u32): void {
   // Linux hands an orphan over to a timewait mini-sock that has no queues (ss shows
   // Recv-Q 0, skmem r0); kstack keeps the full sock, so it lets go of what no reader
   // will ever take (the FIN, late data).
-  if ((sk.sk_flags & SOCK_DEAD) != 0) {
-    let skb = skb_dequeue(sk.sk_receive_queue);
-    while (skb !== null) {
-      consume_skb(skb);
-      skb = skb_dequeue(sk.sk_receive_queue);
-    }
-  }
+  if ((sk.sk_flags & SOCK_DEAD) != 0) skb_queue_purge(sk.sk_receive_queue);
   mod_timer(keepalive_timer(tp), jiffies + (timeo < TCP_TIMEWAIT_LEN && state == <u32>TCP_TIME_WAIT ? TCP_TIMEWAIT_LEN : timeo));
 }
