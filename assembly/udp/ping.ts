@@ -7,22 +7,22 @@ import { EACCES, EADDRINUSE, EAGAIN, EDESTADDRREQ, EINVAL, EMSGSIZE, ENETUNREACH
 import { IPPROTO_ICMP } from "../abi/in";
 import { MSG_ERRQUEUE, MSG_OOB, MSG_PEEK, MSG_TRUNC } from "../abi/socket";
 import { ENOIOCTLCMD } from "../abi/syscall";
-import { TCP_CLOSE, TCP_ESTABLISHED } from "../abi/tcp_states";
+import { TCP_ESTABLISHED } from "../abi/tcp_states";
 import { csum_fold, csum_partial } from "../lib/checksum";
 import { ld16be, ld8, st16be } from "../lib/bytes";
-import { prandom_u32 } from "../kernel/random";
 import { SNMP_INC_STATS, ICMP_MIB_OUTMSGS, ICMP_MIB_OUTECHOS, IPSTATS_MIB_OUTNOROUTES } from "../kernel/mib";
 import { SKB_DROP_REASON_NO_SOCKET, SKB_DROP_REASON_SOCKET_RCVBUFF } from "../kernel/drop_reason";
 import { alloc_skb, consume_skb, kfree_skb_reason, SkBuff, skb_cb, skb_put, skb_reserve, MAX_HEADER } from "../core/skbuff";
 import { skb_peek, skb_queue_len, skb_queue_tail, skb_unlink } from "../core/skb_queue";
-import { Sock, Proto, sk_data_ready, sk_error_report, sock_error, skb_set_owner_r, skb_set_owner_w, sock_writeable, SEND_SHUTDOWN, RCV_SHUTDOWN, SOCK_BINDADDR_LOCK, SOCK_BINDPORT_LOCK, SOCK_BROADCAST } from "../core/sock";
+import { Sock, Proto, sk_data_ready, sk_error_report, sock_error, skb_set_owner_r, skb_set_owner_w, sock_writeable, SEND_SHUTDOWN, RCV_SHUTDOWN, SOCK_BROADCAST } from "../core/sock";
 import { register_proto } from "../core/proto_table";
 import { ip_build_and_send_rt, IP_PMTUDISC_DO, IP_PMTUDISC_PROBE } from "../ip/ip_output";
 import { fib_dev, fib_lookup, fib_saddr } from "../ip/route";
 import { icmp_register_ping, ICMPH_LEN, ICMP_ECHO } from "../ip/icmp";
 import { iph_daddr, iph_saddr, iph_ihl, IPDEFTTL, ipv4_is_lbcast } from "../ip/iphdr";
 import { icmp_err_convert_errno, icmp_err_convert_fatal } from "../ip/inet_common";
-import { udp_truesize } from "./udp";
+import { udp_truesize, __udp_disconnect } from "./udp";
+import { ip4_datagram_connect } from "../ip/datagram";
 
 
 // ping_table: 64 chains keyed by identifier.
@@ -210,32 +210,7 @@ function ping_err(skbp: usize, type: u32, code: u32, info: u32, inner: usize): v
   sk_error_report(sk);
 }
 
-function ping_connect(skp: usize, daddr: u32, dport: u32): i32 {
-  const sk = changetype<Sock>(skp);
-  const rt = fib_lookup(daddr);
-  if (rt === null) return -ENETUNREACH;
-  const src = fib_saddr(rt, daddr);
-  if (sk.inet_saddr == 0) sk.inet_saddr = src;
-  if (sk.inet_rcv_saddr == 0) sk.inet_rcv_saddr = src;
-  sk.inet_daddr = daddr;
-  sk.inet_dport = 0;
-  sk.sk_state = TCP_ESTABLISHED;
-  sk.inet_id = prandom_u32() & 0xffff;
-  return 0;
-}
-
-function ping_disconnect(skp: usize): i32 {
-  const sk = changetype<Sock>(skp);
-  sk.sk_state = TCP_CLOSE;
-  sk.inet_daddr = 0;
-  sk.inet_dport = 0;
-  if ((sk.sk_userlocks & SOCK_BINDADDR_LOCK) == 0) {
-    sk.inet_saddr = 0;
-    sk.inet_rcv_saddr = 0;
-  }
-  if ((sk.sk_userlocks & SOCK_BINDPORT_LOCK) == 0) ping_unhash(sk);
-  return 0;
-}
+function ping_disconnect(skp: usize): i32 { return __udp_disconnect(changetype<Sock>(skp), ping_unhash); }
 
 function ping_poll(skp: usize): u32 {
   const sk = changetype<Sock>(skp);
@@ -270,7 +245,7 @@ export function ping_init(): void {
   const p = changetype<Proto>(ping_prot);
   p.close = ping_close.index;
   p.get_port = ping_get_port.index;
-  p.connect = ping_connect.index;
+  p.connect = ip4_datagram_connect.index;
   p.disconnect = ping_disconnect.index;
   p.sendmsg = ping_sendmsg.index;
   p.recvmsg = ping_recvmsg.index;

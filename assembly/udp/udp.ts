@@ -20,6 +20,7 @@ import { ip_build_and_send_rt, IP_PMTUDISC_DO, IP_PMTUDISC_PROBE } from "../ip/i
 import { fib_dev, fib_lookup, fib_saddr, RTN_LOCAL } from "../ip/route";
 import { icmp_send, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH } from "../ip/icmp";
 import { iph_daddr, iph_saddr, IPDEFTTL, ipv4_is_lbcast } from "../ip/iphdr";
+import { ip4_datagram_connect } from "../ip/datagram";
 import { udph_check_raw, udph_dest, udph_fill, udph_len, udph_source, UDPH_CHECK, UDPH_SIZE } from "./udphdr";
 import { icmp_err_convert_errno, icmp_err_convert_fatal, ip_local_port_low, ip_local_port_high } from "../ip/inet_common";
 
@@ -296,25 +297,11 @@ function udp_recvmsg(skp: usize, buf: usize, len: u32, flags: u32, addr_out: usi
   return (flags & MSG_TRUNC) != 0 ? <i32>ulen : <i32>copied;
 }
 
-/** ip4_datagram_connect(). */
-function udp_connect(skp: usize, daddr: u32, dport: u32): i32 {
-  const sk = changetype<Sock>(skp);
-  const rt = fib_lookup(daddr);
-  if (rt === null) return -ENETUNREACH;
-  if (ipv4_is_lbcast(daddr) && (sk.sk_flags & SOCK_BROADCAST) == 0) return -EACCES;
-  const src = fib_saddr(rt, daddr);
-  if (sk.inet_saddr == 0) sk.inet_saddr = src;
-  if (sk.inet_rcv_saddr == 0) sk.inet_rcv_saddr = src;
-  sk.inet_daddr = daddr;
-  sk.inet_dport = dport;
-  sk.sk_state = TCP_ESTABLISHED;
-  sk.inet_id = prandom_u32() & 0xffff;
-  return 0;
-}
-
-/** udp_disconnect(): connect(AF_UNSPEC). */
-function udp_disconnect(skp: usize): i32 {
-  const sk = changetype<Sock>(skp);
+/**
+ * __udp_disconnect(): connect(AF_UNSPEC) forgets the peer, and the local address and port
+ * unless bind() fixed them (sk_userlocks). ping sockets share it (ping_prot.disconnect).
+ */
+export function __udp_disconnect(sk: Sock, unhash: (sk: Sock) => void): i32 {
   sk.sk_state = TCP_CLOSE;
   sk.inet_daddr = 0;
   sk.inet_dport = 0;
@@ -322,9 +309,11 @@ function udp_disconnect(skp: usize): i32 {
     sk.inet_saddr = 0;
     sk.inet_rcv_saddr = 0;
   }
-  if ((sk.sk_userlocks & SOCK_BINDPORT_LOCK) == 0) udp_unhash(sk);
+  if ((sk.sk_userlocks & SOCK_BINDPORT_LOCK) == 0) unhash(sk);
   return 0;
 }
+
+function udp_disconnect(skp: usize): i32 { return __udp_disconnect(changetype<Sock>(skp), udp_unhash); }
 
 /** udp_poll() via datagram_poll(). */
 function udp_poll(skp: usize): u32 {
@@ -396,7 +385,7 @@ export function udp_init(): void {
   const p = changetype<Proto>(udp_prot);
   p.close = udp_close.index;
   p.get_port = udp_get_port.index;
-  p.connect = udp_connect.index;
+  p.connect = ip4_datagram_connect.index;
   p.disconnect = udp_disconnect.index;
   p.sendmsg = udp_sendmsg.index;
   p.recvmsg = udp_recvmsg.index;

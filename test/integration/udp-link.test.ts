@@ -68,6 +68,28 @@ describe('UDP across a link', () => {
     await expectNoLeaks(net);
   });
 
+  it('ping socket connect() is ip4_datagram_connect: the peer keeps its port, broadcast needs SO_BROADCAST, AF_UNSPEC forgets it', async () => {
+    // Measured on this machine's Linux 6.18 (ping_group_range opened for the check):
+    // connect(('127.0.0.1', 77)) → getpeername ('127.0.0.1', 77);
+    // connect(('255.255.255.255', 0)) without SO_BROADCAST → EACCES.
+    const { net, a } = await pair({ delayMs: 1 });
+    a.addRoute('0.0.0.0', 0, a.ends[0]!.ifindex); // a route for 255.255.255.255, as a default route gives
+    const p = a.spawn(async (sys) => {
+      const fd = await sys.socket(C.AF_INET, C.SOCK_DGRAM, C.IPPROTO_ICMP);
+      expect(await sys.connect(fd, { addr: '10.0.0.2', port: 77 })).toBe(0);
+      expect(await sys.getpeername(fd)).toEqual({ addr: '10.0.0.2', port: 77 });
+      expect(await sys.connect(fd, { family: C.AF_UNSPEC, addr: '0.0.0.0', port: 0 })).toBe(0);
+      expect(errnoName(-(await sys.getpeername(fd) as number))).toBe('ENOTCONN');
+      const b = await sys.socket(C.AF_INET, C.SOCK_DGRAM, C.IPPROTO_ICMP);
+      expect(errnoName(-(await sys.connect(b, { addr: '255.255.255.255', port: 0 }) as number))).toBe('EACCES');
+      await sys.close(fd);
+      await sys.close(b);
+    });
+    await net.run({ untilIdle: true });
+    expect(await p.exited).toEqual({ code: 0 });
+    await expectNoLeaks(net);
+  });
+
   it('connected socket to a closed port: ICMP port unreachable becomes ECONNREFUSED', async () => {
     const { net, a, b } = await pair({ delayMs: 1 });
     const p = a.spawn(async (sys) => {
