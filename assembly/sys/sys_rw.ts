@@ -16,13 +16,13 @@ import { err_out, sys_return } from "./common";
 
 /**
  * What is left of a socket timeout for the call in progress (sock_sndtimeo: computed once
- * per call, then counted down by every sleep). 0 = no timeout; < 0 = already over.
+ * per call, then counted down by every sleep, across the kernel calls one blocking call
+ * is split into). 0 = no timeout; < 0 = over (or its timer fired).
  */
 function remaining_timeo(t: Task, timeo: u32): i32 {
   if (timeo == 0) return 0;
-  if (t.in_call != 0) return <i32>timeo; // a retry: the armed timer still runs
-  const used = <i32>(jiffies - t.call_start);
-  const left = <i32>timeo - used;
+  if (t.timed_out != 0) return -1;
+  const left = <i32>timeo - <i32>(jiffies - t.call_start);
   return left <= 0 ? -1 : left;
 }
 
@@ -45,11 +45,8 @@ export function sys_sendto(pid: u32, fd: i32, buf: usize, len: u32, flags: u32, 
       // The last sleep was a vm_wait: the socket timeout is counted from call_start again.
       task_disarm(t);
     }
-    let timeo: i32 = 0;
-    if (sk.sk_sndtimeo != 0) {
-      timeo = <i32>sk.sk_sndtimeo - <i32>(jiffies - t.call_start);
-      if (timeo <= 0 || t.timed_out != 0) return sys_return(t, -EAGAIN);
-    }
+    const timeo = remaining_timeo(t, sk.sk_sndtimeo);
+    if (timeo < 0) return sys_return(t, -EAGAIN);
     if ((sk.sk_flags & SOCK_ALLOC_FAIL) != 0) {
       // sk_stream_wait_memory(): the socket's own budget has room but the allocator had
       // none (kstack: the skb pool ran dry). Linux sleeps vm_wait, 2 + a random number of
