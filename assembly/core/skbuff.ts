@@ -238,18 +238,23 @@ export function skb_copy(skb: SkBuff): SkBuff | null {
   memory.copy(n.data, skb.data, skb.len);
   n.tail = n.data + skb.len;
   n.len = skb.len;
+  copy_skb_header(n, skb);
+  const delta = n.head - skb.head;
+  n.mac_header = skb.mac_header != 0 ? skb.mac_header + delta : 0;
+  n.network_header = skb.network_header != 0 ? skb.network_header + delta : 0;
+  n.transport_header = skb.transport_header != 0 ? skb.transport_header + delta : 0;
+  return n;
+}
+
+/** __copy_skb_header(): the metadata a copy carries over (not the data, not the owner). */
+function copy_skb_header(n: SkBuff, skb: SkBuff): void {
   n.tstamp = skb.tstamp;
   n.dev = skb.dev;
   n.protocol = skb.protocol;
   n.pkt_type = skb.pkt_type;
   n.ip_summed = skb.ip_summed;
   n.nexthop = skb.nexthop;
-  const delta = n.head - skb.head;
-  n.mac_header = skb.mac_header != 0 ? skb.mac_header + delta : 0;
-  n.network_header = skb.network_header != 0 ? skb.network_header + delta : 0;
-  n.transport_header = skb.transport_header != 0 ? skb.transport_header + delta : 0;
   memory.copy(skb_cb(n), skb_cb(skb), SKB_CB_SIZE);
-  return n;
 }
 
 /**
@@ -266,12 +271,7 @@ export function skb_copybreak(skb: SkBuff): SkBuff | null {
   n.len = skb.len;
   // The whole buffer is charged: bytes later copied into its tailroom cost nothing more.
   n.truesize = SKB_TRUESIZE(<u32>(n.end - n.head));
-  n.tstamp = skb.tstamp;
-  n.dev = skb.dev;
-  n.protocol = skb.protocol;
-  n.pkt_type = skb.pkt_type;
-  n.ip_summed = skb.ip_summed;
-  memory.copy(skb_cb(n), skb_cb(skb), SKB_CB_SIZE);
+  copy_skb_header(n, skb);
   return n;
 }
 
