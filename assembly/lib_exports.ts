@@ -4,7 +4,7 @@
 // lib tests. Names are prefixed test_/bench_ so that they cannot clash with the kernel ABI.
 
 import {
-  csum_partial, csum_partial_scalar, csum_partial_simd, csum_fold, csum_add, ip_fast_csum,
+  csum_partial, csum_partial_scalar, csum_partial_simd, csum_partial_copy_nocheck, csum_fold, csum_add, ip_fast_csum,
   csum_tcpudp_nofold, csum_tcpudp_magic, csum_replace2, csum_replace4,
 } from "./lib/checksum";
 import { before, after, between } from "./lib/seq";
@@ -52,6 +52,7 @@ export function bench_memcpy_loop(dst: usize, src: usize, n: i32, iters: i32): v
 export function test_csum_partial(p: usize, n: i32, wsum: u32): u32 { return csum_partial(p, n, wsum); }
 export function test_csum_partial_simd(p: usize, n: i32, wsum: u32): u32 { return csum_partial_simd(p, n, wsum); }
 export function test_csum_partial_scalar(p: usize, n: i32, wsum: u32): u32 { return csum_partial_scalar(p, n, wsum); }
+export function test_csum_partial_copy(src: usize, dst: usize, n: i32, wsum: u32): u32 { return csum_partial_copy_nocheck(src, dst, n, wsum); }
 export function test_csum_fold(wsum: u32): u32 { return csum_fold(wsum); }
 export function test_csum_add(a: u32, b: u32): u32 { return csum_add(a, b); }
 export function test_ip_fast_csum(iph: usize, ihl_words: u32): u32 { return ip_fast_csum(iph, ihl_words); }

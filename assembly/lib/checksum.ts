@@ -177,6 +177,55 @@ export function csum_partial_simd(buf: usize, len: i32, wsum: u32): u32 {
   }
 }
 
+/**
+ * Copies `len` bytes from `src` to `dst` and returns their partial sum added to `wsum`,
+ * as Linux's csum_partial_copy_nocheck / csum_and_copy_from_user: with no checksum
+ * offload on the device, __ip_append_data sums a datagram while copying it from the user
+ * (ip_generic_getfrag), so the payload is read once. The sum is in `dst`'s word pairing.
+ * SIMD: each 16-byte load is stored and summed (the loop of csum_partial_simd). Without
+ * SIMD (the wasm2js engine) it is a copy and then the scalar sum: wasm2js has no wide
+ * loads to share, and the scalar loop's aligned loads must read the destination.
+ */
+export function csum_partial_copy_nocheck(src: usize, dst: usize, len: i32, wsum: u32): u32 {
+  if (ASC_FEATURE_SIMD) {
+    let p = src;
+    let q = dst;
+    let n = max(len, 0);
+    let s: u64 = 0;
+    const bias = i16x8.splat(-32768);
+    const ones = i16x8.splat(1);
+    while (n >= 64) {
+      let iters = n >> 6;
+      if (iters > CSUM_SIMD_BLOCK) iters = CSUM_SIMD_BLOCK;
+      n -= iters << 6;
+      const unbias = <u64>iters << 20;
+      let acc0 = i32x4.splat(0);
+      let acc1 = i32x4.splat(0);
+      do {
+        const r0 = v128.load(p), r1 = v128.load(p, 16), r2 = v128.load(p, 32), r3 = v128.load(p, 48);
+        v128.store(q, r0); v128.store(q, r1, 16); v128.store(q, r2, 32); v128.store(q, r3, 48);
+        acc0 = i32x4.add(acc0, i32x4.add(i32x4.dot_i16x8_s(v128.xor(r0, bias), ones), i32x4.dot_i16x8_s(v128.xor(r1, bias), ones)));
+        acc1 = i32x4.add(acc1, i32x4.add(i32x4.dot_i16x8_s(v128.xor(r2, bias), ones), i32x4.dot_i16x8_s(v128.xor(r3, bias), ones)));
+        p += 64;
+        q += 64;
+      } while (--iters);
+      const w = i64x2.add(
+        i64x2.add(i64x2.extend_low_i32x4_s(acc0), i64x2.extend_high_i32x4_s(acc0)),
+        i64x2.add(i64x2.extend_low_i32x4_s(acc1), i64x2.extend_high_i32x4_s(acc1)),
+      );
+      const t = <u64>(i64x2.extract_lane(w, 0) + i64x2.extract_lane(w, 1)) + unbias;
+      s += t; s += <u64>(s < t);
+    }
+    // The rest (< 64 bytes) starts at an even offset of dst, so word pairing is kept.
+    memory.copy(q, p, n);
+    return csum_partial_scalar(q, n, csum_add(csum_fold64(s), wsum));
+  } else {
+    const n = max(len, 0);
+    memory.copy(dst, src, n);
+    return csum_partial_scalar(dst, n, wsum);
+  }
+}
+
 /** Partial one's complement sum of `len` bytes at `buf`, added to `wsum`. Linux csum_partial. */
 export function csum_partial(buf: usize, len: i32, wsum: u32): u32 {
   if (ASC_FEATURE_SIMD) return csum_partial_simd(buf, len, wsum);

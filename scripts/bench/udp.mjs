@@ -7,7 +7,9 @@
 // with every kernel export wrapped in performance.now() for the time spent inside the
 // kernel (corrected for the cost of the timer itself).
 import { Network, constants as C } from '../../build/host/index.js';
-import { loadKernel } from '../../build/host/kernel/load.js';
+import { drainTx } from '../../build/host/link.js';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { median, now } from './timing.mjs';
 
 const PORT = 9000;
@@ -68,66 +70,99 @@ async function runOnce(engine, size, n, onStart = () => {}) {
   return { ms, sent, delivered, dropped: udp.RcvbufErrors ?? 0 };
 }
 
-/** Wraps every kernel export of each new instance with a timer. */
-function instrument(module) {
-  const stats = {
-    ms: 0, calls: 0, byName: new Map(),
-    reset() { this.ms = 0; this.calls = 0; for (const r of this.byName.values()) { r.calls = 0; r.ms = 0; } },
-  };
-  const orig = module.instantiate;
-  let depth = 0;
-  module.instantiate = (hooks) => {
-    const raw = orig.call(module, hooks);
-    const x = { memory: raw.memory };
-    for (const [name, f] of Object.entries(raw)) {
-      if (typeof f !== 'function') { if (!(name in x)) x[name] = f; continue; }
-      // One record per export, summed over every instance (host) of the kernel.
-      let rec = stats.byName.get(name);
-      if (!rec) stats.byName.set(name, (rec = { calls: 0, ms: 0 }));
-      x[name] = (...args) => {
-        if (depth++) { try { return f(...args); } finally { depth--; } }
-        const t0 = performance.now();
-        try {
-          return f(...args);
-        } finally {
-          const dt = performance.now() - t0;
-          depth--;
-          rec.calls++; rec.ms += dt;
-          stats.calls++; stats.ms += dt;
-        }
-      };
+/**
+ * Kernel time per datagram, measured without the scheduler: the same two hosts and
+ * link, but the bench calls the kernel exports itself, in batches of BATCH datagrams —
+ * the sender's sys_sendto × BATCH, then (untimed: the wire, host code) the frames move
+ * from its TX ring to the receiver's RX ring, then the receiver's interrupt and
+ * kernel_poll (NAPI: Ethernet, IP, UDP, the socket queue), its sys_recvfrom × BATCH, and
+ * the sender's interrupt and kernel_poll (TX completion frees the skbs). One pair of
+ * performance.now() per batch half, so the timer's cost is spread over BATCH datagrams
+ * (wrapping every export in a timer, as an earlier version did, charged ~40 ns per call
+ * to the kernel and skewed the engines' ratio). Returns ns per datagram, sender side and
+ * receiver side, median of `rounds` windows of `windowMs`. Run in a fresh process
+ * (kernelTimeFresh).
+ */
+async function kernelTime(engine, size, { rounds = 7, windowMs = 250 } = {}) {
+  const BATCH = 32;
+  const net = await Network.create({ clock: 'virtual', engine, capture: false });
+  const a = net.addHost({ name: 'tx', ip: '10.0.0.1' });
+  const b = net.addHost({ name: 'rx', ip: '10.0.0.2' });
+  net.link(a, b, { delayMs: 0 });
+  let release;
+  const gate = new Promise((r) => { release = r; });
+  let fa = -1;
+  let fb = -1;
+  // Two processes that open the sockets (and resolve ARP), then wait while the bench
+  // drives their fds directly.
+  const pa = a.spawn(async (sys) => {
+    fa = await sys.socket(C.AF_INET, C.SOCK_DGRAM, 0);
+    await sys.sendto(fa, new Uint8Array(2), 0, { addr: '10.0.0.2', port: 9 });
+    await gate;
+    await sys.close(fa);
+  });
+  const pb = b.spawn(async (sys) => {
+    fb = await sys.socket(C.AF_INET, C.SOCK_DGRAM, 0);
+    await sys.bind(fb, { addr: '0.0.0.0', port: PORT });
+    await gate;
+    await sys.close(fb);
+  });
+  await net.run({ untilMs: 50 });
+  const A = a.kernel.x;
+  const B = b.kernel.x;
+  const ea = a.ends[0];
+  const eb = b.ends[0];
+  const dst = (10 << 24) | 2;
+  a.kernel.u8().fill(0x5a, a.kernel.uarea, a.kernel.uarea + size);
+  const touched = new Set();
+  let txMs = 0;
+  let rxMs = 0;
+  let n = 0;
+  const round = (timed) => {
+    let t0 = performance.now();
+    for (let i = 0; i < BATCH; i++) {
+      const r = A.sys_sendto(pa.pid, fa, size, 0, 1, C.AF_INET, dst, PORT);
+      if (r !== size) throw new Error(`kernel bench: sendto ${r}`);
     }
-    return x;
+    let t1 = performance.now();
+    if (timed) txMs += t1 - t0;
+    drainTx(ea, () => {}, touched);
+    touched.clear();
+    const now = net.now();
+    t0 = performance.now();
+    B.netdev_interrupt(eb.ifindex);
+    B.kernel_poll(now);
+    for (let i = 0; i < BATCH; i++) {
+      const r = B.sys_recvfrom(pb.pid, fb, 2048, C.MSG_DONTWAIT);
+      if (r !== size) throw new Error(`kernel bench: recv ${r}`);
+    }
+    A.netdev_interrupt(ea.ifindex);
+    A.kernel_poll(now);
+    t1 = performance.now();
+    if (timed) { rxMs += t1 - t0; n += BATCH; }
   };
-  return { stats, restore: () => { module.instantiate = orig; } };
-}
-
-/** What one timed wrapper call of an (almost) empty export costs inside its own window. */
-async function timerOverheadMs(engine) {
-  const module = await loadKernel(engine);
-  const { stats, restore } = instrument(module);
-  try {
-    const x = module.instantiate({ kick() {}, tap() {}, wake() {} });
-    x.kernel_init(1, 64, 64, 4);
-    for (let i = 0; i < 200_000; i++) x.kstack_uarea();
-    const r = stats.byName.get('kstack_uarea');
-    r.calls = 0; r.ms = 0;
-    for (let i = 0; i < 1_000_000; i++) x.kstack_uarea();
-    return r.ms / r.calls;
-  } finally {
-    restore();
+  for (let i = 0; i < 2000; i++) round(false); // warm-up (JIT tiers)
+  const samples = [];
+  for (let r = 0; r < rounds; r++) {
+    txMs = 0; rxMs = 0; n = 0;
+    const t = performance.now();
+    while (performance.now() - t < windowMs) round(true);
+    samples.push({ total: ((txMs + rxMs) / n) * 1e6, tx: (txMs / n) * 1e6, rx: (rxMs / n) * 1e6 });
   }
+  release();
+  await net.run({ untilIdle: true });
+  samples.sort((p, q) => p.total - q.total);
+  return samples[samples.length >> 1];
 }
 
 /**
  * Rows per (engine, size): { engine, size, dgramPerSec, wallNsPerDgram, kernelNsPerDgram,
- * callsPerDgram, deliveredPct, top }.
+ * kernelTxNs, kernelRxNs, deliveredPct }.
  */
 export { runOnce };
 export async function benchUdp(engines, sizes, { targetMs = 400, rounds = 3, log = () => {} } = {}) {
   const rows = [];
   for (const engine of engines) {
-    const overhead = await timerOverheadMs(engine);
     for (const size of sizes) {
       // Warm-up and sizing: N so that one run takes about targetMs.
       await runOnce(engine, size, 5000);
@@ -139,34 +174,41 @@ export async function benchUdp(engines, sizes, { targetMs = 400, rounds = 3, log
       const rate = median(rates);
       const mid = runs[rates.indexOf(rate)] ?? runs[0];
 
-      // Profiling pass (separate: the wrappers slow the run down).
-      const module = await loadKernel(engine);
-      const { stats, restore } = instrument(module);
-      let prof;
-      try {
-        prof = await runOnce(engine, size, n, () => stats.reset()); // boot time excluded
-      } finally {
-        restore();
-      }
-      const kernelMs = stats.ms - stats.calls * overhead;
-      const top = [...stats.byName.entries()]
-        .filter(([, r]) => r.calls > 0)
-        .map(([name, r]) => ({ name, calls: r.calls / prof.delivered, ns: ((r.ms - r.calls * overhead) / prof.delivered) * 1e6 }))
-        .sort((p, q) => q.ns - p.ns)
-        .slice(0, 6);
+      const k = await kernelTimeFresh(engine, size, rounds > 1 ? {} : { rounds: 3, windowMs: 100 });
       const row = {
         engine, size, n,
         dgramPerSec: rate,
         wallNsPerDgram: 1e9 / rate,
-        kernelNsPerDgram: (kernelMs / prof.delivered) * 1e6,
-        callsPerDgram: stats.calls / prof.delivered,
-        timerNs: overhead * 1e6,
+        kernelNsPerDgram: k.total,
+        kernelTxNs: k.tx,
+        kernelRxNs: k.rx,
         deliveredPct: (100 * mid.delivered) / mid.sent,
-        top,
       };
       log(`  udp ${engine} ${size} B: n=${n} ${Math.round(rate)} dgram/s, kernel ${row.kernelNsPerDgram.toFixed(0)} ns/dgram`);
       rows.push(row);
     }
   }
   return rows;
+}
+
+/**
+ * kernelTime() in a fresh Node process: each engine measured at its best, with no JIT
+ * state left by earlier runs (in the parent, a JS engine that has been instantiated for
+ * many networks runs ~25% slower, which would flatter the ratio).
+ */
+function kernelTimeFresh(engine, size, opts) {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [fileURLToPath(import.meta.url), '--kernel-time', JSON.stringify({ engine, size, opts })], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    p.stdout.on('data', (d) => { out += d; });
+    p.on('close', (code) => {
+      try { resolve(JSON.parse(out.trim().split('\n').pop())); } catch { reject(new Error(`udp kernel-time child exited ${code}`)); }
+    });
+  });
+}
+
+if (process.argv[2] === '--kernel-time') {
+  const { engine, size, opts } = JSON.parse(process.argv[3]);
+  process.stdout.write(JSON.stringify(await kernelTime(engine, size, opts)) + '\n');
+  process.exit(0);
 }

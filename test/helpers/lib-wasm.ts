@@ -33,6 +33,7 @@ export interface LibExports {
   test_csum_partial(p: number, n: number, wsum: number): number;
   test_csum_partial_simd(p: number, n: number, wsum: number): number;
   test_csum_partial_scalar(p: number, n: number, wsum: number): number;
+  test_csum_partial_copy(src: number, dst: number, n: number, wsum: number): number;
   test_csum_fold(wsum: number): number;
   test_csum_add(a: number, b: number): number;
   test_ip_fast_csum(iph: number, ihlWords: number): number;

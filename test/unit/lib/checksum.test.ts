@@ -113,6 +113,36 @@ describe('csum_partial', () => {
     }
   });
 
+  it('csum_partial_copy_nocheck copies exactly len bytes and returns their sum, for every length 0..300 and alignment', () => {
+    const { base, u8 } = scratchBytes();
+    const src = 0;
+    const dst = 4096;
+    for (let i = 0; i < 512; i++) u8[src + i] = rand() & 0xff;
+    for (const salign of [0, 1, 2, 5, 8, 15]) {
+      for (const dalign of [0, 1, 2, 3, 4, 14]) {
+        for (let len = 0; len <= 300; len++) {
+          u8.fill(0xee, dst, dst + 400);
+          const wsum = rand();
+          const r = u32(e.test_csum_partial_copy(base + src + salign, base + dst + dalign, len, wsum));
+          const copied = u8.subarray(dst + dalign, dst + dalign + len);
+          expect(Buffer.from(copied).equals(Buffer.from(u8.subarray(src + salign, src + salign + len))), `copy len ${len} ${salign}/${dalign}`).toBe(true);
+          expect(u8[dst + dalign + len], `no byte past len ${len}`).toBe(0xee);
+          if (dalign > 0) expect(u8[dst + dalign - 1], `no byte before dst`).toBe(0xee);
+          // The sum is of the destination's bytes in its own word pairing.
+          expect(wireSum(r), `sum len ${len} ${salign}/${dalign}`).toBe(refSum(copied, wireSum(wsum)));
+        }
+      }
+    }
+  });
+
+  it('csum_partial_copy_nocheck over 64 KiB matches csum_partial of the copy', () => {
+    const { base, u8 } = scratchBytes();
+    for (let i = 0; i < 65536; i++) u8[i] = rand() & 0xff;
+    const r = e.test_csum_partial_copy(base, base + 65536 + 2, 65000, 0);
+    expect(e.test_csum_fold(r)).toBe(e.test_csum_fold(e.test_csum_partial(base + 65536 + 2, 65000, 0)));
+    expect(wireSum(r)).toBe(refSum(u8.subarray(0, 65000)));
+  });
+
   it('csum_partial chains: summing two even-length halves equals summing the whole', () => {
     const { base, u8 } = scratchBytes();
     for (let i = 0; i < 1000; i++) u8[i] = rand() & 0xff;
