@@ -31,9 +31,23 @@ const { Network, formatFrame } = await import(pathToFileURL(join(root, 'build/ho
 console.log(`── ${pick.name}: ${pick.description}\n`);
 const say = (t, who, msg) => console.log(`${(t / 1000).toFixed(6)} ${who.padEnd(8)} │ ${msg}`);
 const net = await Network.create({ clock: 'virtual', seed: 1 });
-net.onFrame((t, frame) => console.log(`${formatFrame(t, frame)}`));
-await pick.run({ net, say: (who, msg) => say(net.now(), who, msg) });
+// A scenario with thousands of frames prints only those its `trace(t, frame)` keeps
+// (`trace: false` prints none); the pcap always has them all.
+if (pick.trace !== false) {
+  net.onFrame((t, frame) => {
+    if (typeof pick.trace !== 'function' || pick.trace(t, frame)) console.log(`${formatFrame(t, frame)}`);
+  });
+}
 mkdirSync(join(root, 'out'), { recursive: true });
+// Files a scenario writes (plots) go next to the pcap: `write(name, content)`.
+const written = [];
+const write = (name, content) => {
+  const f = join(root, 'out', name);
+  writeFileSync(f, content);
+  written.push(f);
+};
+await pick.run({ net, say: (who, msg) => say(net.now(), who, msg), write });
 const file = join(root, 'out', `${pick.name}.pcap`);
 writeFileSync(file, net.pcap());
 console.log(`\npcap: ${file} (open it with Wireshark or tshark -r)`);
+for (const f of written) console.log(`wrote: ${f}`);
