@@ -33,7 +33,7 @@ import { sys_socket as _socket, sys_bind as _bind, sys_connect as _connect, sys_
 import { sys_sendto as _sendto, sys_recvfrom as _recvfrom } from "./sys/sys_rw";
 import { sys_setsockopt as _setsockopt, sys_getsockopt as _getsockopt, sys_setsockopt_linger as _setlinger, sys_getsockopt_linger as _getlinger } from "./sys/sys_sockopt";
 import { sys_fcntl as _fcntl, sys_ioctl as _ioctl } from "./sys/sys_fcntl";
-import { sys_task_create, sys_task_fork, sys_task_exit, sys_task_interrupt, sys_nanosleep as _nanosleep } from "./sys/sys_task";
+import { sys_task_create, sys_task_fork, sys_task_exit, sys_task_interrupt, sys_nanosleep as _nanosleep, sys_setrlimit as _setrlimit, sys_getrlimit as _getrlimit } from "./sys/sys_task";
 import { files_open, fd_sock, fd_max } from "./sys/fdtable";
 import { task_get } from "./sys/task";
 import { sock_iter } from "./core/sock";
@@ -282,6 +282,9 @@ export function stat_neigh(): u32 { return neigh_count(); }
 
 export function task_create(pid: u32, uid: u32, gid: u32): i32 { return sys_task_create(pid, uid, gid); }
 export function task_fork(parent: u32, child: u32): i32 { return sys_task_fork(parent, child); }
+export function sys_setrlimit(pid: u32, resource: u32, cur: u32, max: u32): i32 { return _setrlimit(pid, resource, cur, max); }
+/** getrlimit(): rlim_cur as the result, rlim_max at uaddr. */
+export function sys_getrlimit(pid: u32, resource: u32): i32 { return _getrlimit(pid, resource, kstack_uaddr()); }
 export function task_exit(pid: u32): i32 { return ret(sys_task_exit(pid)); }
 export function task_interrupt(pid: u32): i32 { return ret(sys_task_interrupt(pid)); }
 export function sys_socket(pid: u32, family: u32, type: u32, protocol: u32): i32 { return _socket(pid, family, type, protocol); }

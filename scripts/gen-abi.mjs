@@ -24,7 +24,7 @@ const GROUP_NAMES = { errno: 'errnos', tcp_states: 'tcpStates' };
  * layouts such as nic.ts) is mirrored too, but stays out of `constants` unless listed here.
  */
 export const PUBLIC_FILES = new Set([
-  'epoll', 'errno', 'fcntl', 'in', 'ioctl', 'poll', 'signal', 'socket', 'tcp', 'tcp_states',
+  'epoll', 'errno', 'fcntl', 'in', 'ioctl', 'poll', 'resource', 'signal', 'socket', 'tcp', 'tcp_states',
 ]);
 const isInternalName = (name) => name.startsWith('KSTACK_');
 

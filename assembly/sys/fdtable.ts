@@ -1,11 +1,11 @@
 // Open files and per-process descriptor tables. Linux: fs/file.c (alloc_fd: lowest free
-// number; RLIMIT_NOFILE 1024 gives EMFILE), include/linux/fs.h struct file (f_count,
-// f_flags), fs/fcntl.c. A file here is a socket (or, later, an epoll instance); fork
+// number from files->next_fd; RLIMIT_NOFILE gives EMFILE; expand_files doubles the
+// table up to the limit), include/linux/fs.h struct file (f_count, f_flags), fs/fcntl.c. A file here is a socket (or, later, an epoll instance); fork
 // copies the table and takes a reference on every file, as dup_fd does.
 import { EBADF, EMFILE, ENOTSOCK } from "../abi/errno";
 import { O_RDWR } from "../abi/fcntl";
 import { Sock } from "../core/sock";
-import { Task, RLIMIT_NOFILE } from "./task";
+import { Task, NR_OPEN } from "./task";
 
 // @ts-ignore: decorator
 @inline export const FILE_SOCKET: u32 = 1;
@@ -29,8 +29,10 @@ let file_free: usize = 0;
 let files_inuse: u32 = 0;
 // @ts-ignore: decorator
 @inline const FILE_CHUNK: u32 = 64;
-/** fs.file-max, scaled down: the whole kernel's open files. */
-export let file_max: u32 = 65536;
+/** fs.file-max: the whole kernel's open files (ENFILE past it). Linux sizes it at 10% of
+ *  memory in KiB (2,466,170 on this 24 GiB machine); a File here is 28 bytes, so the
+ *  4 GiB of wasm32 bounds it first. */
+export let file_max: u32 = 4194304;
 
 export function files_open(): u32 { return files_inuse; }
 
@@ -69,7 +71,7 @@ export function free_file(f: File): void {
 
 /** fget(): the file behind fd, or null. */
 export function fget(t: Task, fd: i32): File | null {
-  if (fd < 0 || <u32>fd >= RLIMIT_NOFILE) return null;
+  if (fd < 0 || <u32>fd >= t.fdt_size) return null;
   const v = load<usize>(slot(t, <u32>fd)) & ~FD_CLOEXEC_BIT;
   return v == 0 ? null : changetype<File>(v);
 }
@@ -82,15 +84,39 @@ export function sockfd_lookup(t: Task, fd: i32, err_out: usize): Sock | null {
   return changetype<Sock>(f.private_data);
 }
 
-/** fd_install at the lowest free number at or above `from`; -EMFILE when full. */
+/**
+ * expand_files(): doubles the table until slot `fd` exists (never past nr_open). The old
+ * table is not returned to the heap (the stub allocator keeps it): growth is geometric,
+ * so the waste stays below the table's own size.
+ */
+function expand_files(t: Task, fd: u32): bool {
+  if (fd < t.fdt_size) return true;
+  if (fd >= NR_OPEN) return false;
+  let n = t.fdt_size;
+  while (n <= fd) n <<= 1;
+  if (n > NR_OPEN) n = NR_OPEN;
+  const nt = heap.alloc(<usize>n << 2);
+  memory.copy(nt, t.fdt, <usize>t.fdt_size << 2);
+  memory.fill(nt + (<usize>t.fdt_size << 2), 0, <usize>(n - t.fdt_size) << 2);
+  t.fdt = nt;
+  t.fdt_size = n;
+  return true;
+}
+
+/** alloc_fd() + fd_install at the lowest free number at or above `from`; -EMFILE past
+ *  RLIMIT_NOFILE's soft limit. */
 export function fd_alloc(t: Task, f: File, cloexec: bool, from: u32): i32 {
-  for (let fd: u32 = from; fd < RLIMIT_NOFILE; fd++) {
-    if (load<usize>(slot(t, fd)) == 0) {
-      store<usize>(slot(t, fd), changetype<usize>(f) | (cloexec ? FD_CLOEXEC_BIT : 0));
-      return <i32>fd;
-    }
+  let fd = from > t.next_fd ? from : t.next_fd;
+  const end = t.nofile_cur;
+  for (;;) {
+    if (fd >= end) return -EMFILE;
+    if (fd >= t.fdt_size && !expand_files(t, fd)) return -EMFILE;
+    if (load<usize>(slot(t, fd)) == 0) break;
+    fd++;
   }
-  return -EMFILE;
+  store<usize>(slot(t, fd), changetype<usize>(f) | (cloexec ? FD_CLOEXEC_BIT : 0));
+  if (from <= t.next_fd) t.next_fd = fd + 1;
+  return <i32>fd;
 }
 
 export function fd_get_cloexec(t: Task, fd: i32): bool { return (load<usize>(slot(t, <u32>fd)) & FD_CLOEXEC_BIT) != 0; }
@@ -103,13 +129,21 @@ export function fd_set_cloexec(t: Task, fd: i32, on: bool): void {
 /** Clears fd and returns its file (the caller drops the reference). */
 export function fd_remove(t: Task, fd: i32): File | null {
   const f = fget(t, fd);
-  if (f !== null) store<usize>(slot(t, <u32>fd), 0);
+  if (f !== null) {
+    store<usize>(slot(t, <u32>fd), 0);
+    if (<u32>fd < t.next_fd) t.next_fd = <u32>fd; // __put_unused_fd
+  }
   return f;
 }
 
 /** dup_fd(): the child's table is a copy; every file gains a reference. */
 export function fdtable_copy(dst: Task, src: Task): void {
-  for (let fd: u32 = 0; fd < RLIMIT_NOFILE; fd++) {
+  // The child inherits the limits and a table as large as the parent's (dup_fd).
+  dst.nofile_cur = src.nofile_cur;
+  dst.nofile_max = src.nofile_max;
+  dst.next_fd = src.next_fd;
+  if (src.fdt_size > 0) expand_files(dst, src.fdt_size - 1);
+  for (let fd: u32 = 0; fd < src.fdt_size; fd++) {
     const v = load<usize>(slot(src, fd));
     store<usize>(slot(dst, fd), v);
     if (v != 0) changetype<File>(v & ~FD_CLOEXEC_BIT).f_count++;
@@ -124,6 +158,9 @@ export function fd_sock(t: Task, fd: i32): usize {
 }
 /** One past the highest descriptor in use (0 if none). */
 export function fd_max(t: Task): i32 {
-  for (let fd = <i32>RLIMIT_NOFILE - 1; fd >= 0; fd--) if (load<usize>(slot(t, <u32>fd)) != 0) return fd + 1;
+  for (let fd = <i32>t.fdt_size - 1; fd >= 0; fd--) if (load<usize>(slot(t, <u32>fd)) != 0) return fd + 1;
   return 0;
 }
+
+/** Slots the table has (exit closes them all). */
+export function fd_table_size(t: Task): i32 { return <i32>t.fdt_size; }

@@ -5,7 +5,7 @@ import { F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL, F_SETFL, F_SETOWN,
 import { FIONBIO, FIOASYNC } from "../abi/ioctl";
 import { Sock } from "../core/sock";
 import { inet_ioctl } from "../socket/af_inet";
-import { task_get, RLIMIT_NOFILE } from "./task";
+import { task_get } from "./task";
 import { fget, fd_alloc, fd_get_cloexec, fd_set_cloexec, FILE_SOCKET } from "./fdtable";
 
 // @ts-ignore: decorator
@@ -19,7 +19,7 @@ export function sys_fcntl(pid: u32, fd: i32, cmd: i32, arg: i32): i32 {
   switch (cmd) {
     case F_DUPFD:
     case F_DUPFD_CLOEXEC: {
-      if (arg < 0 || <u32>arg >= RLIMIT_NOFILE) return -EINVAL;
+      if (arg < 0 || <u32>arg >= t.nofile_cur) return -EINVAL;
       const nfd = fd_alloc(t, f, cmd == F_DUPFD_CLOEXEC, <u32>arg);
       if (nfd >= 0) f.f_count++;
       return nfd;

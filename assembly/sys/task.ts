@@ -17,8 +17,15 @@ declare function host_task_wake(pid: u32): void;
 
 // @ts-ignore: decorator
 @inline export const MAX_TASKS: u32 = 1024;
+/** RLIMIT_NOFILE as a login shell on Debian gets it from systemd: soft 1024, hard 524288
+ *  (the kernel's own init values are 1024/4096; DefaultLimitNOFILE raises the hard one). */
 // @ts-ignore: decorator
 @inline export const RLIMIT_NOFILE: u32 = 1024;
+// @ts-ignore: decorator
+@inline export const RLIMIT_NOFILE_MAX: u32 = 524288;
+/** fs.nr_open: no descriptor table grows past it, whatever the limit (Linux default 1048576). */
+// @ts-ignore: decorator
+@inline export const NR_OPEN: u32 = 1048576;
 
 /**
  * struct task:
@@ -39,7 +46,8 @@ declare function host_task_wake(pid: u32): void;
   pid: u32;
   uid: u32;
   gid: u32;
-  /** RLIMIT_NOFILE slots: file pointer | FD_CLOEXEC in bit 0. */
+  /** fdt_size slots: file pointer | FD_CLOEXEC in bit 0. Grows by doubling up to the
+   *  RLIMIT_NOFILE soft limit (expand_files), never shrinks. */
   fdt: usize;
   in_use: u32;
   /** The armed timeout fired (TASK_WAKEKILL-free "timed out" flag for the retry). */
@@ -61,6 +69,13 @@ declare function host_task_wake(pid: u32): void;
   close_file: usize;
   /** The armed timer is a vm_wait retry (sk_stream_wait_memory), not the socket timeout. */
   vm_wait: u32;
+  /** Slots in fdt. */
+  fdt_size: u32;
+  /** files->next_fd: no descriptor below it is free (alloc_fd starts its search there). */
+  next_fd: u32;
+  /** RLIMIT_NOFILE: rlim_cur, rlim_max. */
+  nofile_cur: u32;
+  nofile_max: u32;
 }
 
 const tasks: usize = memory.data(MAX_TASKS * 4, 4);
@@ -100,17 +115,22 @@ export function task_create(pid: u32, uid: u32, gid: u32): i32 {
     p = heap.alloc(offsetof<Task>());
     store<usize>(tasks + (<usize>(pid - 1) << 2), p);
     changetype<Task>(p).fdt = heap.alloc(<usize>RLIMIT_NOFILE << 2);
+    changetype<Task>(p).fdt_size = RLIMIT_NOFILE;
     changetype<Task>(p).hrtimer = heap.alloc(offsetof<HrTimer>());
   }
   const t = changetype<Task>(p);
   if (t.in_use != 0) return -17; // EEXIST
   const fdt = t.fdt;
+  const fdt_size = t.fdt_size;
   const hr = t.hrtimer;
   memory.fill(p, 0, offsetof<Task>());
   t.fdt = fdt;
+  t.fdt_size = fdt_size;
+  t.nofile_cur = RLIMIT_NOFILE;
+  t.nofile_max = RLIMIT_NOFILE_MAX;
   t.hrtimer = hr;
   hrtimer_setup(changetype<HrTimer>(hr), task_timeout.index, p);
-  memory.fill(fdt, 0, <usize>RLIMIT_NOFILE << 2);
+  memory.fill(fdt, 0, <usize>fdt_size << 2);
   t.pid = pid;
   t.uid = uid;
   t.gid = gid;

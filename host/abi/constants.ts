@@ -5,7 +5,7 @@
 // Named exports for every declaration; one frozen object per source file (errno.ts →
 // `errnos`, tcp_states.ts → `tcpStates`, foo_bar.ts → `fooBarAbi`); and `constants`,
 // every name of the Linux ABI files:
-//   epoll.ts errno.ts fcntl.ts in.ts ioctl.ts poll.ts signal.ts socket.ts tcp.ts tcp_states.ts
+//   epoll.ts errno.ts fcntl.ts in.ts ioctl.ts poll.ts resource.ts signal.ts socket.ts tcp.ts tcp_states.ts
 // kstack-internal codes and layouts (KSTACK_*, any other file) stay out of it.
 
 // assembly/abi/epoll.ts
@@ -654,6 +654,12 @@ export const pollAbi = Object.freeze({
   POLLREMOVE,
   POLLRDHUP,
   FD_SETSIZE,
+} as const);
+
+// assembly/abi/resource.ts
+export const RLIMIT_NOFILE = 7;
+export const resourceAbi = Object.freeze({
+  RLIMIT_NOFILE,
 } as const);
 
 // assembly/abi/signal.ts
@@ -1529,6 +1535,7 @@ export const constants = Object.freeze({
   POLLREMOVE,
   POLLRDHUP,
   FD_SETSIZE,
+  RLIMIT_NOFILE,
   SIGHUP,
   SIGINT,
   SIGQUIT,

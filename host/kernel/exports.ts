@@ -63,6 +63,8 @@ export interface KernelExports {
   sys_fcntl(pid: number, fd: number, cmd: number, arg: number): number;
   sys_ioctl(pid: number, fd: number, cmd: number, arg: number): number;
   sys_nanosleep(pid: number, ms: number): number;
+  sys_setrlimit(pid: number, resource: number, cur: number, max: number): number;
+  sys_getrlimit(pid: number, resource: number): number;
   sys_setsockopt_linger(pid: number, fd: number, onoff: number, linger: number): number;
   sys_getsockopt_linger(pid: number, fd: number): number;
   tcp_sysctl(which: number, a: number, b: number, c: number): number;

@@ -223,6 +223,22 @@ export class Sys {
     if (!(ms >= 0)) return Promise.resolve(-EINVAL);
     return this.call(() => this.k.x.sys_nanosleep(this.pid, ms));
   }
+  /**
+   * setrlimit(resource, { cur, max }) / getrlimit(resource) → { cur, max } or -errno.
+   * RLIMIT_NOFILE only (the descriptor table: soft 1024, hard 524288 as systemd sets them;
+   * uid 0 may raise the hard limit up to fs.nr_open, 1048576). Limits are u32 here:
+   * RLIM_INFINITY (2^64 - 1) is not representable, and any value past nr_open is EPERM.
+   */
+  setrlimit(resource: number, lim: { cur: number; max: number }): Promise<number> {
+    if (typeof lim !== 'object' || lim === null) return Promise.resolve(-EINVAL);
+    const clamp = (v: number) => (Number.isFinite(v) && v >= 0 ? Math.min(Math.floor(v), 0xffffffff) : 0xffffffff);
+    return Promise.resolve(this.k.x.sys_setrlimit(this.pid, resource | 0, clamp(Number(lim.cur)), clamp(Number(lim.max))));
+  }
+  getrlimit(resource: number): Promise<{ cur: number; max: number } | number> {
+    const r = this.k.x.sys_getrlimit(this.pid, resource | 0);
+    if (r < 0) return Promise.resolve(r);
+    return Promise.resolve({ cur: r >>> 0, max: this.k.u32()[this.k.uaddr >>> 2] });
+  }
   getpid(): Promise<number> { return Promise.resolve(this.pid); }
   clock_gettime(): Promise<number> { return Promise.resolve(this.port.now()); }
   exit(code = 0): Promise<never> { return this.port.exit(code); }
