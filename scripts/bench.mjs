@@ -5,12 +5,13 @@
 //     engines, with the ns of kernel time per datagram;
 //   * TCP bulk transfer (one connection, 64 KiB writes): over loopback on the real clock
 //     against Node's `net` over this machine's loopback, both engines; and across a
-//     1 Gbit/s virtual link, simulated throughput and simulated bytes per wall second.
+//     1 Gbit/s virtual link, simulated throughput and simulated bytes per wall second;
+//   * TCP connection churn (connect, 1 byte each way, close) against Node's `net`.
 // Targets: SIMD checksum >= 0.5x memcpy bandwidth; Wasm engine >= 3x the JS engine;
 // kstack TCP over loopback >= 1.0x Node's net.
 // The table is printed and written to docs/bench-latest.md (the README includes it).
 //
-//   node scripts/bench.mjs [--only=csum|udp|tcp] [--quick] [--no-write]
+//   node scripts/bench.mjs [--only=csum|udp|tcp|churn] [--quick] [--no-write]
 // Nothing here is a test: no figure is asserted, the PASS/MISS column is information.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { benchCsum } from './bench/csum.mjs';
 import { benchUdp } from './bench/udp.mjs';
 import { benchTcp } from './bench/tcp.mjs';
+import { benchChurn } from './bench/churn.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -31,6 +33,7 @@ const log = (s) => process.stderr.write(s + '\n');
 const SIMD_TARGET = 0.5; // x memcpy
 const ENGINE_TARGET = 3; // Wasm / JS
 const NODE_NET_TARGET = 1; // kstack TCP loopback / Node net
+const CHURN_TARGET = 5; // kstack connection churn / Node net
 
 const fmt = (v, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : '—');
 const int = (v) => Math.round(v).toLocaleString('en-US');
@@ -120,6 +123,18 @@ if (!only || only === 'tcp') {
   }
 }
 
+let churnRows = [];
+if (!only || only === 'churn') {
+  log('churn…');
+  churnRows = await benchChurn({ ms: quick ? 500 : 1500, rounds: quick ? 1 : 3, log });
+  const node = churnRows.find((r) => r.kind === 'node');
+  lines.push(`| TCP churn (connect, 1 B each way, close): Node \`net\` (real loopback) | | ${int(node.rate)} conn/s | | | |`);
+  for (const e of ['wasm', 'js']) {
+    const r = churnRows.find((x) => x.kind === e);
+    lines.push(`| TCP churn: kstack ${e === 'wasm' ? 'Wasm engine' : 'JS engine'} (real clock, 127.0.0.1) | | ${int(r.rate)} conn/s | ${fmt(r.rate / node.rate)}× Node | ${e === 'wasm' ? `≥ ${CHURN_TARGET}× Node` : ''} | ${e === 'wasm' ? mark(r.rate / node.rate >= CHURN_TARGET) : ''} |`);
+  }
+}
+
 const elapsed = (performance.now() - started) / 1000;
 const notes = [];
 if (csumRows.length) {
@@ -133,6 +148,9 @@ if (tcpRows.length) {
   notes.push('TCP: one connection, the sender does blocking 64 KiB `send`s, the receiver `recv`s into a 64 KiB buffer until EOF; a rate is the bytes received over the data phase (connect done → the receiver\'s EOF), median of 3 runs after a 16 MiB warm-up, and every run checks that the receiver got exactly the bytes sent. Loopback: one kstack host on the real clock (`capture: false`), 127.0.0.1; Node `net`: a server on 127.0.0.1:0 in this process and a client that honours backpressure (`write()` false → `drain`), same size as the kstack Wasm run. Link: two kstack hosts on the virtual clock across `{ rateBps: 1e9, delayMs: 5 }`; simulated throughput is bytes × 8 over virtual time, "bytes per wall second" the same bytes over wall time. Each kstack case runs in its own child process with a stall watchdog (3 s of wall time without progress = FAIL).');
   const failed = tcpRows.filter((r) => r.error && r.detail);
   if (failed.length) notes.push('TCP failures — ' + failed.map((r) => `${r.kind === 'lo' ? 'loopback' : r.kind} ${r.engine}: ${r.error}; ${r.detail}`).join(' · ') + '.');
+}
+if (churnRows.length) {
+  notes.push('Churn: sequential connections, each a connect, a 1-byte request, a 1-byte reply and close (the server closes first, so TIME_WAIT stays on the server side and the client never runs out of ports), counted for 1.5 s, median of 3 runs, each case in its own Node process. Node `net`: server and client in one process over 127.0.0.1. kstack: a server process and a client process on one host, real clock, 127.0.0.1.');
 }
 notes.push(`Whole bench: ${fmt(elapsed, 0)} s.`);
 
