@@ -512,9 +512,12 @@ const txlist_head: usize = memory.data(8, 4);
 export function sys_epoll_wait(pid: u32, epfd: i32, maxevents: i32, timeout_ms: i32, out: usize, cap: i32): i32 {
   const t = task_get(pid);
   if (t === null) return -ESRCH;
-  if (maxevents <= 0 || maxevents > EP_MAX_EVENTS) return -EINVAL;
+  // Linux 6.18 looks the file up before it checks maxevents (a bad fd with maxevents 0 is
+  // EBADF there, pinned by test/integration/epoll.linux.test.ts), unlike the order of the
+  // older do_epoll_wait that epoll_wait(2) describes.
   const f = fget(t, epfd);
   if (f === null) return -EBADF;
+  if (maxevents <= 0 || maxevents > EP_MAX_EVENTS) return -EINVAL;
   if (!is_file_epoll(f)) return -EINVAL;
   const ep = changetype<EventPoll>(f.private_data);
   const timed_out = timeout_ms == 0 || task_timed_out(t);
