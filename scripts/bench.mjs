@@ -7,10 +7,11 @@
 //     against Node's `net` over this machine's loopback, both engines; and across a
 //     1 Gbit/s virtual link, simulated throughput and simulated bytes per wall second.
 // Targets: SIMD checksum >= 0.5x memcpy bandwidth; Wasm engine >= 3x the JS engine;
-// kstack TCP over loopback >= 1.0x Node's net.
+// kstack TCP over loopback >= 1.0x Node's net; epoll_wait at N = 100,000 <= 1.5x N = 10.
 // The table is printed and written to docs/bench-latest.md (the README includes it).
 //
-//   node scripts/bench.mjs [--only=csum|udp|tcp] [--quick] [--no-write]
+//   * epoll_wait with one ready descriptor among N = 10 vs N = 100,000 watched.
+//   node scripts/bench.mjs [--only=csum|udp|tcp|epoll] [--quick] [--no-write]
 // Nothing here is a test: no figure is asserted, the PASS/MISS column is information.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { benchCsum } from './bench/csum.mjs';
 import { benchUdp } from './bench/udp.mjs';
 import { benchTcp } from './bench/tcp.mjs';
+import { benchEpoll } from './bench/epoll.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -31,6 +33,7 @@ const log = (s) => process.stderr.write(s + '\n');
 const SIMD_TARGET = 0.5; // x memcpy
 const ENGINE_TARGET = 3; // Wasm / JS
 const NODE_NET_TARGET = 1; // kstack TCP loopback / Node net
+const EPOLL_TARGET = 1.5; // epoll_wait with N = 100,000 watched / N = 10
 
 const fmt = (v, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : '—');
 const int = (v) => Math.round(v).toLocaleString('en-US');
@@ -120,6 +123,17 @@ if (!only || only === 'tcp') {
   }
 }
 
+let epollRow = null;
+if (!only || only === 'epoll') {
+  log('epoll…');
+  epollRow = await benchEpoll({ quick, log });
+  const r = epollRow;
+  for (const [what, small, big] of [['Sys.epoll_wait (promise API)', r.smallNs, r.bigNs], ['kernel export sys_epoll_wait', r.kernelSmallNs, r.kernelBigNs]]) {
+    lines.push(`| epoll_wait, 1 ready of N watched: ${what} | N = 10 | ${int(small)} ns | | | |`);
+    lines.push(`| epoll_wait, 1 ready of N watched: ${what} | N = 100,000 | ${int(big)} ns | ${fmt(big / small)}× N = 10 | ≤ ${EPOLL_TARGET}× | ${mark(big / small <= EPOLL_TARGET)} |`);
+  }
+}
+
 const elapsed = (performance.now() - started) / 1000;
 const notes = [];
 if (csumRows.length) {
@@ -135,6 +149,9 @@ if (tcpRows.length) {
   notes.push('TCP: one connection, the sender does blocking 64 KiB `send`s, the receiver `recv`s into a 64 KiB buffer until EOF; a rate is the bytes received over the data phase (connect done → the receiver\'s EOF), median of 3 runs after a 16 MiB warm-up, and every run checks that the receiver got exactly the bytes sent. Loopback: one kstack host on the real clock (`capture: false`), 127.0.0.1; Node `net`: a server on 127.0.0.1:0 in this process and a client that honours backpressure (`write()` false → `drain`), same size as the kstack Wasm run. Link: two kstack hosts on the virtual clock across `{ rateBps: 1e9, delayMs: 5 }`; simulated throughput is bytes × 8 over virtual time, "bytes per wall second" the same bytes over wall time. Each kstack case runs in its own child process with a stall watchdog (3 s of wall time without progress = FAIL).');
   const failed = tcpRows.filter((r) => r.error && r.detail);
   if (failed.length) notes.push('TCP failures — ' + failed.map((r) => `${r.kind === 'lo' ? 'loopback' : r.kind} ${r.engine}: ${r.error}; ${r.detail}`).join(' · ') + '.');
+}
+if (epollRow) {
+  notes.push('epoll: level-triggered `epoll_wait(ep, 64, 0)` that reports one ready UDP socket, with 9 or 99,999 quiet descriptors also watched (Wasm engine, virtual clock); median of rounds alternating the two sizes. 100,000 descriptors exceed RLIMIT_NOFILE (1024), so 98 forked children share the epoll fd and each adds ~1,020 `F_DUPFD` copies of one socket (items are keyed by (file, fd), as in Linux); see scripts/bench/epoll.mjs. "kernel export" calls `sys_epoll_wait` directly, without the promise API and scheduler.');
 }
 notes.push(`Whole bench: ${fmt(elapsed, 0)} s.`);
 
