@@ -498,8 +498,11 @@ function ep_send_events(ep: EventPoll, out: usize, maxevents: i32): i32 {
     }
     p = next;
   }
-  // ep_done_scan(): what was not reached goes back in front of the ready list.
+  // ep_done_scan(): what was not reached goes back in front of the ready list, and while
+  // anything is ready another epoll_wait sleeper is woken (the level-triggered items just
+  // re-queued, or what maxevents left) since each event woke only one.
   list_splice_init(txlist, ep_at(ep, EP_RDLLIST));
+  if (!list_empty(ep_at(ep, EP_RDLLIST)) && waitqueue_active(ep_at(ep, EP_WQ))) __wake_up(ep_at(ep, EP_WQ), 1, 0);
   return res;
 }
 const txlist_head: usize = memory.data(8, 4);

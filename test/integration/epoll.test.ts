@@ -386,7 +386,26 @@ describe('sleeping in epoll_wait', () => {
     await expectNoLeaks(net);
   });
 
-  it('several processes waiting on one shared epoll fd: one event wakes one (ep->wq is exclusive)', async () => {
+  it('several processes on one shared epoll fd, level-triggered: each reporter wakes the next (ep_done_scan), so all see it', async () => {
+    const net = await boot();
+    const h = net.addHost({ name: 'h', ip: '10.0.0.1' });
+    const results: unknown[] = [];
+    h.spawn(async (sys) => {
+      const u = await sys.socket(C.AF_INET, C.SOCK_DGRAM, 0);
+      await sys.bind(u, { addr: LO, port: 9004 });
+      const ep = await epollOn(sys, u, IN, 7);
+      const pids: number[] = [];
+      for (let i = 0; i < 3; i++) pids.push(await sys.fork(async (cs) => { results.push(await cs.epoll_wait(ep, 8, 2000)); }));
+      await sys.nanosleep(100);
+      await sys.sendto(u, 'one', 0, { addr: LO, port: 9004 });
+      for (const p of pids) await sys.waitpid(p);
+    });
+    await net.run({ untilIdle: true });
+    expect(results).toEqual([[{ events: IN, data: 7 }], [{ events: IN, data: 7 }], [{ events: IN, data: 7 }]]);
+    await expectNoLeaks(net);
+  });
+
+  it('several processes waiting on one shared epoll fd, edge-triggered: one event wakes one (ep->wq is exclusive)', async () => {
     const net = await boot();
     const h = net.addHost({ name: 'h', ip: '10.0.0.1' });
     const results: unknown[] = [];
