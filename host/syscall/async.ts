@@ -238,7 +238,8 @@ export class Sys {
   epoll_ctl(epfd: number, op: number, fd: number, event?: { events: number; data?: number }): Promise<number> {
     const events = event ? Number(event.events) >>> 0 : 0;
     // epoll_data is a u64: two's complement for negative integers, as a C caller's cast.
-    const d = BigInt.asUintN(64, BigInt(Math.trunc(Number(event?.data ?? 0)) || 0));
+    const raw = Math.trunc(Number(event?.data ?? 0));
+    const d = BigInt.asUintN(64, BigInt(Number.isFinite(raw) ? raw : 0));
     const lo = Number(d & 0xffffffffn);
     const hi = Number(d >> 32n);
     return Promise.resolve(this.k.x.sys_epoll_ctl(this.pid, epfd, op, fd, events, lo, hi));

@@ -127,6 +127,23 @@ describe('poll', () => {
     });
   });
 
+  it('task_interrupt (a signal\'s path) takes a sleeping poll off every queue and disarms its timer', async () => {
+    const net = await boot();
+    const h = net.addHost({ name: 'h', ip: '10.0.0.1' });
+    const p = h.spawn(async (sys) => {
+      const a = await sys.socket(C.AF_INET, C.SOCK_DGRAM, 0);
+      const b = await sys.socket(C.AF_INET, C.SOCK_DGRAM, 0);
+      await sys.poll([{ fd: a, events: C.POLLIN }, { fd: b, events: C.POLLIN }], 60_000);
+    });
+    await net.run({ untilMs: 50 });
+    expect([h.kernel.x.stat_poll_entries(), h.stats().timers]).toEqual([2, 1]);
+    expect(h.kernel.x.task_interrupt(p.pid)).toBe(0);
+    expect([h.kernel.x.stat_poll_entries(), h.stats().timers]).toEqual([0, 0]);
+    p.kill(9);
+    await net.run({ untilIdle: true });
+    await expectNoLeaks(net);
+  });
+
   it('a process killed in poll leaves no entry on any wait queue', async () => {
     const net = await boot();
     const h = net.addHost({ name: 'h', ip: '10.0.0.1' });
