@@ -210,21 +210,23 @@ function ep_poll_callback(entry: usize, key: u32): i32 {
   const epi = changetype<Epitem>(entry - EPI_WAIT);
   const ep = changetype<EventPoll>(epi.ep);
   let ewake: i32 = 0;
-  // Disabled by EPOLLONESHOT until EPOLL_CTL_MOD re-arms it.
-  if ((epi.events & ~EP_PRIVATE_BITS) == 0) return 0;
-  if (key != 0 && (key & epi.events) == 0) return 0;
-  if (!ep_is_linked(epi)) list_add_tail(epi_at(epi, EPI_RDLLINK), ep_at(ep, EP_RDLLIST));
-  const wq = ep_at(ep, EP_WQ);
-  if (waitqueue_active(wq)) {
-    if ((epi.events & <u32>EPOLLEXCLUSIVE) != 0) {
-      const inout = key & (<u32>EPOLLIN | <u32>EPOLLOUT);
-      if (inout == <u32>EPOLLIN) { if ((epi.events & <u32>EPOLLIN) != 0) ewake = 1; }
-      else if (inout == <u32>EPOLLOUT) { if ((epi.events & <u32>EPOLLOUT) != 0) ewake = 1; }
-      else if (inout == 0) ewake = 1;
+  // An item disabled by EPOLLONESHOT (until EPOLL_CTL_MOD re-arms it), or events it did
+  // not ask for: nothing to queue.
+  if ((epi.events & ~EP_PRIVATE_BITS) != 0 && (key == 0 || (key & epi.events) != 0)) {
+    if (!ep_is_linked(epi)) list_add_tail(epi_at(epi, EPI_RDLLINK), ep_at(ep, EP_RDLLIST));
+    const wq = ep_at(ep, EP_WQ);
+    if (waitqueue_active(wq)) {
+      if ((epi.events & <u32>EPOLLEXCLUSIVE) != 0) {
+        const inout = key & (<u32>EPOLLIN | <u32>EPOLLOUT);
+        if (inout == <u32>EPOLLIN) { if ((epi.events & <u32>EPOLLIN) != 0) ewake = 1; }
+        else if (inout == <u32>EPOLLOUT) { if ((epi.events & <u32>EPOLLOUT) != 0) ewake = 1; }
+        else if (inout == 0) ewake = 1;
+      }
+      __wake_up(wq, 1, 0);
     }
-    __wake_up(wq, 1, 0);
+    ep_poll_safewake(ep);
   }
-  ep_poll_safewake(ep);
+  // A non-exclusive entry always counts as woken (it does not count against nr_exclusive anyway).
   if ((epi.events & <u32>EPOLLEXCLUSIVE) == 0) ewake = 1;
   return ewake;
 }

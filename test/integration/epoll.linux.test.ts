@@ -97,6 +97,17 @@ const cases: PinnedCase[] = [
     linux: [...EST, 0, 1, 0, '2 x=0x20 s=0x5 c=0x0'],
   },
   {
+    // tcp_poll: a socket in TCP_CLOSE is writable and hung up; a listener with an empty
+    // accept queue is nothing. datagram_poll: shutdown() of an unconnected UDP socket says
+    // ENOTCONN but still sets sk_shutdown ("hack to wake up other listeners"), so HUP.
+    name: 'readiness of fresh sockets: TCP in CLOSE, an idle listener, a shut-down UDP socket',
+    steps: [tcp('t'), tcp('l'), ['bind', 'l', LO, 0], ['listen', 'l', 4], udp('u'), ['epoll_create', 'e', 0],
+      ['epoll_ctl', 'e', ADD, 't', 'EPOLLIN|EPOLLOUT|EPOLLRDHUP', 1], ['epoll_ctl', 'e', ADD, 'l', 'EPOLLIN|EPOLLOUT', 2],
+      ['epoll_wait', 'e', 8, 0], ['poll', 't:POLLIN|POLLOUT,l:POLLIN|POLLOUT,u:POLLIN|POLLOUT|POLLRDHUP', 0],
+      ['shutdown', 'u', 'SHUT_RDWR'], ['poll', 'u:POLLIN|POLLOUT|POLLRDHUP', 0]],
+    linux: ['fd', 'fd', 0, 0, 'fd', 'fd', 0, 0, '1:0x14', '2 t=0x14 l=0x0 u=0x4', '-ENOTCONN', '1 u=0x2015'],
+  },
+  {
     name: 'select: EBADF for a closed fd in any set; readable, writable, and a pending connection',
     steps: [...established(), ['badfd', 'x', 900], ['select', '', '', 'x', 0], ['send', 'c', 'x', 0], tcp('d'), ['connect', 'd', LO, '$portof:l'],
       ['sleep', 20], ['select', 'l,s,c', 'c', 's', 0]],
