@@ -161,6 +161,43 @@ describe('poll', () => {
   });
 });
 
+describe('nonblocking connect, the classic way', () => {
+  async function connectAndPoll(port: number): Promise<unknown[]> {
+    const net = await boot();
+    const a = net.addHost({ name: 'a', ip: '10.0.0.1' });
+    const b = net.addHost({ name: 'b', ip: '10.0.0.2' });
+    net.link(a, b, { delayMs: 10 });
+    const seen: unknown[] = [];
+    b.spawn(async (sys) => {
+      const l = await sys.socket(C.AF_INET, C.SOCK_STREAM, 0);
+      await sys.bind(l, { addr: '0.0.0.0', port: 80 });
+      await sys.listen(l, 4);
+      await sys.nanosleep(200);
+    });
+    a.spawn(async (sys) => {
+      const c = await sys.socket(C.AF_INET, C.SOCK_STREAM | C.SOCK_NONBLOCK, 0);
+      seen.push(await sys.connect(c, { addr: '10.0.0.2', port }));
+      const t0 = net.now();
+      // SYN_SENT: tcp_poll reports nothing until the handshake ends either way.
+      const fds: PollFd[] = [{ fd: c, events: C.POLLOUT }];
+      const n = await sys.poll(fds, -1);
+      seen.push(n, fds[0].revents, Math.round(net.now() - t0), await sys.getsockopt(c, C.SOL_SOCKET, C.SO_ERROR));
+    });
+    await net.run({ untilIdle: true });
+    await expectNoLeaks(net);
+    return seen;
+  }
+
+  it('poll(POLLOUT) sleeps through SYN_SENT and wakes writable when the handshake completes', async () => {
+    // ARP (20 ms) then SYN and SYN-ACK (20 ms).
+    expect(await connectAndPoll(80)).toEqual([-C.EINPROGRESS, 1, C.POLLOUT, 40, 0]);
+  });
+
+  it('a refused connect wakes poll with POLLOUT|POLLERR|POLLHUP and SO_ERROR ECONNREFUSED', async () => {
+    expect(await connectAndPoll(81)).toEqual([-C.EINPROGRESS, 1, C.POLLOUT | C.POLLERR | C.POLLHUP, 40, C.ECONNREFUSED]);
+  });
+});
+
 describe('select', () => {
   it('EBADF when any set holds a descriptor that is not open; EINVAL past FD_SETSIZE or for a negative timeout', async () => {
     await inProcess(async (sys) => {
