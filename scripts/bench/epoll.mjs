@@ -94,7 +94,7 @@ export async function benchEpoll({ engine = 'wasm', quick = false, log = () => {
   const kb = [];
   kernelLoop(small, iters * 4);
   kernelLoop(big, iters * 4);
-  for (let r = 0; r < (quick ? 3 : 7); r++) {
+  for (let r = 0; r < (quick ? 3 : 9); r++) {
     a.push(await loop(small, iters));
     b.push(await loop(big, iters));
     ka.push(kernelLoop(small, iters * 4));
