@@ -40,6 +40,10 @@ import { sock_iter } from "./core/sock";
 import { inet_diag_fill, inet_diag_register_info } from "./socket/inet_diag";
 import { tcp_diag_get_info } from "./tcp/tcp";
 import { tasks_live } from "./sys/task";
+import { sys_epoll_create1 as _epoll_create1, sys_epoll_ctl as _epoll_ctl, sys_epoll_wait as _epoll_wait, epitems_inuse, SIZEOF_EPOLL_EVENT } from "./sys/eventpoll";
+import { sys_poll as _poll } from "./sys/poll";
+import { sys_select as _select } from "./sys/select";
+import { poll_entries_inuse } from "./sys/poll_table";
 
 export * from "./lib_exports";
 
@@ -333,3 +337,22 @@ export function ss_fd_max(pid: u32): i32 {
   const t = task_get(pid);
   return t === null ? 0 : fd_max(t);
 }
+
+// ───── epoll, poll, select (sys/eventpoll.ts, sys/poll.ts, sys/select.ts) ─────
+export function sys_epoll_create1(pid: u32, flags: i32): i32 { return _epoll_create1(pid, flags); }
+/** epoll_ctl(): data is the u64 epoll_data as two halves. */
+export function sys_epoll_ctl(pid: u32, epfd: i32, op: i32, fd: i32, events: u32, data_lo: u32, data_hi: u32): i32 {
+  return ret(_epoll_ctl(pid, epfd, op, fd, events, data_lo, data_hi));
+}
+/** epoll_wait(): the events (struct epoll_event, 12 bytes packed) land at kstack_uarea(). */
+export function sys_epoll_wait(pid: u32, epfd: i32, maxevents: i32, timeout_ms: i32): i32 {
+  return ret(_epoll_wait(pid, epfd, maxevents, timeout_ms, uarea_base, <i32>(UAREA_SIZE / SIZEOF_EPOLL_EVENT)));
+}
+/** poll(): nfds struct pollfd at kstack_uarea(), revents filled in place. */
+export function sys_poll(pid: u32, nfds: u32, timeout_ms: i32): i32 { return ret(_poll(pid, uarea_base, nfds, timeout_ms)); }
+/** select(): the in, out and ex fd_sets (128 bytes each) at kstack_uarea(), rewritten in place. */
+export function sys_select(pid: u32, nfds: i32, timeout_ms: i32): i32 { return ret(_select(pid, nfds, uarea_base, timeout_ms)); }
+/** Wake-ups the task has had (the thundering-herd counters). */
+export function task_wakeups(pid: u32): u32 { const t = task_get(pid); return t === null ? 0 : t.wakeups; }
+export function stat_epitems(): u32 { return epitems_inuse(); }
+export function stat_poll_entries(): u32 { return poll_entries_inuse(); }

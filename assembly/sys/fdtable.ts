@@ -14,7 +14,8 @@ import { Task, NR_OPEN } from "./task";
 // @ts-ignore: decorator
 @inline export const FD_CLOEXEC_BIT: usize = 1;
 
-/** struct file: 0 f_count │ 4 f_flags │ 8 f_type │ 12 private_data │ 16 f_owner │ 20 f_sig │ 24 next */
+/** struct file: 0 f_count │ 4 f_flags │ 8 f_type │ 12 private_data │ 16 f_owner │ 20 f_sig │ 24 next
+ *  │ 28 f_ep (list head of the epitems watching this file, eventpoll_release's list) */
 @final @unmanaged export class File {
   f_count: u32;
   f_flags: u32;
@@ -23,7 +24,11 @@ import { Task, NR_OPEN } from "./task";
   f_owner: i32;
   f_sig: u32;
   pool_next: usize;
+  f_ep_next: usize;
+  f_ep_prev: usize;
 }
+// @ts-ignore: decorator
+@inline export const FILE_F_EP: usize = 28;
 
 let file_free: usize = 0;
 let files_inuse: u32 = 0;
@@ -56,6 +61,7 @@ export function alloc_file(type: u32, priv: usize, flags: u32): File | null {
   f.f_owner = 0;
   f.f_sig = 0;
   f.pool_next = 0;
+  f.f_ep_next = f.f_ep_prev = changetype<usize>(f) + FILE_F_EP;
   return f;
 }
 

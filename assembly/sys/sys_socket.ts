@@ -9,8 +9,21 @@ import { KSTACK_EBLOCK } from "../abi/syscall";
 import { inet_create, inet_bind, inet_dgram_connect, inet_getname, inet_shutdown, inet_release, inet_release_finish, inet_listen, inet_stream_connect, inet_stream_connect_finish, SS_CONNECTED } from "../socket/af_inet";
 import { TCP_SYN_SENT, TCP_SYN_RECV } from "../abi/tcp_states";
 import { task_get, task_block, Task } from "./task";
-import { alloc_file, fd_alloc, fd_remove, fget, free_file, File, FILE_SOCKET } from "./fdtable";
+import { alloc_file, fd_alloc, fd_remove, fget, free_file, File, FILE_SOCKET, FILE_EPOLL } from "./fdtable";
 import { sock_of, last_err, err_out, sys_return } from "./common";
+import { eventpoll_release, ep_free } from "./eventpoll";
+
+/**
+ * __fput()'s epoll part: epolls watching the file forget it (eventpoll_release), and an
+ * epoll file frees its items (ep_eventpoll_release). True when the file is gone.
+ */
+function ep_fput(f: File): bool {
+  eventpoll_release(f);
+  if (f.f_type != FILE_EPOLL) return false;
+  ep_free(f);
+  free_file(f);
+  return true;
+}
 
 /** socket(): type may carry SOCK_NONBLOCK | SOCK_CLOEXEC. */
 export function sys_socket(pid: u32, family: u32, type: u32, protocol: u32): i32 {
@@ -130,6 +143,7 @@ export function sys_shutdown(pid: u32, fd: i32, how: u32): i32 {
  */
 export function fput(f: File): void {
   if (--f.f_count != 0) return;
+  if (ep_fput(f)) return;
   if (f.f_type == FILE_SOCKET) inet_release(changetype<Sock>(f.private_data), true);
   free_file(f);
 }
@@ -150,6 +164,7 @@ export function sys_close(pid: u32, fd: i32): i32 {
   const f = fd_remove(t, fd);
   if (f === null) return -EBADF;
   if (--f.f_count != 0) return 0;
+  if (ep_fput(f)) return 0;
   // kstack: a task is one thread, with one wait; a second close() issued while another
   // lingers (a concurrent caller) releases without lingering.
   const no_linger = t.close_file != 0;

@@ -11,6 +11,7 @@ import { TimerList, timer_setup, mod_timer, del_timer, timer_pending } from "../
 import { HrTimer, hrtimer_setup, hrtimer_start, hrtimer_cancel } from "../kernel/hrtimer";
 import { ktime_ns } from "../kernel/clock";
 import { WaitQueueEntry, init_waitqueue_entry, add_wait_queue, add_wait_queue_exclusive, remove_wait_queue } from "../kernel/wait";
+import { poll_freewait } from "./poll_table";
 
 @external("env", "host_task_wake")
 declare function host_task_wake(pid: u32): void;
@@ -76,6 +77,8 @@ declare function host_task_wake(pid: u32): void;
   /** RLIMIT_NOFILE: rlim_cur, rlim_max. */
   nofile_cur: u32;
   nofile_max: u32;
+  /** poll()/select(): this task's poll_table_entry list (poll_wqueues), freed at the answer. */
+  poll_list: usize;
 }
 
 const tasks: usize = memory.data(MAX_TASKS * 4, 4);
@@ -87,7 +90,7 @@ function task_timeout(tp: usize): void {
   task_wake(t);
 }
 
-function task_wake(t: Task): void {
+export function task_wake(t: Task): void {
   remove_wait_queue(changetype<WaitQueueEntry>(changetype<usize>(t) + 24));
   t.wakeups++;
   host_task_wake(t.pid);
@@ -181,6 +184,25 @@ export function task_block_hr(t: Task, delay_ns: f64): i32 {
   return KSTACK_EBLOCK;
 }
 
+/**
+ * The sleep of epoll_wait/poll/select: on `wq` (0 = none; poll's entries are already
+ * queued), until a wake-up or, when timeout_ms >= 0, an hrtimer counted from the first
+ * attempt (schedule_hrtimeout_range, as fs/select.c and ep_poll use). Returns KSTACK_EBLOCK.
+ */
+export function task_block_poll(t: Task, wq: usize, timeout_ms: f64, exclusive: bool): i32 {
+  t.in_call = 1;
+  const e = changetype<WaitQueueEntry>(changetype<usize>(t) + 24);
+  if (e.next == 0 && wq != 0) {
+    if (exclusive) add_wait_queue_exclusive(wq, e);
+    else add_wait_queue(wq, e);
+  }
+  if (timeout_ms >= 0 && t.timer_armed == 0) {
+    t.timer_armed = 1;
+    hrtimer_start(changetype<HrTimer>(t.hrtimer), ktime_ns + timeout_ms * 1e6);
+  }
+  return KSTACK_EBLOCK;
+}
+
 /** Forgets the armed timer (and its having fired) so the next block arms a fresh one. */
 export function task_disarm(t: Task): void {
   if (timer_pending(changetype<TimerList>(t))) del_timer(changetype<TimerList>(t));
@@ -194,6 +216,7 @@ export function task_timed_out(t: Task): bool { return t.timed_out != 0; }
 
 /** finish_wait(): the syscall has its answer (or was interrupted): forget the wait. */
 export function task_wait_done(t: Task): void {
+  if (t.poll_list != 0) poll_freewait(t);
   remove_wait_queue(changetype<WaitQueueEntry>(changetype<usize>(t) + 24));
   if (timer_pending(changetype<TimerList>(t))) del_timer(changetype<TimerList>(t));
   hrtimer_cancel(changetype<HrTimer>(t.hrtimer));

@@ -74,6 +74,14 @@ export interface KernelExports {
   ss_fill(sk: number): void;
   ss_fd_sock(pid: number, fd: number): number;
   ss_fd_max(pid: number): number;
+  sys_epoll_create1(pid: number, flags: number): number;
+  sys_epoll_ctl(pid: number, epfd: number, op: number, fd: number, events: number, dataLo: number, dataHi: number): number;
+  sys_epoll_wait(pid: number, epfd: number, maxevents: number, timeoutMs: number): number;
+  sys_poll(pid: number, nfds: number, timeoutMs: number): number;
+  sys_select(pid: number, nfds: number, timeoutMs: number): number;
+  task_wakeups(pid: number): number;
+  stat_epitems(): number;
+  stat_poll_entries(): number;
   // benchmark hooks (assembly/lib_exports.ts)
   bench_csum_simd(p: number, n: number): number;
   bench_csum_scalar(p: number, n: number): number;

@@ -2,11 +2,16 @@
 // call resolving to >= 0 or -errno (nothing throws for a bad argument). Each call runs
 // the kernel's syscall at once; if the kernel answers KSTACK_EBLOCK the process sleeps
 // until its task is woken and the same call is made again (the scheduler does that).
-import { AF_INET, AF_UNSPEC, EINVAL, EPIPE, F_GETFL, MSG_NOSIGNAL, SIGPIPE, IPPROTO_TCP, KSTACK_EBLOCK, KSTACK_MSG_CONT, MSG_DONTWAIT, MSG_WAITALL, O_NONBLOCK, SOCK_STREAM, SOL_SOCKET, SO_LINGER, SO_TYPE, TCP_INFO } from '../abi/constants.js';
+import { AF_INET, AF_UNSPEC, EINVAL, EPIPE, F_GETFL, MSG_NOSIGNAL, SIGPIPE, IPPROTO_TCP, KSTACK_EBLOCK, KSTACK_MSG_CONT, MSG_DONTWAIT, MSG_WAITALL, O_NONBLOCK, SOCK_STREAM, SOL_SOCKET, SO_LINGER, SO_TYPE, TCP_INFO, FD_SETSIZE } from '../abi/constants.js';
 import { decodeTcpInfo, type TcpInfo } from './tcp-info.js';
 import { Kernel, formatIPv4, parseIPv4 } from '../kernel/kernel.js';
 
 export interface SockAddr { addr: string; port: number; family?: number }
+/** struct epoll_event: `data` is the u64 epoll_data, kept whole for integers up to 2^53. */
+export interface EpollEvent { events: number; data: number }
+/** struct pollfd; poll() fills `revents`. */
+export interface PollFd { fd: number; events: number; revents?: number }
+export interface SelectResult { n: number; readfds: number[]; writefds: number[]; exceptfds: number[] }
 export type Data = Uint8Array | string;
 
 /** What a process's syscalls need from the scheduler that runs it. */
@@ -26,6 +31,8 @@ export interface SyscallPort {
 }
 
 const enc = new TextEncoder();
+/** A timeout in ms as the kernel takes it: an int, -1 for "forever". */
+const msArg = (ms: number): number => (ms === undefined || ms === null || !(ms >= 0) || ms === Infinity ? -1 : Math.min(Math.floor(ms), 0x7fffffff));
 const toBytes = (d: Data): Uint8Array => (typeof d === 'string' ? enc.encode(d) : d);
 
 export class Sys {
@@ -238,6 +245,93 @@ export class Sys {
     const r = this.k.x.sys_getrlimit(this.pid, resource | 0);
     if (r < 0) return Promise.resolve(r);
     return Promise.resolve({ cur: r >>> 0, max: this.k.u32()[this.k.uaddr >>> 2] });
+  }
+  // ───── epoll(7), poll(2), select(2) (assembly/sys/eventpoll.ts, poll.ts, select.ts) ─────
+  epoll_create1(flags = 0): Promise<number> {
+    return Promise.resolve(this.k.x.sys_epoll_create1(this.pid, flags | 0));
+  }
+  /** epoll_ctl(): `event` may be omitted for EPOLL_CTL_DEL, as Linux allows a NULL event there. */
+  epoll_ctl(epfd: number, op: number, fd: number, event?: { events: number; data?: number }): Promise<number> {
+    const events = event ? Number(event.events) >>> 0 : 0;
+    // epoll_data is a u64: two's complement for negative integers, as a C caller's cast.
+    const raw = Math.trunc(Number(event?.data ?? 0));
+    const d = BigInt.asUintN(64, BigInt(Number.isFinite(raw) ? raw : 0));
+    const lo = Number(d & 0xffffffffn);
+    const hi = Number(d >> 32n);
+    return Promise.resolve(this.k.x.sys_epoll_ctl(this.pid, epfd, op, fd, events, lo, hi));
+  }
+  /** epoll_wait(): timeoutMs < 0 waits forever, 0 only looks; → events, or -errno. */
+  async epoll_wait(epfd: number, maxevents: number, timeoutMs = -1): Promise<EpollEvent[] | number> {
+    const to = msArg(timeoutMs);
+    let got: EpollEvent[] = [];
+    const r = await this.call(() => {
+      const n = this.k.x.sys_epoll_wait(this.pid, epfd, maxevents | 0, to);
+      // The arena is shared: take the events before any other call runs.
+      if (n > 0) got = this.readEpollEvents(n);
+      return n;
+    });
+    return r < 0 ? r : got;
+  }
+  private readEpollEvents(n: number): EpollEvent[] {
+    const dv = new DataView(this.k.x.memory.buffer, this.k.uarea, n * 12);
+    const out: EpollEvent[] = [];
+    for (let i = 0; i < n; i++) {
+      const lo = dv.getUint32(i * 12 + 4, true);
+      const hi = dv.getUint32(i * 12 + 8, true);
+      const data = Number(BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo)));
+      out.push({ events: dv.getUint32(i * 12, true), data });
+    }
+    return out;
+  }
+  /** poll(): fills each entry's `revents`; → how many have any, or -errno. timeoutMs < 0: forever. */
+  poll(fds: PollFd[], timeoutMs = -1): Promise<number> {
+    const to = msArg(timeoutMs);
+    const cap = Math.floor(this.k.uareaSize / 8);
+    const n = Math.min(fds.length, cap);
+    return this.call(() => {
+      const dv = new DataView(this.k.x.memory.buffer, this.k.uarea, n * 8);
+      for (let i = 0; i < n; i++) {
+        dv.setInt32(i * 8, fds[i].fd | 0, true);
+        dv.setUint16(i * 8 + 4, fds[i].events & 0xffff, true);
+        dv.setUint16(i * 8 + 6, 0, true);
+      }
+      const r = this.k.x.sys_poll(this.pid, fds.length, to);
+      if (r >= 0) {
+        const rv = new DataView(this.k.x.memory.buffer, this.k.uarea, n * 8);
+        for (let i = 0; i < n; i++) fds[i].revents = rv.getUint16(i * 8 + 6, true);
+      }
+      return r;
+    });
+  }
+  /**
+   * select(): arrays of fds in, the ready ones out. timeoutMs null/undefined waits forever
+   * (a NULL timeval); a negative one is EINVAL, as Linux's poll_select_set_timeout. An fd
+   * outside 0..FD_SETSIZE-1 cannot be put in an fd_set: EINVAL here (glibc's FD_SET would
+   * overflow the set; python raises ValueError).
+   */
+  select(readfds: number[], writefds: number[], exceptfds: number[], timeoutMs?: number | null): Promise<SelectResult | number> {
+    const sets = [readfds ?? [], writefds ?? [], exceptfds ?? []];
+    let nfds = 0;
+    for (const s of sets) for (const fd of s) {
+      if (!Number.isInteger(fd) || fd < 0 || fd >= FD_SETSIZE) return Promise.resolve(-EINVAL);
+      nfds = Math.max(nfds, fd + 1);
+    }
+    if (timeoutMs !== undefined && timeoutMs !== null && !(timeoutMs >= 0)) return Promise.resolve(-EINVAL);
+    const to = timeoutMs === undefined || timeoutMs === null ? -1 : msArg(timeoutMs);
+    const bytes = FD_SETSIZE >> 3;
+    let res: SelectResult | null = null;
+    return this.call(() => {
+      const u8 = this.k.u8();
+      const base = this.k.uarea;
+      u8.fill(0, base, base + 3 * bytes);
+      sets.forEach((s, i) => { for (const fd of s) u8[base + i * bytes + (fd >> 3)] |= 1 << (fd & 7); });
+      const r = this.k.x.sys_select(this.pid, nfds, to);
+      if (r >= 0) {
+        const pick = (i: number) => sets[i].filter((fd, j, a) => a.indexOf(fd) === j && (u8[base + i * bytes + (fd >> 3)] & (1 << (fd & 7))) !== 0).sort((a, b) => a - b);
+        res = { n: r, readfds: pick(0), writefds: pick(1), exceptfds: pick(2) };
+      }
+      return r;
+    }).then((r) => (r < 0 || !res ? r : res));
   }
   getpid(): Promise<number> { return Promise.resolve(this.pid); }
   clock_gettime(): Promise<number> { return Promise.resolve(this.port.now()); }

@@ -31,6 +31,11 @@ interface Sys {
   shutdown(fd: number, how: number): Promise<number>;
   close(fd: number): Promise<number>;
   nanosleep(ms: number): Promise<number>;
+  epoll_create1(flags: number): Promise<number>;
+  epoll_ctl(epfd: number, op: number, fd: number, event?: { events: number; data?: number }): Promise<number>;
+  epoll_wait(epfd: number, maxevents: number, timeoutMs: number): Promise<{ events: number; data: number }[] | number>;
+  poll(fds: { fd: number; events: number; revents?: number }[], timeoutMs: number): Promise<number>;
+  select(r: number[], w: number[], x: number[], timeoutMs?: number | null): Promise<{ n: number; readfds: number[]; writefds: number[]; exceptfds: number[] } | number>;
 }
 interface Proc {
   pid: number;
@@ -167,7 +172,7 @@ async function runOne(c: LinuxCase, opts: KstackRunOptions): Promise<LinuxResult
     if (typeof v === 'number') return v;
     let total = 0;
     for (const part of v.split('|').map((p) => p.trim())) {
-      const n = C[part] ?? LINUX_FALLBACK[part];
+      const n = /^\d+$/.test(part) ? Number(part) : (C[part] ?? LINUX_FALLBACK[part]);
       if (n === undefined) throw new Error(`unknown constant ${part}`);
       total |= n;
     }
@@ -226,6 +231,27 @@ async function runOne(c: LinuxCase, opts: KstackRunOptions): Promise<LinuxResult
           case 'badfd':
             fds.set(String(s[1]), Number(s[2]));
             return 0;
+          case 'epoll_create': {
+            const fd = await sys.epoll_create1(konst(s[2]));
+            if (fd < 0) return err(fd);
+            fds.set(String(s[1]), fd);
+            return 'fd';
+          }
+          case 'poll': {
+            const spec = String(s[1]).split(',').filter(Boolean).map((x) => x.split(':'));
+            const pfds = spec.map(([n, ev]) => ({ fd: fdOf(n), events: konst(ev) }));
+            const r = await sys.poll(pfds, Number(s[2]));
+            if (r < 0) return err(r);
+            return [String(r), ...spec.map(([n], i) => `${n}=0x${(pfds[i] as { revents?: number }).revents!.toString(16)}`)].join(' ');
+          }
+          case 'select': {
+            const lists = [s[1], s[2], s[3]].map((l) => String(l).split(',').filter(Boolean));
+            const r = await sys.select(lists[0].map(fdOf), lists[1].map(fdOf), lists[2].map(fdOf), Number(s[4]));
+            if (typeof r === 'number') return err(r);
+            const got = [r.readfds, r.writefds, r.exceptfds];
+            const names = lists.map((l, i) => l.filter((n) => got[i].includes(fdOf(n))).join(','));
+            return `${r.n} r=${names[0]} w=${names[1]} x=${names[2]}`;
+          }
         }
         const fd = fdOf(s[1]);
         switch (op) {
@@ -313,6 +339,13 @@ async function runOne(c: LinuxCase, opts: KstackRunOptions): Promise<LinuxResult
             return num(await sys.ioctl(fd, konst(s[2])));
           case 'shutdown':
             return num(await sys.shutdown(fd, konst(s[2])));
+          case 'epoll_ctl':
+            return num(await sys.epoll_ctl(fd, konst(s[2]), fdOf(s[3]), { events: s.length > 4 ? konst(s[4]) : 0, data: s.length > 5 ? Number(s[5]) : 0 }));
+          case 'epoll_wait': {
+            const r = await sys.epoll_wait(fd, Number(s[2]), Number(s[3]));
+            if (typeof r === 'number') return err(r);
+            return r.map((e) => `${e.data}:0x${(e.events >>> 0).toString(16)}`).join(' ');
+          }
         }
         throw new Error(`unknown step ${op}`);
       };

@@ -36,6 +36,13 @@
 //   ['shutdown', s, how]                    → 0 or '-ENAME'
 //   ['close', s]                            → 0 or '-ENAME'
 //   ['sleep', ms]                           → 0 (lets loopback traffic and ICMP errors land)
+//   ['epoll_create', e, flags]              → 'fd' or '-ENAME'; e names the epoll fd
+//   ['epoll_ctl', e, op, s, events, data]   → 0 or '-ENAME' (op: 'EPOLL_CTL_ADD', ...)
+//   ['epoll_wait', e, maxevents, timeout]   → the events as 'data:0xevents' joined by
+//                                             spaces ('' for none), or '-ENAME'
+//   ['poll', 'a:POLLIN|POLLOUT,b:POLLIN', timeout] → 'n a=0xrevents b=0xrevents' or '-ENAME'
+//   ['select', 'a,b', 'c', '', timeout]     → read, write, except lists of names:
+//                                             'n r=a w=c x=' or '-ENAME'
 //
 // Arguments: a constant is a number, a C name ('SOL_SOCKET') or names or-ed together
 // ('SOCK_DGRAM|SOCK_NONBLOCK'); a port is a number or '$portof:x', the port socket x was
@@ -69,7 +76,7 @@ export const ERRNO_ALIASES: Record<string, string> = {
 };
 
 const PY = String.raw`
-import errno, fcntl, json, os, socket, struct, sys, termios, time, ctypes, array
+import errno, fcntl, json, os, select, socket, struct, sys, termios, time, ctypes, array
 
 ALIASES = {'EWOULDBLOCK': 'EAGAIN', 'ENOTSUP': 'EOPNOTSUPP', 'EDEADLOCK': 'EDEADLK'}
 libc = ctypes.CDLL(None, use_errno=True)
@@ -78,7 +85,27 @@ def ename(n):
     name = errno.errorcode.get(n, 'E%d' % n)
     return '-' + ALIASES.get(name, name)
 
-EXTRA = {'SIOCINQ': termios.FIONREAD, 'SIOCOUTQ': termios.TIOCOUTQ}
+EXTRA = {'SIOCINQ': termios.FIONREAD, 'SIOCOUTQ': termios.TIOCOUTQ,
+         'EPOLL_CTL_ADD': 1, 'EPOLL_CTL_DEL': 2, 'EPOLL_CTL_MOD': 3}
+
+class EpollEvent(ctypes.Structure):
+    _pack_ = 1  # x86-64's struct epoll_event is packed (12 bytes)
+    _fields_ = [('events', ctypes.c_uint32), ('data', ctypes.c_uint64)]
+
+class PollFd(ctypes.Structure):
+    _fields_ = [('fd', ctypes.c_int), ('events', ctypes.c_short), ('revents', ctypes.c_short)]
+
+class RawFd:
+    """A descriptor that is not a socket (an epoll fd), shaped like one for the cleanup."""
+    def __init__(self, fd): self.fd = fd
+    def fileno(self): return self.fd
+    def close(self): os.close(self.fd)
+    def detach(self): pass
+
+def check(r):
+    if r < 0:
+        raise OSError(ctypes.get_errno(), 'syscall')
+    return r
 
 def const(v):
     if isinstance(v, int):
@@ -86,9 +113,12 @@ def const(v):
     total = 0
     for part in v.split('|'):
         part = part.strip()
+        if part.isdigit():
+            total |= int(part)
+            continue
         found = EXTRA.get(part)
-        for mod in (socket, fcntl, os, termios):
-            if hasattr(mod, part):
+        for mod in (socket, fcntl, os, termios, select):
+            if found is None and hasattr(mod, part):
                 found = getattr(mod, part)
                 break
         if found is None:
@@ -161,8 +191,33 @@ def run_case(case):
             os.close(num)
             closed[n] = num
             return 0
+        if op == 'epoll_create':
+            socks[step[1]] = RawFd(check(libc.epoll_create1(const(step[2]))))
+            closed.pop(step[1], None)
+            return 'fd'
+        if op == 'poll':
+            spec = [x.split(':') for x in step[1].split(',') if x]
+            arr = (PollFd * max(1, len(spec)))()
+            for i, (nm, ev) in enumerate(spec):
+                arr[i].fd = fd_of(nm)
+                arr[i].events = const(ev)
+            r = check(libc.poll(arr, len(spec), int(step[2])))
+            return ' '.join([str(r)] + ['%s=0x%x' % (nm, arr[i].revents & 0xffff) for i, (nm, _) in enumerate(spec)])
+        if op == 'select':
+            lists = [[x for x in l.split(',') if x] for l in step[1:4]]
+            r, w, x = select.select(*[[fd_of(nm) for nm in l] for l in lists], step[4] / 1000.0)
+            got = [r, w, x]
+            n_ready = sum(len(g) for g in got)
+            return '%d r=%s w=%s x=%s' % ((n_ready,) + tuple(','.join(nm for nm in lists[i] if fd_of(nm) in got[i]) for i in range(3)))
         n = step[1]
         s = socks[n]
+        if op == 'epoll_ctl':
+            ev = EpollEvent(const(step[4]) if len(step) > 4 else 0, int(step[5]) if len(step) > 5 else 0)
+            return check(libc.epoll_ctl(fd_of(n), const(step[2]), fd_of(step[3]), ctypes.byref(ev)))
+        if op == 'epoll_wait':
+            arr = (EpollEvent * max(1, int(step[2])))()
+            r = check(libc.epoll_wait(fd_of(n), arr, int(step[2]), int(step[3])))
+            return ' '.join('%d:0x%x' % (arr[i].data, arr[i].events) for i in range(r))
         if op == 'close':
             fd = fd_of(n)
             closed[n] = fd
@@ -290,12 +345,12 @@ export function linuxRun(cases: LinuxCase[]): LinuxResult[] {
 /** The numeric values of C constant names on this machine (python's socket/fcntl/os/termios). */
 export function linuxConstants(names: string[]): Record<string, number> {
   const script = String.raw`
-import json, sys, socket, fcntl, os, termios
+import json, sys, socket, fcntl, os, termios, select
 out = {}
 for n in json.load(sys.stdin):
     if n == 'SIOCINQ': out[n] = termios.FIONREAD; continue
     if n == 'SIOCOUTQ': out[n] = termios.TIOCOUTQ; continue
-    for mod in (socket, fcntl, os, termios):
+    for mod in (socket, fcntl, os, termios, select):
         if hasattr(mod, n):
             out[n] = int(getattr(mod, n))
             break
