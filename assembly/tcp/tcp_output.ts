@@ -606,6 +606,7 @@ export function tcp_connect(sk: Sock): i32 {
   cb_set_flags(skb, TCPHDR_SYN);
   tp.snd_una = tp.write_seq;
   tp.snd_nxt = tp.write_seq;
+  tp.pushed_seq = tp.write_seq; // tcp_connect_init / tcp_create_openreq_child
   tp.retrans_stamp = jiffies;
   tcp_queue_skb(sk, skb);
   // The SYN goes regardless of windows (there are none yet): tcp_connect() transmits it
@@ -625,6 +626,7 @@ export function tcp_send_synack(sk: Sock): void {
   cb_set_flags(skb, TCPHDR_SYN | TCPHDR_ACK);
   tp.snd_una = tp.write_seq;
   tp.snd_nxt = tp.write_seq;
+  tp.pushed_seq = tp.write_seq; // tcp_connect_init / tcp_create_openreq_child
   tp.retrans_stamp = jiffies;
   tcp_queue_skb(sk, skb);
   tcp_transmit_skb(sk, skb, true);
