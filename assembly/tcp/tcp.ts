@@ -711,10 +711,16 @@ function tcp_getsockopt(skp: usize, level: i32, name: i32, out: usize): i32 {
     case TCP_KEEPINTVL: return <i32>tp.keepalive_intvl;
     case TCP_KEEPCNT: return <i32>tp.keepalive_probes;
     case TCP_SYNCNT: return tp.syn_retries != 0 ? <i32>tp.syn_retries : 6;
-    case TCP_LINGER2: return tp.linger2 > 0 ? tp.linger2 : (tp.linger2 < 0 ? -1 : <i32>tcp_fin_timeout);
+    // These two may be negative: the value goes to `out` (the host reads it there), as a
+    // negative return would read as -errno.
+    case TCP_LINGER2:
+      store<i32>(out, tp.linger2 > 0 ? tp.linger2 : (tp.linger2 < 0 ? -1 : <i32>tcp_fin_timeout));
+      return 0;
     case TCP_QUICKACK: return inet_csk_in_pingpong_mode(tp) ? 0 : 1;
     case TCP_USER_TIMEOUT: return <i32>tp.user_timeout;
-    case TCP_NOTSENT_LOWAT: return <i32>tp.notsent_lowat;
+    case TCP_NOTSENT_LOWAT:
+      store<i32>(out, <i32>tp.notsent_lowat);
+      return 0;
     case TCP_WINDOW_CLAMP: return <i32>tp.window_clamp;
     case TCP_INFO: return tcp_get_info(sk, tp, out);
     default: return -ENOPROTOOPT;
