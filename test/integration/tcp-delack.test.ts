@@ -103,34 +103,48 @@ describe('delayed ACK: quick ACKs, the 40 ms timer, every second full segment (t
     await expectNoLeaks(net);
   });
 
-  it('a delayed ACK that the timer had to send doubles ato (tcpi_ato 40 ms → 80 ms), and ato reads back through TCP_INFO', async () => {
+  it('ato: TCP_ATO_MIN once quick ACKs are spent, doubled by a delayed ACK the timer had to send, then pulled toward the inter-arrival time (tcp_event_data_recv), as TCP_INFO shows', async () => {
     const { net, a, b } = await pair({ delayMs: ONE_WAY });
     const atos: number[] = [];
     const server = b.spawn(async (sys) => {
       const { l, c } = await listenAccept(sys);
-      const info = async () => ((await sys.getsockopt(c, C.IPPROTO_TCP, C.TCP_INFO)) as { tcpi_ato: number }).tcpi_ato;
+      const info = async () => ((await sys.getsockopt(c, C.IPPROTO_TCP, C.TCP_INFO)) as { tcpi_ato: number }).tcpi_ato / 1000;
       atos.push(await info()); // no data yet: ato 0
-      await sys.nanosleep(1650 - (await sys.clock_gettime()));
-      atos.push(await info()); // 16 quick ACKs spent (the last one deflates ato): TCP_ATO_MIN
-      await sys.nanosleep(100);
-      atos.push(await info()); // the 17th segment's ACK was the timer's: doubled
-      expect(await drain(sys, c)).toBe(17);
+      for (const t of [1650, 1675, 1705]) {
+        await sys.nanosleep(t - (await sys.clock_gettime()));
+        atos.push(await info());
+      }
+      expect(await drain(sys, c)).toBe(20);
       await sys.close(c);
       await sys.close(l);
     });
     const client = a.spawn(async (sys) => {
       const fd = await dial(sys);
+      expect(await sys.setsockopt(fd, C.IPPROTO_TCP, C.TCP_NODELAY, 1)).toBe(0);
       await sys.nanosleep(20); // after the server's first look
       for (let i = 0; i < 17; i++) {
+        if (i > 0) await sys.nanosleep(100); // less than the RTO: no new quick ACKs
         await sys.send(fd, 'x');
-        await sys.nanosleep(100); // less than the RTO: no new quick ACKs
       }
+      for (const t of [1680, 1690, 1700]) {
+        await sys.nanosleep(t - (await sys.clock_gettime()));
+        await sys.send(fd, 'y');
+      }
+      await sys.nanosleep(100);
       await sys.close(fd);
     });
     await net.run({ untilIdle: true });
     expect(await server.exited).toEqual({ code: 0 });
     expect(await client.exited).toEqual({ code: 0 });
-    expect(atos).toEqual([0, 40_000, 80_000]);
+    // Arrival times (ms) of the 17th segment and the three quick ones.
+    const arr = segs(net.trace()).filter((x) => fromClient(x) && x.len > 0).map((x) => ms(x.t)).slice(16);
+    const m = arr.slice(1).map((t, i) => t - arr[i]!); // inter-arrival times
+    // m <= 20: ato/2 + 20; m < ato: ato/2 + m.
+    let ato = 80;
+    for (const x of m) ato = x <= 20 ? (ato >> 1) + 20 : x < ato ? (ato >> 1) + x : ato;
+    expect(m.slice(1)).toEqual([10, 10]);
+    expect(atos).toEqual([0, 40, 80, ato]);
+    expect(ato).toBeLessThan(80);
     await expectNoLeaks(net);
   });
 
