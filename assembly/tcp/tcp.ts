@@ -22,16 +22,16 @@ import { SOL_SOCKET, SOL_TCP, SO_KEEPALIVE, MSG_PEEK, MSG_DONTWAIT, MSG_WAITALL,
 import { SIOCINQ, SIOCOUTQ, SIOCOUTQNSD } from "../abi/ioctl";
 import { TCP_NODELAY, TCP_MAXSEG, TCP_CORK, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT, TCP_SYNCNT, TCP_LINGER2, TCP_INFO, TCP_QUICKACK, TCP_USER_TIMEOUT, TCP_NOTSENT_LOWAT, TCP_WINDOW_CLAMP, TCPI_OPT_TIMESTAMPS, TCPI_OPT_SACK, TCPI_OPT_WSCALE } from "../abi/tcp";
 import { TCP_ESTABLISHED, TCP_SYN_SENT, TCP_SYN_RECV, TCP_FIN_WAIT1, TCP_FIN_WAIT2, TCP_TIME_WAIT, TCP_CLOSE, TCP_CLOSE_WAIT, TCP_LAST_ACK, TCP_LISTEN, TCP_CLOSING } from "../abi/tcp_states";
-import { TcpSock, tcp_sk, tcp_sock_alloc, tcp_sock_free, retransmit_timer, delack_timer, keepalive_timer, TCP_TIMEOUT_INIT, TCP_INIT_CWND, TCP_INFINITE_SSTHRESH, TCP_MSS_DEFAULT, MAX_TCP_KEEPIDLE, MAX_TCP_KEEPINTVL, MAX_TCP_KEEPCNT, ICSK_ACK_SCHED, ICSK_ACK_PUSHED, TCP_TIMEWAIT_LEN } from "./tcp_sock";
+import { TcpSock, tcp_sk, tcp_sock_alloc, tcp_sock_free, retransmit_timer, delack_timer, keepalive_timer, TCP_TIMEOUT_INIT, TCP_INIT_CWND, TCP_INFINITE_SSTHRESH, TCP_MSS_DEFAULT, MAX_TCP_KEEPIDLE, MAX_TCP_KEEPINTVL, MAX_TCP_KEEPCNT, ICSK_ACK_SCHED, ICSK_ACK_PUSHED, ICSK_ACK_PUSHED2, TCP_TIMEWAIT_LEN, inet_csk_ack_scheduled, inet_csk_in_pingpong_mode, inet_csk_enter_pingpong_mode, inet_csk_exit_pingpong_mode } from "./tcp_sock";
 import { cb_seq, cb_end_seq, cb_flags, cb_set_seq, cb_set_end_seq, cb_set_flags, cb_set_sacked } from "./tcp_skb_cb";
 import { TCPHDR_ACK, TCPHDR_FIN, TCPHDR_PSH, TCPHDR_SYN } from "./tcphdr";
-import { tcp_alloc_skb, tcp_queue_skb, tcp_push, tcp_write_xmit, tcp_send_fin, tcp_send_active_reset, tcp_send_ack, __tcp_select_window, tcp_receive_window, tcp_skb_truesize, tcp_update_mss, tcp_advmss_for, tcp_win_from_space, tcp_set_window_clamp, TCP_NAGLE_NORMAL, TCP_NAGLE_CORK, TCP_NAGLE_PUSH } from "./tcp_output";
+import { tcp_alloc_skb, tcp_queue_skb, tcp_push, tcp_write_xmit, tcp_send_fin, tcp_send_active_reset, tcp_send_ack, __tcp_select_window, tcp_receive_window, tcp_skb_truesize, tcp_update_mss, tcp_advmss_for, tcp_win_from_space, tcp_set_window_clamp, tcp_stream_memory_free, tcp_mark_push, forced_push, tcp_push_pending_frames, TCP_NAGLE_NORMAL, TCP_NAGLE_CORK, TCP_NAGLE_PUSH } from "./tcp_output";
 import { tcp_set_state, tcp_done, tcp_clear_xmit_timers, tcp_flush_puts, tcp_time_wait } from "./tcp_state";
-import { tcp_write_queue_purge, tcp_ooo_purge, tcp_check_space } from "./tcp_input";
+import { tcp_write_queue_purge, tcp_ooo_purge, tcp_write_space } from "./tcp_input";
 import { tcp_v4_connect, tcp_ipv4_init, tcp_ipv4_register_init, tcp_ipv4_register_port_check, tcp_accept_dequeue } from "./tcp_ipv4";
 import { tcp_write_timer, tcp_delack_timer, tcp_keepalive_timer } from "./tcp_timer";
 import { inet_bhash_add, inet_bind_conflict, inet_lhash_insert, inet_put_port, inet_port_used } from "./inet_hashtables";
-import { tcp_wmem_def, tcp_rmem_def, tcp_keepalive_time, tcp_keepalive_intvl, tcp_keepalive_probes, tcp_fin_timeout, tcp_rmem_max, somaxconn, tcp_notsent_lowat } from "./tcp_sysctl";
+import { tcp_wmem_def, tcp_rmem_def, tcp_keepalive_time, tcp_keepalive_intvl, tcp_keepalive_probes, tcp_fin_timeout, tcp_rmem_max, somaxconn } from "./tcp_sysctl";
 
 // @ts-ignore: decorator
 @inline const SS_UNCONNECTED: u32 = 1;
@@ -51,7 +51,6 @@ function tcp_init_sock(skp: usize): void {
   tp.keepalive_time = tcp_keepalive_time;
   tp.keepalive_intvl = tcp_keepalive_intvl;
   tp.keepalive_probes = tcp_keepalive_probes;
-  tp.notsent_lowat = tcp_notsent_lowat;
   tp.ca_state = TCP_CA_Open;
   sk.sk_sndbuf = <i32>tcp_wmem_def;
   sk.sk_rcvbuf = <i32>tcp_rmem_def;
@@ -189,10 +188,10 @@ function tcp_listen_stop(sk: Sock): void {
 
 // ───── sending ─────
 
-/** Free space test of tcp_sendmsg (sk_stream_memory_free and TCP_NOTSENT_LOWAT). */
+/** sk_stream_memory_free(): tcp_sendmsg's test before it queues a new skb (TCP_NOTSENT_LOWAT). */
 function tcp_memory_free(sk: Sock, tp: TcpSock): bool {
   if (sk.sk_wmem_queued >= sk.sk_sndbuf) return false;
-  return (tp.write_seq - tp.snd_nxt) < tp.notsent_lowat;
+  return tcp_stream_memory_free(tp, 0);
 }
 
 /**
@@ -237,6 +236,7 @@ function tcp_sendmsg(skp: usize, buf: usize, len: u32, flags: u32, daddr: u32, d
       cb_set_flags(nskb, TCPHDR_ACK);
       cb_set_sacked(nskb, 0);
       tcp_queue_skb(sk, nskb);
+      tp.nagle_push = 0; // skb_entail(): a new skb ends the push TCP_NODELAY asked for
       skb = nskb;
       room = mss;
     }
@@ -248,15 +248,23 @@ function tcp_sendmsg(skp: usize, buf: usize, len: u32, flags: u32, daddr: u32, d
     cb_set_end_seq(skb, cb_end_seq(skb) + n);
     tp.write_seq += n;
     copied += n;
-    // A full segment may leave at once (tcp_push_one); the rest waits for the push.
-    if (skb.len >= mss && changetype<usize>(skb) == tp.send_head) tcp_write_xmit(sk, TCP_NAGLE_CORK);
+    // A full segment may leave at once (tcp_push_one), with PSH if half a window went
+    // unpushed (forced_push); the rest waits for the push.
+    if (skb.len >= mss && copied < len) {
+      if (forced_push(tp)) {
+        tcp_mark_push(tp, skb);
+        tcp_write_xmit(sk, TCP_NAGLE_PUSH);
+      } else if (changetype<usize>(skb) == tp.send_head) {
+        tcp_write_xmit(sk, TCP_NAGLE_CORK);
+      }
+    }
   }
   if (copied > 0) {
     tcp_push(sk, (flags & <u32>MSG_MORE) != 0 ? TCP_NAGLE_CORK : TCP_NAGLE_NORMAL);
     return <i32>copied;
   }
   // Nothing fit: the caller sleeps for space (sk_stream_wait_memory).
-  tcp_push(sk, TCP_NAGLE_NORMAL);
+  tcp_push_pending_frames(sk);
   return -EAGAIN;
 }
 
@@ -289,8 +297,10 @@ function tcp_inq(sk: Sock, tp: TcpSock): u32 {
 function tcp_cleanup_rbuf(sk: Sock, tp: TcpSock, copied: u32): void {
   let time_to_ack = false;
   if ((tp.ack_pending & ICSK_ACK_SCHED) != 0) {
+    // Once-per-two-segments ACK not sent by input, or this read emptied the queue of a
+    // small pushed segment on a connection that is not interactive (or of two of them).
     if (tp.rcv_nxt - tp.rcv_wup > tp.rcv_mss) time_to_ack = true;
-    else if (copied > 0 && (tp.ack_pending & ICSK_ACK_PUSHED) != 0 && tp.ack_pingpong == 0 && sk.sk_rmem_alloc == 0) time_to_ack = true;
+    else if (copied > 0 && ((tp.ack_pending & ICSK_ACK_PUSHED2) != 0 || ((tp.ack_pending & ICSK_ACK_PUSHED) != 0 && !inet_csk_in_pingpong_mode(tp))) && sk.sk_rmem_alloc == 0) time_to_ack = true;
   }
   if (copied > 0 && !time_to_ack && (sk.sk_shutdown & RCV_SHUTDOWN) == 0) {
     const rcv_window_now = tcp_receive_window(tp);
@@ -515,7 +525,7 @@ function tcp_close_finish(skp: usize): void {
 function tcp_stream_is_writeable(sk: Sock, tp: TcpSock): bool {
   if (sk.sk_sndbuf - sk.sk_wmem_queued < (sk.sk_wmem_queued >> 1)) return false;
   if (sk.sk_wmem_queued >= sk.sk_sndbuf) return false;
-  return ((tp.write_seq - tp.snd_nxt) << 1) < tp.notsent_lowat;
+  return tcp_stream_memory_free(tp, 1);
 }
 
 /** tcp_poll(). */
@@ -592,17 +602,25 @@ function tcp_setsockopt(skp: usize, level: i32, name: i32, val: i32): i32 {
   if (level != SOL_TCP) return -ENOPROTOOPT;
   switch (name) {
     case TCP_NODELAY:
-      tp.nodelay = val != 0 ? 1 : 0;
-      // __tcp_sock_set_nodelay(): TCP_NAGLE_OFF|TCP_NAGLE_PUSH, then push (even if corked).
-      if (val != 0) tcp_push(sk, TCP_NAGLE_PUSH);
+      // __tcp_sock_set_nodelay(): TCP_NAGLE_OFF|TCP_NAGLE_PUSH, then push (even if corked);
+      // turning it off leaves a pending push in place.
+      if (val != 0) {
+        tp.nodelay = 1;
+        tp.nagle_push = 1;
+        tcp_push_pending_frames(sk);
+      } else {
+        tp.nodelay = 0;
+      }
+      tcp_flush_puts();
       return 0;
     case TCP_CORK:
       if (val != 0) tp.cork = 1;
       else {
         // __tcp_sock_set_cork(false): what waited goes by Nagle's rule, or at once with
-        // TCP_NODELAY (TCP_NAGLE_PUSH).
+        // TCP_NODELAY (which sets TCP_NAGLE_PUSH).
         tp.cork = 0;
-        tcp_push(sk, tp.nodelay != 0 ? TCP_NAGLE_PUSH : TCP_NAGLE_NORMAL);
+        if (tp.nodelay != 0) tp.nagle_push = 1;
+        tcp_push_pending_frames(sk);
       }
       tcp_flush_puts();
       return 0;
@@ -634,11 +652,20 @@ function tcp_setsockopt(skp: usize, level: i32, name: i32, val: i32): i32 {
       else tp.linger2 = val;
       return 0;
     case TCP_QUICKACK:
-      if (val != 0) {
-        tp.ack_pingpong = 0;
-        if ((tp.ack_pending & ICSK_ACK_SCHED) != 0) tcp_send_ack(sk);
+      // __tcp_sock_set_quickack(): 0 makes the socket interactive (delayed ACKs); non-zero
+      // leaves interactive mode and sends an owed ACK at once (as tcp_cleanup_rbuf would
+      // for a pushed segment); an even value re-enters it after that ACK. Not sticky: the
+      // next reply sent within ato makes the socket interactive again.
+      if (val == 0) {
+        inet_csk_enter_pingpong_mode(tp);
       } else {
-        tp.ack_pingpong = 1;
+        inet_csk_exit_pingpong_mode(tp);
+        const st = sk.sk_state;
+        if ((st == <u32>TCP_ESTABLISHED || st == <u32>TCP_CLOSE_WAIT) && inet_csk_ack_scheduled(tp)) {
+          tp.ack_pending |= ICSK_ACK_PUSHED;
+          tcp_cleanup_rbuf(sk, tp, 1);
+          if ((val & 1) == 0) inet_csk_enter_pingpong_mode(tp);
+        }
       }
       tcp_flush_puts();
       return 0;
@@ -647,8 +674,10 @@ function tcp_setsockopt(skp: usize, level: i32, name: i32, val: i32): i32 {
       tp.user_timeout = <u32>val;
       return 0;
     case TCP_NOTSENT_LOWAT:
-      tp.notsent_lowat = val <= 0 ? 0xffffffff : <u32>val;
-      if (val > 0) tcp_check_space(sk);
+      // Stored as given (a u32: -1 is "no limit"); 0 defers to net.ipv4.tcp_notsent_lowat.
+      // sk->sk_write_space(): a raised mark may make the socket writable now.
+      tp.notsent_lowat = <u32>val;
+      tcp_write_space(sk);
       return 0;
     case TCP_WINDOW_CLAMP:
       if (val == 0) {
@@ -682,10 +711,16 @@ function tcp_getsockopt(skp: usize, level: i32, name: i32, out: usize): i32 {
     case TCP_KEEPINTVL: return <i32>tp.keepalive_intvl;
     case TCP_KEEPCNT: return <i32>tp.keepalive_probes;
     case TCP_SYNCNT: return tp.syn_retries != 0 ? <i32>tp.syn_retries : 6;
-    case TCP_LINGER2: return tp.linger2 > 0 ? tp.linger2 : (tp.linger2 < 0 ? -1 : <i32>tcp_fin_timeout);
-    case TCP_QUICKACK: return tp.ack_pingpong == 0 ? 1 : 0;
+    // These two may be negative: the value goes to `out` (the host reads it there), as a
+    // negative return would read as -errno.
+    case TCP_LINGER2:
+      store<i32>(out, tp.linger2 > 0 ? tp.linger2 : (tp.linger2 < 0 ? -1 : <i32>tcp_fin_timeout));
+      return 0;
+    case TCP_QUICKACK: return inet_csk_in_pingpong_mode(tp) ? 0 : 1;
     case TCP_USER_TIMEOUT: return <i32>tp.user_timeout;
-    case TCP_NOTSENT_LOWAT: return tp.notsent_lowat == 0xffffffff ? 0 : <i32>tp.notsent_lowat;
+    case TCP_NOTSENT_LOWAT:
+      store<i32>(out, <i32>tp.notsent_lowat);
+      return 0;
     case TCP_WINDOW_CLAMP: return <i32>tp.window_clamp;
     case TCP_INFO: return tcp_get_info(sk, tp, out);
     default: return -ENOPROTOOPT;

@@ -7,17 +7,17 @@ import { after, before } from "../lib/seq";
 import { rb_link_node, rb_insert_color, rb_erase, rb_first, rb_next, rb_left, rb_right, RB_LEFT, RB_RIGHT } from "../lib/rbtree";
 import { jiffies, ktime_ns } from "../kernel/clock";
 import { del_timer, mod_timer, timer_pending } from "../kernel/timer";
-import { SNMP_INC_STATS, LINUX_MIB_TCPABORTONDATA, LINUX_MIB_TCPCHALLENGEACK, LINUX_MIB_TCPSYNCHALLENGE, LINUX_MIB_PAWSESTAB, LINUX_MIB_TCPOFOQUEUE, LINUX_MIB_TCPRCVQDROP, LINUX_MIB_TCPZEROWINDOWDROP, LINUX_MIB_TCPRENORECOVERY, LINUX_MIB_TCPFASTRETRANS, LINUX_MIB_DELAYEDACKS, LINUX_MIB_TCPPUREACKS, LINUX_MIB_TCPHPACKS } from "../kernel/mib";
+import { SNMP_INC_STATS, LINUX_MIB_TCPABORTONDATA, LINUX_MIB_TCPCHALLENGEACK, LINUX_MIB_TCPSYNCHALLENGE, LINUX_MIB_PAWSESTAB, LINUX_MIB_TCPOFOQUEUE, LINUX_MIB_TCPRCVQDROP, LINUX_MIB_TCPZEROWINDOWDROP, LINUX_MIB_TCPRENORECOVERY, LINUX_MIB_TCPFASTRETRANS, LINUX_MIB_DELAYEDACKLOST, LINUX_MIB_TCPPUREACKS, LINUX_MIB_TCPHPACKS } from "../kernel/mib";
 import { SKB_DROP_REASON_NOT_SPECIFIED, SKB_DROP_REASON_SOCKET_RCVBUFF } from "../kernel/drop_reason";
 import { consume_skb, kfree_skb_reason, SkBuff, skb_cb, skb_pull, skb_trim, SKB_CB_OFF, skb_cloned, skb_tailroom, skb_put, skb_copybreak, SKB_SMALL_SIZE, SKB_TRUESIZE } from "../core/skbuff";
 import { skb_peek, skb_peek_tail, skb_queue_tail, skb_unlink, skb_dequeue } from "../core/skb_queue";
 import { Sock, sk_data_ready, sk_state_change, sk_error_report, skb_set_owner_r, skb_orphan, SOCK_DEAD, SOCK_DONE, RCV_SHUTDOWN, SEND_SHUTDOWN, SOCK_KEEPOPEN, SOCK_SNDBUF_LOCK, sk_write_space } from "../core/sock";
 import { ECONNREFUSED, ECONNRESET, EPIPE } from "../abi/errno";
 import { TCP_ESTABLISHED, TCP_SYN_SENT, TCP_SYN_RECV, TCP_FIN_WAIT1, TCP_FIN_WAIT2, TCP_TIME_WAIT, TCP_CLOSE, TCP_CLOSE_WAIT, TCP_LAST_ACK, TCP_CLOSING } from "../abi/tcp_states";
-import { TcpSock, tcp_sk, tp_sk, keepalive_timer, ICSK_TIME_PROBE0, ICSK_TIME_RETRANS, ICSK_ACK_SCHED, ICSK_ACK_NOW, ICSK_ACK_PUSHED, TCP_RTO_MIN, TCP_RTO_MAX, TCP_ATO_MIN, TCP_TIMEWAIT_LEN, TCP_INIT_CWND, TCP_INFINITE_SSTHRESH } from "./tcp_sock";
+import { TcpSock, tcp_sk, tp_sk, keepalive_timer, ICSK_TIME_PROBE0, ICSK_TIME_RETRANS, ICSK_ACK_SCHED, ICSK_ACK_NOW, ICSK_ACK_PUSHED, ICSK_ACK_PUSHED2, ICSK_ACK_TIMER, TCP_DELACK_MAX, TCP_MSS_DEFAULT, TCP_MIN_MSS, inet_csk_in_pingpong_mode, inet_csk_enter_pingpong_mode, inet_csk_exit_pingpong_mode, delack_timer, TCP_RTO_MIN, TCP_RTO_MAX, TCP_ATO_MIN, TCP_TIMEWAIT_LEN, TCP_INIT_CWND, TCP_INFINITE_SSTHRESH } from "./tcp_sock";
 import { cb_set_end_seq, cb_seq, cb_end_seq, cb_ack_seq, cb_flags, cb_wnd, cb_opts, cb_ts_val, cb_ts_ecr, cb_mss, cb_wscale, cb_tx_time, cb_retrans, cb_set_seq, OPT_MSS, OPT_WSCALE, OPT_SACK_PERM, OPT_TSTAMP } from "./tcp_skb_cb";
-import { TCPHDR_ACK, TCPHDR_FIN, TCPHDR_RST, TCPHDR_SYN, TCPHDR_PSH } from "./tcphdr";
-import { tcp_send_ack, tcp_send_delayed_ack, tcp_write_xmit, tcp_rearm_rto, tcp_clear_xmit_timer, tcp_retransmit_skb, tcp_rtx_head, tcp_update_mss, tcp_select_initial_window, tcp_win_from_space, tcp_space, tcp_full_space, tcp_set_window_clamp, tcp_receive_window, __tcp_select_window, tcp_time_stamp, tcp_send_fin, TCP_NAGLE_NORMAL } from "./tcp_output";
+import { TCPHDR_ACK, TCPHDR_FIN, TCPHDR_RST, TCPHDR_SYN, TCPHDR_PSH, TCPHDR_URG } from "./tcphdr";
+import { tcp_send_ack, tcp_send_delayed_ack, tcp_write_xmit, tcp_rearm_rto, tcp_clear_xmit_timer, tcp_retransmit_skb, tcp_rtx_head, tcp_update_mss, tcp_select_initial_window, tcp_win_from_space, tcp_space, tcp_full_space, tcp_set_window_clamp, tcp_receive_window, __tcp_select_window, tcp_time_stamp, tcp_send_fin, tcp_stream_memory_free, tcp_notsent_lowat, TCP_NAGLE_NORMAL } from "./tcp_output";
 import { tcp_set_state, tcp_done, tcp_time_wait, tcp_clear_xmit_timers } from "./tcp_state";
 import { tcp_reno_cong_avoid, tcp_reno_ssthresh } from "./tcp_cong";
 import { fib_lookup, fib_nexthop } from "../ip/route";
@@ -191,8 +191,18 @@ function tcp_clean_rtx_queue(sk: Sock, tp: TcpSock, ack: u32, skb_in: SkBuff): u
 export function tcp_check_space(sk: Sock): void {
   const tp = tcp_sk(sk);
   if ((sk.sk_userlocks & SOCK_SNDBUF_LOCK) == 0) tcp_sndbuf_expand(sk, tp);
+  tcp_write_space(sk);
+}
+
+/**
+ * sk_stream_write_space(): wake writers only when the socket is writable as poll sees it
+ * (__sk_stream_is_writeable(sk, 1): a third of the buffer free, and unsent data below half
+ * of TCP_NOTSENT_LOWAT).
+ */
+export function tcp_write_space(sk: Sock): void {
+  const tp = tcp_sk(sk);
   const wspace = sk.sk_sndbuf - sk.sk_wmem_queued;
-  if (wspace >= (sk.sk_wmem_queued >> 1)) sk_write_space(sk);
+  if (wspace >= (sk.sk_wmem_queued >> 1) && tcp_stream_memory_free(tp, 1)) sk_write_space(sk);
 }
 
 /**
@@ -314,14 +324,30 @@ function tcp_incr_quickack(tp: TcpSock, max_quickacks: u32): void {
   if (quickacks > tp.ack_quick) tp.ack_quick = quickacks;
 }
 
+/** tcp_enter_quickack_mode(): ACK at once for a while, and stop being interactive. */
 export function tcp_enter_quickack_mode(tp: TcpSock, max_quickacks: u32): void {
   tcp_incr_quickack(tp, max_quickacks);
-  tp.ack_pingpong = 0;
+  inet_csk_exit_pingpong_mode(tp);
   tp.ack_ato = TCP_ATO_MIN;
 }
 
-/** tcp_measure_rcv_mss(): the peer's segment size, and how data relates to truesize. */
-function tcp_measure_rcv_mss(sk: Sock, tp: TcpSock, len: u32, truesize: u32): void {
+/** tcp_in_quickack_mode(): quick ACKs left and the session is not interactive. */
+// @ts-ignore: decorator
+@inline function tcp_in_quickack_mode(tp: TcpSock): bool {
+  return tp.ack_quick != 0 && !inet_csk_in_pingpong_mode(tp);
+}
+
+/**
+ * tcp_measure_rcv_mss(): rcv_mss, the guess of the peer's segment size that the "ACK every
+ * second full segment" rule counts in, and how data relates to truesize. A short segment
+ * marks a push owed (ICSK_ACK_PUSHED, a second one PUSHED2) unless it looks like the
+ * peer's real MSS: one of at least 536 bytes, or of at least 88 without PSH/FIN/URG/SYN,
+ * seen twice in a row with the same size becomes rcv_mss (`thlen` is this segment's TCP
+ * header length, tcp_header_len the usual one: SACK blocks make them differ).
+ */
+function tcp_measure_rcv_mss(sk: Sock, tp: TcpSock, len: u32, truesize: u32, flags: u32, thlen: u32): void {
+  const lss = tp.ack_last_seg_size;
+  tp.ack_last_seg_size = 0;
   if (len >= tp.rcv_mss) {
     // Linux 6.x: scaling_ratio (how much of a buffer's truesize is payload) is measured
     // only when rcv_mss changes; when the ratio moves, the clamp follows the buffer:
@@ -337,8 +363,20 @@ function tcp_measure_rcv_mss(sk: Sock, tp: TcpSock, len: u32, truesize: u32): vo
       }
     }
     tp.rcv_mss = len < tp.advmss ? len : tp.advmss;
-  } else if (len > 536 && len < tp.rcv_mss) {
-    // Short segments after a PSH: the ACK is pushed (ICSK_ACK_PUSHED).
+    // A full segment with PSH likely ends an application write: let tcp_cleanup_rbuf ACK
+    // at once when the reader drains it (unless interactive).
+    if ((flags & TCPHDR_PSH) != 0) tp.ack_pending |= ICSK_ACK_PUSHED;
+  } else {
+    let l = len + thlen;
+    if (l >= TCP_MSS_DEFAULT + 20 || (l >= TCP_MIN_MSS + 20 && (flags & (TCPHDR_FIN | TCPHDR_URG | TCPHDR_SYN | TCPHDR_PSH)) == 0)) {
+      l -= 20 + (tp.tstamp_ok != 0 ? 12 : 0); // tp->tcp_header_len
+      tp.ack_last_seg_size = l;
+      if (l == lss) {
+        tp.rcv_mss = l;
+        return;
+      }
+    }
+    if ((tp.ack_pending & ICSK_ACK_PUSHED) != 0) tp.ack_pending |= ICSK_ACK_PUSHED2;
     tp.ack_pending |= ICSK_ACK_PUSHED;
   }
 }
@@ -372,9 +410,16 @@ function tcp_grow_window(sk: Sock, tp: TcpSock, len: u32, truesize: u32): void {
   }
 }
 
-/** tcp_event_data_recv(): the delayed-ACK estimator (ato) and window growth. */
-function tcp_event_data_recv(sk: Sock, tp: TcpSock, len: u32, truesize: u32): void {
-  tcp_measure_rcv_mss(sk, tp, len, truesize);
+/**
+ * tcp_event_data_recv(): new in-order data owes an ACK. The delayed-ACK estimator: the
+ * first data of a connection starts quick-ACK mode (up to TCP_MAX_QUICKACKS, so the
+ * sender's slow start is not held back) with ato = TCP_ATO_MIN; afterwards ato follows
+ * the inter-arrival time m (halving toward 20 ms + m/2 ...), and a gap longer than the RTO
+ * (an idle sender restarting) starts quick ACKs again.
+ */
+function tcp_event_data_recv(sk: Sock, tp: TcpSock, len: u32, truesize: u32, flags: u32, thlen: u32): void {
+  schedule_ack(tp);
+  tcp_measure_rcv_mss(sk, tp, len, truesize, flags, thlen);
   const now = jiffies;
   if (tp.ack_ato == 0) {
     tcp_incr_quickack(tp, TCP_MAX_QUICKACKS);
@@ -394,18 +439,23 @@ function tcp_event_data_recv(sk: Sock, tp: TcpSock, len: u32, truesize: u32): vo
   if (len >= 128) tcp_grow_window(sk, tp, len, truesize);
 }
 
-/** __tcp_ack_snd_check(): ACK now (every second full segment, quickack, forced) or later. */
+/**
+ * tcp_ack_snd_check() / __tcp_ack_snd_check(): an owed ACK goes now when more than one
+ * full segment (rcv_mss) is unacknowledged and the window's right edge would move (or
+ * SO_RCVLOWAT is not yet met), in quick-ACK mode, when an immediate ACK was asked for
+ * (ICSK_ACK_NOW: a filled hole, an out-of-window segment), or while out-of-order data is
+ * held (RFC 5681 §4.2: duplicate ACKs at once); otherwise it is delayed.
+ * kstack: Linux compresses the duplicate ACKs of a SACK peer after the third (tcp_comp_sack_*,
+ * TCPAckCompressed); every one goes here.
+ */
 function tcp_ack_snd_check(sk: Sock, tp: TcpSock): void {
   if ((tp.ack_pending & ICSK_ACK_SCHED) == 0) return;
-  const in_quickack = tp.ack_quick != 0 && tp.ack_pingpong == 0;
   if ((tp.rcv_nxt - tp.rcv_wup > tp.rcv_mss && (tp.rcv_nxt - tp.copied_seq < sk.sk_rcvlowat || __tcp_select_window(tp) >= tp.rcv_wnd)) ||
-      in_quickack || (tp.ack_pending & ICSK_ACK_NOW) != 0) {
-    if (tp.ack_quick > 0) tp.ack_quick--;
+      tcp_in_quickack_mode(tp) || (tp.ack_pending & ICSK_ACK_NOW) != 0) {
     tcp_send_ack(sk);
     return;
   }
   if (tp.ooo_root == 0) {
-    SNMP_INC_STATS(LINUX_MIB_DELAYEDACKS);
     tcp_send_delayed_ack(sk);
     return;
   }
@@ -425,7 +475,7 @@ function tcp_fin(sk: Sock): void {
     case TCP_SYN_RECV:
     case TCP_ESTABLISHED:
       tcp_set_state(sk, TCP_CLOSE_WAIT);
-      tp.ack_pingpong = 1;
+      inet_csk_enter_pingpong_mode(tp);
       break;
     case TCP_CLOSE_WAIT:
     case TCP_CLOSING:
@@ -590,6 +640,9 @@ function tcp_data_queue_ofo(sk: Sock, tp: TcpSock, skb: SkBuff): void {
 /** tcp_data_queue(): data (and FIN) of an acceptable segment; consumes skb. */
 function tcp_data_queue(sk: Sock, skb0: SkBuff): void {
   const tp = tcp_sk(sk);
+  // This segment's TCP header length, for tcp_measure_rcv_mss (before a copy moves data).
+  let thlen = <u32>(skb0.data - skb0.transport_header);
+  if (thlen < 20 || thlen > 60) thlen = 20 + (tp.tstamp_ok != 0 ? 12 : 0);
   const skb = tcp_rcv_unshare(skb0);
   const seq = cb_seq(skb);
   const end = cb_end_seq(skb);
@@ -614,7 +667,8 @@ function tcp_data_queue(sk: Sock, skb0: SkBuff): void {
       kfree_skb_reason(skb, SKB_DROP_REASON_SOCKET_RCVBUFF);
       return;
     }
-    const fin = (cb_flags(skb) & TCPHDR_FIN) != 0;
+    const flags = cb_flags(skb);
+    const fin = (flags & TCPHDR_FIN) != 0;
     const len = skb.len;
     const truesize = skb.truesize;
     schedule_ack(tp);
@@ -625,7 +679,7 @@ function tcp_data_queue(sk: Sock, skb0: SkBuff): void {
     if (len > 0) {
       tp.data_segs_in++;
       tp.last_data_recv = jiffies;
-      tcp_event_data_recv(sk, tp, len, truesize);
+      tcp_event_data_recv(sk, tp, len, truesize, flags, thlen);
     }
     if (fin) tcp_fin(sk);
     if (tp.ooo_root != 0) {
@@ -637,7 +691,9 @@ function tcp_data_queue(sk: Sock, skb0: SkBuff): void {
     return;
   }
   if (!after(end, tp.rcv_nxt)) {
-    // A retransmission of data we have: ACK it at once (the sender may have lost ours).
+    // A retransmission of data we have: ACK it at once (the sender may have lost ours,
+    // or waited too long for a delayed one: DelayedACKLost).
+    SNMP_INC_STATS(LINUX_MIB_DELAYEDACKLOST);
     tcp_enter_quickack_mode(tp, TCP_MAX_QUICKACKS);
     tp.ack_pending |= ICSK_ACK_NOW;
     schedule_ack(tp);
@@ -747,6 +803,11 @@ function tcp_validate_incoming(sk: Sock, skb: SkBuff): bool {
       SNMP_INC_STATS(LINUX_MIB_TCPSYNCHALLENGE);
       tcp_send_challenge_ack(sk);
     } else if ((flags & TCPHDR_RST) == 0) {
+      // tcp_send_dupack(): old data again means our ACK was lost or late.
+      if (cb_end_seq(skb) != cb_seq(skb) && before(cb_seq(skb), tp.rcv_nxt)) {
+        SNMP_INC_STATS(LINUX_MIB_DELAYEDACKLOST);
+        tcp_enter_quickack_mode(tp, TCP_MAX_QUICKACKS);
+      }
       tp.ack_pending |= ICSK_ACK_NOW;
       tcp_send_ack(sk);
     }
@@ -832,12 +893,14 @@ function tcp_init_buffer_space(sk: Sock, tp: TcpSock): void {
   tp.rcvq_space = sp;
 }
 
-/** tcp_init_transfer(): buffers, cwnd and quickack mode once the connection is up. */
+/**
+ * tcp_init_transfer(): buffers and cwnd once the connection is up. Quick-ACK mode starts
+ * with the first data received (tcp_event_data_recv, ato still 0), not here.
+ */
 export function tcp_init_transfer(sk: Sock, tp: TcpSock): void {
   tp.snd_cwnd = TCP_INIT_CWND;
   tp.snd_cwnd_stamp = jiffies;
   tcp_init_buffer_space(sk, tp);
-  tcp_enter_quickack_mode(tp, TCP_MAX_QUICKACKS);
   if ((sk.sk_flags & SOCK_KEEPOPEN) != 0) mod_timer(keepalive_timer(tp), jiffies + tp.keepalive_time * 1000);
 }
 
@@ -876,7 +939,17 @@ function tcp_rcv_synsent(sk: Sock, skb: SkBuff): void {
     tcp_set_state(sk, TCP_ESTABLISHED);
     tcp_init_transfer(sk, tp);
     if ((sk.sk_flags & SOCK_DEAD) == 0) sk_state_change(sk);
-    tcp_send_ack(sk);
+    if (inet_csk_in_pingpong_mode(tp)) {
+      // TCP_QUICKACK 0 before connect(): "save one ACK" — the handshake's ACK waits up to
+      // TCP_DELACK_MAX to ride on the first data (tcp_rcv_synsent_state_process).
+      tp.ack_pending |= ICSK_ACK_SCHED;
+      tcp_enter_quickack_mode(tp, TCP_MAX_QUICKACKS);
+      tp.ack_pending |= ICSK_ACK_TIMER;
+      tp.ack_timeout = jiffies + TCP_DELACK_MAX;
+      mod_timer(delack_timer(tp), tp.ack_timeout);
+    } else {
+      tcp_send_ack(sk);
+    }
     tcp_write_xmit(sk, TCP_NAGLE_NORMAL);
     consume_skb(skb);
     return;
@@ -1056,6 +1129,11 @@ function tcp_send_active_reset_and_done(sk: Sock): void {
 /** tcp_data_snd_check(): after an ACK, new data may go. */
 function tcp_data_snd_check(sk: Sock): void {
   const tp = tcp_sk(sk);
-  if (tp.send_head != 0) tcp_write_xmit(sk, TCP_NAGLE_NORMAL);
+  if (tp.send_head == 0) return;
+  tcp_write_xmit(sk, TCP_NAGLE_NORMAL);
+  // tcp_check_space(): sending lowers the unsent count, which is what TCP_NOTSENT_LOWAT
+  // writers wait on. kstack: without SOCK_NOSPACE bookkeeping, only a socket with a mark
+  // is asked (sending alone frees no buffer memory).
+  if (tcp_notsent_lowat(tp) != 0xffffffff) tcp_write_space(sk);
 }
 

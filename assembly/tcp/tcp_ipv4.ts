@@ -194,6 +194,8 @@ function tcp_v4_conn_request(listener: Sock, skb: SkBuff): void {
   child.uc_ttl = listener.uc_ttl;
   child.tos = listener.tos;
   cp.nodelay = lp.nodelay;
+  cp.cork = lp.cork;
+  cp.notsent_lowat = lp.notsent_lowat;
   cp.keepalive_time = lp.keepalive_time;
   cp.keepalive_intvl = lp.keepalive_intvl;
   cp.keepalive_probes = lp.keepalive_probes;

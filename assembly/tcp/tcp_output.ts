@@ -5,7 +5,7 @@
 import { st8, st32be } from "../lib/bytes";
 import { csum_partial, csum_tcpudp_magic } from "../lib/checksum";
 import { after, before } from "../lib/seq";
-import { jiffies, ktime_ns, time_after } from "../kernel/clock";
+import { jiffies, ktime_ns, time_after, time_after_eq } from "../kernel/clock";
 import { mod_timer, del_timer, timer_pending } from "../kernel/timer";
 import { SNMP_INC_STATS, TCP_MIB_OUTSEGS, TCP_MIB_RETRANSSEGS, TCP_MIB_OUTRSTS, LINUX_MIB_TCPWANTZEROWINDOWADV, LINUX_MIB_TCPTOZEROWINDOWADV, LINUX_MIB_TCPFROMZEROWINDOWADV, LINUX_MIB_TCPWINPROBE, LINUX_MIB_TCPORIGDATASENT } from "../kernel/mib";
 import { alloc_skb, consume_skb, skb_clone, skb_put, skb_push, skb_reserve, skb_reset_transport_header, SkBuff, MAX_HEADER, SKB_TRUESIZE } from "../core/skbuff";
@@ -17,10 +17,10 @@ import { NetDevice } from "../link/netdevice";
 import { IPDEFTTL } from "../ip/iphdr";
 import { IPPROTO_TCP } from "../abi/in";
 import { TCP_SYN_SENT, TCP_SYN_RECV, TCP_ESTABLISHED, TCP_CLOSE_WAIT, TCP_FIN_WAIT1, TCP_LAST_ACK, TCP_CLOSING } from "../abi/tcp_states";
-import { TcpSock, tcp_sk, tp_sk, retransmit_timer, delack_timer, ICSK_TIME_RETRANS, ICSK_TIME_PROBE0, ICSK_ACK_SCHED, ICSK_ACK_TIMER, TCP_RTO_MAX, TCP_RTO_MIN, TCP_MAX_WSCALE, MAX_TCP_WINDOW } from "./tcp_sock";
+import { TcpSock, tcp_sk, tp_sk, retransmit_timer, delack_timer, ICSK_TIME_RETRANS, ICSK_TIME_PROBE0, ICSK_ACK_SCHED, ICSK_ACK_TIMER, ICSK_ACK_PUSHED, TCP_RTO_MAX, TCP_RTO_MIN, TCP_MAX_WSCALE, MAX_TCP_WINDOW, TCP_ATO_MIN, TCP_DELACK_MIN, TCP_DELACK_MAX, inet_csk_ack_scheduled, inet_csk_in_pingpong_mode, inet_csk_inc_pingpong_cnt } from "./tcp_sock";
 import { cb_seq, cb_set_seq, cb_end_seq, cb_set_end_seq, cb_flags, cb_set_flags, cb_set_tx_time, cb_retrans, cb_set_retrans, cb_set_sacked, cb_tx_time } from "./tcp_skb_cb";
 import { tcph_fill, TCPH_CHECK, TCPH_LEN_MIN, TCPHDR_ACK, TCPHDR_FIN, TCPHDR_PSH, TCPHDR_RST, TCPHDR_SYN, TCPOPT_MSS, TCPOPT_NOP, TCPOPT_SACK_PERM, TCPOPT_TIMESTAMP, TCPOPT_WINDOW } from "./tcphdr";
-import { tcp_rmem_max } from "./tcp_sysctl";
+import { tcp_rmem_max, tcp_notsent_lowat as sysctl_tcp_notsent_lowat } from "./tcp_sysctl";
 
 /** sizeof(struct tcphdr) + options we may send, and MAX_TCP_HEADER's role for truesize. */
 // @ts-ignore: decorator
@@ -240,11 +240,38 @@ function tcp_options_write(p: usize, tp: TcpSock, flags: u32, mss: u32): void {
   }
 }
 
-/** tcp_event_ack_sent(): an ACK went out, so no delayed ACK is owed. */
+/**
+ * tcp_dec_quickack_mode() (include/net/tcp.h, Linux 6.7+): an ACK of new data spends one
+ * quick ACK; spending the last one deflates ato.
+ */
+function tcp_dec_quickack_mode(tp: TcpSock): void {
+  if (tp.ack_quick == 0) return;
+  const pkts: u32 = inet_csk_ack_scheduled(tp) ? 1 : 0;
+  if (pkts >= tp.ack_quick) {
+    tp.ack_quick = 0;
+    tp.ack_ato = TCP_ATO_MIN;
+  } else {
+    tp.ack_quick -= pkts;
+  }
+}
+
+/**
+ * tcp_event_ack_sent(): an ACK went out (alone or on data), so no delayed ACK is owed
+ * (inet_csk_clear_xmit_timer(ICSK_TIME_DACK) clears icsk_ack.pending).
+ */
 function tcp_event_ack_sent(tp: TcpSock): void {
+  tcp_dec_quickack_mode(tp);
   tp.ack_pending = 0;
   tp.ack_rcv_segs = 0;
   if (timer_pending(delack_timer(tp))) del_timer(delack_timer(tp));
+}
+
+/**
+ * tcp_event_data_sent(): data leaving within ato of the last data received is a reply —
+ * one more step toward interactive (pingpong) mode, where ACKs wait to ride on replies.
+ */
+function tcp_event_data_sent(tp: TcpSock): void {
+  if (jiffies - tp.ack_lrcvtime < tp.ack_ato) inet_csk_inc_pingpong_cnt(tp);
 }
 
 /**
@@ -280,6 +307,7 @@ export function tcp_transmit_skb(sk: Sock, skb: SkBuff, clone_it: bool): i32 {
   if ((flags & TCPHDR_ACK) != 0) tcp_event_ack_sent(tp);
   const datalen = cb_end_seq(skb) - cb_seq(skb) - ((flags & (TCPHDR_SYN | TCPHDR_FIN)) != 0 ? 1 : 0);
   if (datalen > 0 && datalen < 0x80000000) {
+    tcp_event_data_sent(tp);
     tp.data_segs_out++;
     tp.last_data_sent = jiffies;
   }
@@ -351,33 +379,66 @@ export function tcp_check_probe_timer(tp: TcpSock): void {
 /** Unsent bytes that have not yet left (tcp_notsent). */
 export function tcp_notsent_bytes(tp: TcpSock): u32 { return tp.write_seq - tp.snd_nxt; }
 
+/** tcp_notsent_lowat(): TCP_NOTSENT_LOWAT, or the sysctl when the socket has none (read live). */
+export function tcp_notsent_lowat(tp: TcpSock): u32 { return tp.notsent_lowat != 0 ? tp.notsent_lowat : sysctl_tcp_notsent_lowat; }
+
+/**
+ * tcp_stream_memory_free(): the unsent part of the write queue is below the low-water mark;
+ * `wake` (1 for poll and wake-ups) asks for it to be below half the mark, so a writer
+ * woken has room for a useful write.
+ */
+export function tcp_stream_memory_free(tp: TcpSock, wake: u32): bool {
+  return (<u64>tcp_notsent_bytes(tp) << wake) < <u64>tcp_notsent_lowat(tp);
+}
+
 /** tcp_snd_wnd_test(): the segment ends within the peer's window. */
 // @ts-ignore: decorator
 @inline function tcp_snd_wnd_test(tp: TcpSock, skb: SkBuff): bool {
   return !after(cb_end_seq(skb), tp.snd_una + tp.snd_wnd);
 }
 
-// How a short last segment is treated (Linux's nonagle argument, TCP_NAGLE_*).
-/** Nagle's rule (Minshall's variant) unless TCP_NODELAY; TCP_CORK holds it. */
+// How a short last segment is treated: Linux's nonagle argument (TCP_NAGLE_* bits).
+/** Follow the socket's own settings (tp->nonagle: TCP_NODELAY, TCP_CORK, a pending push). */
 export const TCP_NAGLE_NORMAL: u32 = 0;
-/** Hold it: MSG_MORE, or sendmsg is still filling it. */
+/** TCP_NODELAY's bit in tp->nonagle. */
+export const TCP_NAGLE_OFF: u32 = 1;
+/** Hold it: MSG_MORE, or TCP_CORK. */
 export const TCP_NAGLE_CORK: u32 = 2;
-/** Send it now (setting TCP_NODELAY). */
+/** Send it now (setting TCP_NODELAY, uncorking with it). */
 export const TCP_NAGLE_PUSH: u32 = 4;
 
+/** tp->nonagle as Linux keeps it, from kstack's separate fields. */
+function tcp_nonagle(tp: TcpSock): u32 {
+  return (tp.nodelay != 0 ? TCP_NAGLE_OFF : 0) | (tp.cork != 0 ? TCP_NAGLE_CORK : 0) | (tp.nagle_push != 0 ? TCP_NAGLE_PUSH : 0);
+}
+
 /**
- * tcp_nagle_test() / tcp_nagle_check(): a short segment waits while a short one sent
- * earlier is unacked (tcp_minshall_check), unless TCP_NODELAY, FIN or a forced push. An
- * application's push at the end of send() does not override Nagle (tcp_push passes
- * tp->nonagle); only segments before the last one go regardless.
+ * tcp_minshall_check(): Minshall's variant of Nagle — a short segment is held only while
+ * an earlier short segment (the last one sent, snd_sml) is still unacknowledged.
  */
-function tcp_nagle_ok(tp: TcpSock, skb: SkBuff, mss: u32, nonagle: u32): bool {
+// @ts-ignore: decorator
+@inline function tcp_minshall_check(tp: TcpSock): bool {
+  return after(tp.snd_sml, tp.snd_una) && !after(tp.snd_sml, tp.snd_nxt);
+}
+
+/**
+ * tcp_nagle_check(): true when a short (`partial`) segment must wait — corked (TCP_CORK,
+ * MSG_MORE), or Nagle with no TCP_NODELAY while data is in flight and Minshall's check holds.
+ */
+// @ts-ignore: decorator
+@inline function tcp_nagle_check(partial: bool, tp: TcpSock, nonagle: u32): bool {
+  return partial && ((nonagle & TCP_NAGLE_CORK) != 0 || (nonagle == 0 && tp.packets_out != 0 && tcp_minshall_check(tp)));
+}
+
+/**
+ * tcp_nagle_test(): may skb go now? A forced push and a FIN always go (no urgent mode
+ * here). The caller passes TCP_NAGLE_PUSH for every segment but the last: segments in the
+ * middle of the write queue can get no more data (tcp_write_xmit).
+ */
+function tcp_nagle_test(tp: TcpSock, skb: SkBuff, mss: u32, nonagle: u32): bool {
   if ((nonagle & TCP_NAGLE_PUSH) != 0) return true;
-  if (skb.len >= mss) return true;
   if ((cb_flags(skb) & TCPHDR_FIN) != 0) return true;
-  if ((nonagle & TCP_NAGLE_CORK) != 0 || tp.cork != 0) return false;
-  if (tp.nodelay != 0) return true;
-  return !(tp.packets_out != 0 && after(tp.snd_sml, tp.snd_una));
+  return !tcp_nagle_check(skb.len < mss, tp, nonagle);
 }
 
 /**
@@ -388,12 +449,13 @@ function tcp_nagle_ok(tp: TcpSock, skb: SkBuff, mss: u32, nonagle: u32): bool {
 export function tcp_write_xmit(sk: Sock, nonagle: u32): bool {
   const tp = tcp_sk(sk);
   const mss = tp.mss_cache;
+  if (nonagle == TCP_NAGLE_NORMAL) nonagle = tcp_nonagle(tp);
   let sent = false;
   while (tp.send_head != 0) {
     const skb = changetype<SkBuff>(tp.send_head);
     if (tp.packets_out >= tp.snd_cwnd) break;
     if (!tcp_snd_wnd_test(tp, skb)) break;
-    if (!tcp_nagle_ok(tp, skb, mss, skb.next != sk.sk_write_queue ? TCP_NAGLE_PUSH : nonagle)) break;
+    if (!tcp_nagle_test(tp, skb, mss, skb.next != sk.sk_write_queue ? TCP_NAGLE_PUSH : nonagle)) break;
     const rc = tcp_transmit_skb(sk, skb, true);
     if (rc == -105) break;
     tcp_event_new_data_sent(sk, skb);
@@ -414,16 +476,40 @@ export function tcp_event_new_data_sent(sk: Sock, skb: SkBuff): void {
   if (len > 0) {
     tp.bytes_sent += <f64>len;
     SNMP_INC_STATS(LINUX_MIB_TCPORIGDATASENT);
-    if (len < tp.mss_cache) tp.snd_sml = cb_end_seq(skb);
   }
+  // tcp_minshall_update(): remember where the last short segment ends.
+  if (len < tp.mss_cache) tp.snd_sml = cb_end_seq(skb);
   if (prior_packets == 0 || tp.icsk_pending == ICSK_TIME_PROBE0) tcp_reset_xmit_timer(tp, ICSK_TIME_RETRANS, tp.rto);
 }
 
-/** tcp_push(): called at the end of sendmsg (MSG_MORE: TCP_NAGLE_CORK); sends what may go. */
+/** tcp_mark_push(): PSH on the segment that ends a write; pushed_seq remembers where. */
+export function tcp_mark_push(tp: TcpSock, skb: SkBuff): void {
+  cb_set_flags(skb, cb_flags(skb) | TCPHDR_PSH);
+  tp.pushed_seq = tp.write_seq;
+}
+
+/** forced_push(): more than half the peer's largest window was written since the last PSH. */
+export function forced_push(tp: TcpSock): bool {
+  return after(tp.write_seq, tp.pushed_seq + (tp.max_window >> 1));
+}
+
+/**
+ * tcp_push(): called at the end of sendmsg. The last segment gets PSH unless MSG_MORE
+ * (`nonagle` TCP_NAGLE_CORK) says more is coming, and is sent if Nagle/cork allow.
+ */
 export function tcp_push(sk: Sock, nonagle: u32): void {
   const tp = tcp_sk(sk);
   if (tp.send_head == 0) return;
+  if (nonagle != TCP_NAGLE_CORK || forced_push(tp)) {
+    const tail = skb_peek_tail(sk.sk_write_queue);
+    if (tail !== null) tcp_mark_push(tp, tail);
+  }
   tcp_write_xmit(sk, nonagle);
+}
+
+/** tcp_push_pending_frames(): send what the socket's Nagle/cork state allows, no PSH marking. */
+export function tcp_push_pending_frames(sk: Sock): void {
+  if (tcp_sk(sk).send_head != 0) tcp_write_xmit(sk, TCP_NAGLE_NORMAL);
 }
 
 // ───── control segments ─────
@@ -445,16 +531,39 @@ export function tcp_send_ack(sk: Sock): void {
   tcp_send_ctl(sk, tp.snd_nxt, TCPHDR_ACK);
 }
 
-/** tcp_send_delayed_ack(): ACK within ato (40..200 ms) unless more data forces it sooner. */
+/**
+ * tcp_send_delayed_ack(): arm the delayed ACK at ato from now. Past TCP_DELACK_MIN, ato is
+ * bounded by 500 ms (HZ/2), by TCP_DELACK_MAX when interactive or a push is owed, and by
+ * the smoothed RTT (never below TCP_DELACK_MIN); always by icsk_delack_max (200 ms). An
+ * armed timer is never pushed later, and one about to fire (within ato/4) is replaced by
+ * an ACK now.
+ */
 export function tcp_send_delayed_ack(sk: Sock): void {
   const tp = tcp_sk(sk);
   let ato = tp.ack_ato;
-  if (ato < 40) ato = 40;
-  if (ato > 200) ato = 200;
+  if (ato > TCP_DELACK_MIN) {
+    let max_ato: u32 = 500;
+    if (inet_csk_in_pingpong_mode(tp) || (tp.ack_pending & ICSK_ACK_PUSHED) != 0) max_ato = TCP_DELACK_MAX;
+    if (tp.srtt_us != 0) {
+      // usecs_to_jiffies() rounds up.
+      let rtt = ((tp.srtt_us >> 3) + 999) / 1000;
+      if (rtt < TCP_DELACK_MIN) rtt = TCP_DELACK_MIN;
+      if (rtt < max_ato) max_ato = rtt;
+    }
+    if (ato > max_ato) ato = max_ato;
+  }
+  if (ato > TCP_DELACK_MAX) ato = TCP_DELACK_MAX;
+  let timeout = jiffies + ato;
+  if ((tp.ack_pending & ICSK_ACK_TIMER) != 0) {
+    if (time_after_eq(jiffies + (ato >> 2), tp.ack_timeout)) {
+      tcp_send_ack(sk);
+      return;
+    }
+    if (time_after_eq(timeout, tp.ack_timeout)) timeout = tp.ack_timeout;
+  }
   tp.ack_pending |= ICSK_ACK_SCHED | ICSK_ACK_TIMER;
-  const t = delack_timer(tp);
-  const when = jiffies + ato;
-  if (!timer_pending(t) || time_after(t.expires, when)) mod_timer(t, when);
+  tp.ack_timeout = timeout;
+  mod_timer(delack_timer(tp), timeout);
 }
 
 /** tcp_send_active_reset(): RST|ACK at snd_nxt (close with unread data, SO_LINGER 0). */
@@ -497,6 +606,7 @@ export function tcp_connect(sk: Sock): i32 {
   cb_set_flags(skb, TCPHDR_SYN);
   tp.snd_una = tp.write_seq;
   tp.snd_nxt = tp.write_seq;
+  tp.pushed_seq = tp.write_seq; // tcp_connect_init / tcp_create_openreq_child
   tp.retrans_stamp = jiffies;
   tcp_queue_skb(sk, skb);
   // The SYN goes regardless of windows (there are none yet): tcp_connect() transmits it
@@ -516,6 +626,7 @@ export function tcp_send_synack(sk: Sock): void {
   cb_set_flags(skb, TCPHDR_SYN | TCPHDR_ACK);
   tp.snd_una = tp.write_seq;
   tp.snd_nxt = tp.write_seq;
+  tp.pushed_seq = tp.write_seq; // tcp_connect_init / tcp_create_openreq_child
   tp.retrans_stamp = jiffies;
   tcp_queue_skb(sk, skb);
   tcp_transmit_skb(sk, skb, true);

@@ -81,6 +81,10 @@ import { Sock } from "../core/sock";
   ack_pingpong: u32;
   ack_lrcvtime: u32;
   ack_rcv_segs: u32;
+  /** icsk_ack.timeout: when the armed delayed ACK is due (jiffies). */
+  ack_timeout: u32;
+  /** icsk_ack.last_seg_size: the last short segment's size, for tcp_measure_rcv_mss. */
+  ack_last_seg_size: u32;
   /** Segments charged as coalesced into the receive queue's current skb (≤ MAX_SKB_FRAGS). */
   rcv_frags: u32;
   // ── keepalive, linger, user settings ──
@@ -92,6 +96,10 @@ import { Sock } from "../core/sock";
   user_timeout: u32;
   nodelay: u32;
   cork: u32;
+  /** TCP_NAGLE_PUSH in tp->nonagle: set by TCP_NODELAY (or uncorking with it), it sends the
+   *  tail segment whatever Nagle or TCP_CORK say, until the next skb is queued (skb_entail). */
+  nagle_push: u32;
+  /** TCP_NOTSENT_LOWAT as set; 0 means net.ipv4.tcp_notsent_lowat (tcp_notsent_lowat()). */
   notsent_lowat: u32;
   // ── listen / accept ──
   /** For a listener: accept queue (children, FIFO) and SYN queue counts. */
@@ -155,7 +163,25 @@ import { Sock } from "../core/sock";
 // @ts-ignore: decorator
 @inline export const ICSK_ACK_PUSHED: u32 = 4;
 // @ts-ignore: decorator
+@inline export const ICSK_ACK_PUSHED2: u32 = 8;
+// @ts-ignore: decorator
 @inline export const ICSK_ACK_NOW: u32 = 16;
+
+// icsk_ack.pingpong is a count of replies sent within ato of the last data received
+// (inet_csk_inc_pingpong_cnt); the socket is interactive from net.ipv4.tcp_pingpong_thresh
+// on, which Linux 6.x defaults to 1 (the revert of "tcp: change pingpong threshold to 3").
+// @ts-ignore: decorator
+@inline export const TCP_PINGPONG_THRESH: u32 = 1;
+// @ts-ignore: decorator
+@inline export function inet_csk_in_pingpong_mode(tp: TcpSock): bool { return tp.ack_pingpong >= TCP_PINGPONG_THRESH; }
+// @ts-ignore: decorator
+@inline export function inet_csk_enter_pingpong_mode(tp: TcpSock): void { tp.ack_pingpong = TCP_PINGPONG_THRESH; }
+// @ts-ignore: decorator
+@inline export function inet_csk_exit_pingpong_mode(tp: TcpSock): void { tp.ack_pingpong = 0; }
+// @ts-ignore: decorator
+@inline export function inet_csk_inc_pingpong_cnt(tp: TcpSock): void { if (tp.ack_pingpong < 255) tp.ack_pingpong++; }
+// @ts-ignore: decorator
+@inline export function inet_csk_ack_scheduled(tp: TcpSock): bool { return (tp.ack_pending & ICSK_ACK_SCHED) != 0; }
 
 // Constants from include/net/tcp.h (HZ = 1000, so ms).
 // @ts-ignore: decorator

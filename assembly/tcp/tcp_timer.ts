@@ -1,13 +1,13 @@
 // TCP timers. Linux: net/ipv4/tcp_timer.c — tcp_retransmit_timer (RFC 6298 §5 backoff),
 // tcp_probe_timer (zero-window probes), tcp_delack_timer, tcp_keepalive_timer (which also
 // ends FIN_WAIT2 orphans), and the TIME_WAIT timer (inet_twsk's).
-import { jiffies } from "../kernel/clock";
+import { jiffies, time_after } from "../kernel/clock";
 import { mod_timer } from "../kernel/timer";
 import { SNMP_INC_STATS, LINUX_MIB_TCPTIMEOUTS, LINUX_MIB_TCPABORTONTIMEOUT, LINUX_MIB_TCPKEEPALIVE, LINUX_MIB_DELAYEDACKS } from "../kernel/mib";
 import { Sock, sock_hold, sock_put, SOCK_DEAD, SOCK_KEEPOPEN } from "../core/sock";
 import { ETIMEDOUT } from "../abi/errno";
 import { TCP_SYN_SENT, TCP_SYN_RECV, TCP_FIN_WAIT2, TCP_TIME_WAIT, TCP_CLOSE, TCP_LISTEN, TCP_ESTABLISHED, TCP_CLOSE_WAIT } from "../abi/tcp_states";
-import { TcpSock, tp_sk, keepalive_timer, ICSK_TIME_RETRANS, ICSK_TIME_PROBE0, ICSK_ACK_TIMER, TCP_RTO_MIN, TCP_RTO_MAX, TCP_TIMEOUT_INIT } from "./tcp_sock";
+import { TcpSock, tp_sk, keepalive_timer, delack_timer, ICSK_TIME_RETRANS, ICSK_TIME_PROBE0, ICSK_ACK_TIMER, TCP_RTO_MIN, TCP_RTO_MAX, TCP_TIMEOUT_INIT, TCP_ATO_MIN, inet_csk_ack_scheduled, inet_csk_in_pingpong_mode, inet_csk_exit_pingpong_mode } from "./tcp_sock";
 import { tcp_retransmit_skb, tcp_rtx_head, tcp_reset_xmit_timer, tcp_send_ack, tcp_write_wakeup, tcp_probe0_when, tcp_send_active_reset, tcp_receive_window } from "./tcp_output";
 import { tcp_done, tcp_flush_puts } from "./tcp_state";
 import { tcp_write_queue_purge } from "./tcp_input";
@@ -118,6 +118,14 @@ function tcp_probe_timer(sk: Sock, tp: TcpSock): void {
     return;
   }
   tcp_write_wakeup(sk);
+  // tcp_send_probe0(): if the probe carried the waiting data (a window that had opened, or
+  // TCP_CORK's segment held past one RTO — the "200 ms ceiling" of tcp(7)), it is in
+  // flight under the RTO timer now and probing is over.
+  if (tp.packets_out != 0 || tp.send_head == 0) {
+    tp.probes_out = 0;
+    tp.backoff = 0;
+    return;
+  }
   tp.probes_out++;
   if (tp.backoff < 31) tp.backoff++;
   tcp_reset_xmit_timer(tp, ICSK_TIME_PROBE0, tcp_probe0_when(tp));
@@ -138,22 +146,34 @@ export function tcp_write_timer(tpp: usize): void {
   tcp_flush_puts();
 }
 
-/** tcp_delack_timer(): the delayed ACK is due. */
+/**
+ * tcp_delack_timer() / tcp_delack_timer_handler(): the delayed ACK is due. It was "missed"
+ * (no data went out to carry it): a bulk receiver doubles ato (up to the RTO); an
+ * interactive one stops being interactive and goes back to TCP_ATO_MIN. DelayedACKs
+ * counts these timer-sent ACKs. (DelayedACKLocked counts the ones deferred because the
+ * socket was locked by its user, which never happens here.)
+ */
 export function tcp_delack_timer(tpp: usize): void {
   const tp = changetype<TcpSock>(tpp);
   const sk = tp_sk(tp);
-  if ((tp.ack_pending & ICSK_ACK_TIMER) == 0 || sk.sk_state == <u32>TCP_CLOSE) return;
+  if (sk.sk_state == <u32>TCP_CLOSE || sk.sk_state == <u32>TCP_LISTEN) return;
+  if ((tp.ack_pending & ICSK_ACK_TIMER) == 0) return;
+  if (time_after(tp.ack_timeout, jiffies)) {
+    mod_timer(delack_timer(tp), tp.ack_timeout);
+    return;
+  }
+  tp.ack_pending &= ~ICSK_ACK_TIMER;
+  if (!inet_csk_ack_scheduled(tp)) return;
   sock_hold(sk);
-  // A delayed ACK that had to wait makes the receiver less patient next time
-  // (tcp_delack_timer_handler: leave pingpong, inflate ato).
-  if (tp.ack_pingpong != 0) {
-    tp.ack_pingpong = 0;
-    tp.ack_ato = TCP_RTO_MIN;
-  } else {
+  if (!inet_csk_in_pingpong_mode(tp)) {
     tp.ack_ato <<= 1;
     if (tp.ack_ato > tp.rto) tp.ack_ato = tp.rto;
+  } else {
+    inet_csk_exit_pingpong_mode(tp);
+    tp.ack_ato = TCP_ATO_MIN;
   }
   tcp_send_ack(sk);
+  SNMP_INC_STATS(LINUX_MIB_DELAYEDACKS);
   sock_put(sk);
   tcp_flush_puts();
 }

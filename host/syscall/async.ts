@@ -2,7 +2,7 @@
 // call resolving to >= 0 or -errno (nothing throws for a bad argument). Each call runs
 // the kernel's syscall at once; if the kernel answers KSTACK_EBLOCK the process sleeps
 // until its task is woken and the same call is made again (the scheduler does that).
-import { AF_INET, AF_UNSPEC, EINVAL, EPIPE, F_GETFL, MSG_NOSIGNAL, SIGPIPE, IPPROTO_TCP, KSTACK_EBLOCK, KSTACK_MSG_CONT, MSG_DONTWAIT, MSG_WAITALL, O_NONBLOCK, SOCK_STREAM, SOL_SOCKET, SO_LINGER, SO_TYPE, TCP_INFO, FD_SETSIZE } from '../abi/constants.js';
+import { AF_INET, AF_UNSPEC, EINVAL, EPIPE, F_GETFL, MSG_NOSIGNAL, SIGPIPE, IPPROTO_TCP, KSTACK_EBLOCK, KSTACK_MSG_CONT, MSG_DONTWAIT, MSG_WAITALL, O_NONBLOCK, SOCK_STREAM, SOL_SOCKET, SO_LINGER, SO_TYPE, TCP_INFO, FD_SETSIZE, TCP_LINGER2, TCP_NOTSENT_LOWAT } from '../abi/constants.js';
 import { decodeTcpInfo, type TcpInfo } from './tcp-info.js';
 import { Kernel, formatIPv4, parseIPv4 } from '../kernel/kernel.js';
 
@@ -218,6 +218,9 @@ export class Sys {
     }
     const r = this.k.x.sys_getsockopt(this.pid, fd, level, name);
     if (level === IPPROTO_TCP && name === TCP_INFO && r >= 0) return Promise.resolve(decodeTcpInfo(this.k.x.memory.buffer, this.k.uarea));
+    // Int options that may be negative (TCP_NOTSENT_LOWAT -1, TCP_LINGER2 -1) come back in
+    // the user area, as a negative return would read as -errno.
+    if (level === IPPROTO_TCP && (name === TCP_NOTSENT_LOWAT || name === TCP_LINGER2) && r === 0) return Promise.resolve(this.k.load32(this.k.uarea) | 0);
     return Promise.resolve(r);
   }
   fcntl(fd: number, cmd: number, arg = 0): Promise<number> {
