@@ -7,6 +7,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    setupFiles: ['test/helpers/setup.ts'],
     projects: [
       { extends: true, test: { name: 'wasm', include: ['test/**/*.test.ts'], env: { KSTACK_ENGINE: 'wasm' } } },
       {

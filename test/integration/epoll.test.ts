@@ -570,3 +570,45 @@ describe('thundering herd on a listener (4 forked processes)', () => {
     expect(await herd('exclusive')).toEqual({ woke: 1, accepted: 1, eagain: 0 });
   });
 });
+
+describe('EPOLLOUT and TCP_NOTSENT_LOWAT (tcp_poll: __sk_stream_is_writeable with wake = 1)', () => {
+  it('a socket with unsent bytes at or above half its notsent mark is not writable; ACKs that send the rest make it so', async () => {
+    const net = await boot();
+    const a = net.addHost({ name: 'a', ip: '10.0.0.1' });
+    const b = net.addHost({ name: 'b', ip: '10.0.0.2' });
+    net.link(a, b, { delayMs: 10, rateBps: 100e6 });
+    b.spawn(async (sys) => {
+      const l = await sys.socket(C.AF_INET, C.SOCK_STREAM, 0);
+      await sys.bind(l, { addr: '0.0.0.0', port: 80 });
+      await sys.listen(l, 4);
+      const c = await sys.accept(l);
+      const buf = new Uint8Array(65536);
+      while ((await sys.recv(c, buf, 0)) > 0);
+      await sys.close(c);
+      await sys.close(l);
+    });
+    const p = a.spawn(async (sys) => {
+      const fd = await sys.socket(C.AF_INET, C.SOCK_STREAM, 0);
+      // A send buffer far larger than what is queued: memory never decides writability here.
+      expect(await sys.setsockopt(fd, C.SOL_SOCKET, C.SO_SNDBUF, 1 << 20)).toBe(0);
+      expect(await sys.connect(fd, { addr: b.ip, port: 80 })).toBe(0);
+      expect(await sys.setsockopt(fd, C.IPPROTO_TCP, C.TCP_NOTSENT_LOWAT, 16384)).toBe(0);
+      const ep = await sys.epoll_create1(0);
+      expect(await sys.epoll_ctl(ep, C.EPOLL_CTL_ADD, fd, { events: OUT, data: 1 })).toBe(0);
+      expect(datas(await sys.epoll_wait(ep, 4, 0))).toEqual([1]); // nothing unsent yet
+      // 10 segments leave at once (the initial window); the rest stays unsent.
+      expect(await sys.send(fd, new Uint8Array(14480 + 9000), C.MSG_DONTWAIT)).toBeGreaterThan(14480);
+      // 9000 unsent >= 16384 / 2: tcp_stream_memory_free(sk, 1) says no.
+      expect(datas(await sys.epoll_wait(ep, 4, 0))).toEqual([]);
+      const t0 = await sys.clock_gettime();
+      expect(datas(await sys.epoll_wait(ep, 4, 1000))).toEqual([1]);
+      // Writable again only after the first ACKs came back (one RTT) and let the rest go.
+      expect(await sys.clock_gettime()).toBeGreaterThanOrEqual(t0 + 19);
+      await sys.close(ep);
+      await sys.close(fd);
+    });
+    await net.run({ untilIdle: true });
+    expect(await p.exited).toEqual({ code: 0 });
+    await expectNoLeaks(net);
+  });
+});
