@@ -9,3 +9,4 @@ export { constants } from './abi/constants.js';
 export { errnoName, strerror } from './syscall/errno.js';
 export { PcapWriter, readPcap } from './tools/pcap.js';
 export { formatFrame } from './tools/trace.js';
+export { type SigAction, type SigHandler } from './syscall/async.js';

@@ -11,6 +11,7 @@ import { TCP_SYN_SENT, TCP_SYN_RECV } from "../abi/tcp_states";
 import { task_get, task_block, Task } from "./task";
 import { alloc_file, fd_alloc, fd_remove, fget, free_file, File, FILE_SOCKET } from "./fdtable";
 import { sock_of, last_err, err_out, sys_return } from "./common";
+import { sock_intr_errno } from "./signal";
 
 /** socket(): type may carry SOCK_NONBLOCK | SOCK_CLOEXEC. */
 export function sys_socket(pid: u32, family: u32, type: u32, protocol: u32): i32 {
@@ -54,7 +55,7 @@ export function sys_connect(pid: u32, fd: i32, family: u32, addr: u32, port: u32
     // Woken (or timed out) while the handshake ran: where did it get to?
     const st = sk.sk_state;
     if (st == <u32>TCP_SYN_SENT || st == <u32>TCP_SYN_RECV) {
-      rc = task_block(t, sk.sk_wq, sk.sk_sndtimeo, false);
+      rc = task_block(t, sk.sk_wq, sk.sk_sndtimeo, false, sock_intr_errno(sk.sk_sndtimeo));
       // SO_SNDTIMEO ran out: the handshake goes on; connect() says EINPROGRESS.
       return rc == -EAGAIN ? sys_return(t, -EINPROGRESS) : rc;
     }
@@ -63,7 +64,7 @@ export function sys_connect(pid: u32, fd: i32, family: u32, addr: u32, port: u32
   rc = inet_stream_connect(sk, family, addr, port);
   const f = fget(t, fd);
   const nonblock = f !== null && (f.f_flags & <u32>O_NONBLOCK) != 0;
-  if (rc == -EINPROGRESS && !nonblock) return task_block(t, sk.sk_wq, sk.sk_sndtimeo, false);
+  if (rc == -EINPROGRESS && !nonblock) return task_block(t, sk.sk_wq, sk.sk_sndtimeo, false, sock_intr_errno(sk.sk_sndtimeo));
   return sys_return(t, rc);
 }
 
@@ -92,7 +93,7 @@ export function sys_accept4(pid: u32, fd: i32, flags: u32): i32 {
     const f = fget(t, fd);
     const nonblock = f !== null && (f.f_flags & <u32>O_NONBLOCK) != 0;
     if (nonblock) return sys_return(t, -EAGAIN);
-    return task_block(t, sk.sk_wq, sk.sk_rcvtimeo, true);
+    return task_block(t, sk.sk_wq, sk.sk_rcvtimeo, true, sock_intr_errno(sk.sk_rcvtimeo));
   }
   const child = changetype<Sock>(child_p);
   const nf = alloc_file(FILE_SOCKET, child_p, (flags & <u32>SOCK_NONBLOCK) != 0 ? <u32>O_NONBLOCK : 0);

@@ -5,6 +5,7 @@ import { ESRCH, EINVAL } from "../abi/errno";
 import { task_get, task_create, task_release, task_block_hr, task_timed_out, task_wait_done, RLIMIT_NOFILE } from "./task";
 import { fd_remove, fdtable_copy } from "./fdtable";
 import { fput, close_linger_finish } from "./sys_socket";
+import { signal_fork, signal_exit } from "./signal";
 
 export function sys_task_create(pid: u32, uid: u32, gid: u32): i32 { return task_create(pid, uid, gid); }
 
@@ -16,6 +17,7 @@ export function sys_task_fork(parent: u32, child: u32): i32 {
   const c = task_get(child);
   if (c === null) return -ESRCH;
   fdtable_copy(c, p);
+  signal_fork(c, p);
   return 0;
 }
 
@@ -28,6 +30,7 @@ export function sys_task_exit(pid: u32): i32 {
     const f = fd_remove(t, fd);
     if (f !== null) fput(f);
   }
+  signal_exit(t);
   task_release(t);
   return 0;
 }
