@@ -1,6 +1,6 @@
 // socket(2), bind(2), connect(2), listen(2), accept4(2), getsockname(2), getpeername(2),
 // shutdown(2), close(2). Linux: net/socket.c (__sys_socket, __sys_bind, ...), fs/open.c.
-import { EBADF, EINVAL, ENFILE, EOPNOTSUPP, ESRCH, EAGAIN, EINPROGRESS } from "../abi/errno";
+import { EBADF, EINVAL, ENFILE, EOPNOTSUPP, ESRCH, EAGAIN, EINPROGRESS, EALREADY } from "../abi/errno";
 import { SOCK_NONBLOCK, SOCK_CLOEXEC, SOCK_TYPE_MASK, SOCK_STREAM } from "../abi/socket";
 import { O_NONBLOCK } from "../abi/fcntl";
 import { Sock, sk_prot } from "../core/sock";
@@ -64,7 +64,10 @@ export function sys_connect(pid: u32, fd: i32, family: u32, addr: u32, port: u32
   rc = inet_stream_connect(sk, family, addr, port);
   const f = fget(t, fd);
   const nonblock = f !== null && (f.f_flags & <u32>O_NONBLOCK) != 0;
-  if (rc == -EINPROGRESS && !nonblock) return task_block(t, sk.sk_wq, sk.sk_sndtimeo, false, sock_intr_errno(sk.sk_sndtimeo));
+  // __inet_stream_connect(): a blocking connect() made again while the handshake runs (after
+  // EINTR, or restarted by SA_RESTART) waits for it, as the first one did; EALREADY is only
+  // the nonblocking answer.
+  if ((rc == -EINPROGRESS || rc == -EALREADY) && !nonblock) return task_block(t, sk.sk_wq, sk.sk_sndtimeo, false, sock_intr_errno(sk.sk_sndtimeo));
   return sys_return(t, rc);
 }
 

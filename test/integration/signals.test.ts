@@ -297,3 +297,459 @@ describe('signals: sigprocmask and pending signals', () => {
     await expectNoLeaks(net);
   });
 });
+
+describe('signals: interrupted calls, EINTR or SA_RESTART', () => {
+  /** Server b: listens on 80, accepts, waits `delay` ms, sends "late", closes. */
+  function lateServer(b: import('../../build/host/index.js').Host, delay: number) {
+    return b.spawn(async (sys) => {
+      const l = await listenOn(sys, 80);
+      const c = await sys.accept(l);
+      await sys.nanosleep(delay);
+      await sys.send(c, 'late');
+      const buf = new Uint8Array(8);
+      await sys.recv(c, buf, 0); // until the client closes
+      await sys.close(c);
+      await sys.close(l);
+    }, { name: 'server' });
+  }
+
+  it('blocking recv + handled signal without SA_RESTART: the handler runs, then recv returns EINTR', async () => {
+    const { net, a, b } = await pair({ delayMs: 1 });
+    lateServer(b, 500);
+    const log: string[] = [];
+    const client = a.spawn(async (sys) => {
+      await sys.sigaction(C.SIGUSR1, { handler: () => { log.push('handler'); } });
+      const fd = await dial(sys);
+      const buf = new Uint8Array(8);
+      log.push(`recv ${E(await sys.recv(fd, buf, 0))} at ${net.now()}`);
+      log.push(`recv ${E(await sys.recv(fd, buf, 0))} at ${net.now()}`); // the data, later
+      await sys.close(fd);
+    });
+    a.spawn(async (sys) => { await sys.nanosleep(100); return sys.kill(client.pid, C.SIGUSR1); });
+    await net.run({ untilIdle: true });
+    expect(log[0]).toBe('handler');
+    expect(log[1]).toMatch(/^recv EINTR at 100(\.\d+)?$/);
+    expect(log[2]).toMatch(/^recv 4 at 50\d/);
+    expect(await client.exited).toEqual({ code: 0 });
+    await expectNoLeaks(net);
+  });
+
+  it('blocking recv + handler with SA_RESTART: the handler runs and recv goes on to return the data', async () => {
+    const { net, a, b } = await pair({ delayMs: 1 });
+    lateServer(b, 500);
+    const log: string[] = [];
+    const client = a.spawn(async (sys) => {
+      await sys.sigaction(C.SIGUSR1, { handler: () => { log.push(`handler at ${net.now()}`); }, flags: C.SA_RESTART });
+      const fd = await dial(sys);
+      const buf = new Uint8Array(8);
+      log.push(`recv ${E(await sys.recv(fd, buf, 0))}`);
+      await sys.close(fd);
+    });
+    a.spawn(async (sys) => { await sys.nanosleep(100); return sys.kill(client.pid, C.SIGUSR1); });
+    await net.run({ untilIdle: true });
+    expect(log).toEqual([expect.stringMatching(/^handler at 100/), 'recv 4']);
+    await expectNoLeaks(net);
+  });
+
+  it('recv with SO_RCVTIMEO is never restarted: EINTR even under SA_RESTART', async () => {
+    const { net, a, b } = await pair({ delayMs: 1 });
+    lateServer(b, 500);
+    const log: string[] = [];
+    const client = a.spawn(async (sys) => {
+      await sys.sigaction(C.SIGUSR1, { handler: () => { log.push('handler'); }, flags: C.SA_RESTART });
+      const fd = await dial(sys);
+      await sys.setsockopt(fd, C.SOL_SOCKET, C.SO_RCVTIMEO_OLD, 10_000);
+      const buf = new Uint8Array(8);
+      log.push(`recv ${E(await sys.recv(fd, buf, 0))}`);
+      log.push(`recv ${E(await sys.recv(fd, buf, 0))}`);
+      await sys.close(fd);
+    });
+    a.spawn(async (sys) => { await sys.nanosleep(100); return sys.kill(client.pid, C.SIGUSR1); });
+    await net.run({ untilIdle: true });
+    expect(log).toEqual(['handler', 'recv EINTR', 'recv 4']);
+    await expectNoLeaks(net);
+  });
+
+  it('blocking accept: EINTR without SA_RESTART; restarted with it, returning the connection that comes later', async () => {
+    for (const flags of [0, C.SA_RESTART]) {
+      const { net, a, b } = await pair({ delayMs: 1 });
+      const log: string[] = [];
+      const server = b.spawn(async (sys) => {
+        await sys.sigaction(C.SIGUSR2, { handler: () => { log.push('handler'); }, flags });
+        const l = await listenOn(sys, 80);
+        let c = await sys.accept(l);
+        log.push(`accept ${c >= 0 ? 'fd' : E(c)} at ${Math.round(net.now())}`);
+        if (c < 0) c = await sys.accept(l);
+        await sys.close(c);
+        await sys.close(l);
+      });
+      b.spawn(async (sys) => { await sys.nanosleep(100); return sys.kill(server.pid, C.SIGUSR2); });
+      a.spawn(async (sys) => {
+        await sys.nanosleep(300);
+        const fd = await dial(sys);
+        await sys.close(fd);
+      });
+      await net.run({ untilIdle: true });
+      // The connection completes after 300 ms (plus ARP and the handshake on the 1 ms link).
+      expect(log).toEqual(flags ? ['handler', expect.stringMatching(/^accept fd at 30\d$/)] : ['handler', 'accept EINTR at 100']);
+      expect(await server.exited).toEqual({ code: 0 });
+      await expectNoLeaks(net);
+    }
+  });
+
+  it('blocking connect interrupted: EINTR, the handshake goes on, and connect again waits for it (0)', async () => {
+    const { net, a, b } = await pair({ delayMs: 50 });
+    const log: string[] = [];
+    b.spawn(async (sys) => {
+      const l = await listenOn(sys, 80);
+      const c = await sys.accept(l);
+      await sys.close(c);
+      await sys.close(l);
+    });
+    const client = a.spawn(async (sys) => {
+      await sys.sigaction(C.SIGUSR1, { handler: () => { log.push('handler'); } });
+      const fd = await sys.socket(C.AF_INET, C.SOCK_STREAM, 0);
+      log.push(`connect ${E(await sys.connect(fd, { addr: '10.0.0.2', port: 80 }))}`);
+      log.push(`connect ${E(await sys.connect(fd, { addr: '10.0.0.2', port: 80 }))} at ${Math.round(net.now())}`);
+      log.push(`connect ${E(await sys.connect(fd, { addr: '10.0.0.2', port: 80 }))}`);
+      await sys.close(fd);
+    });
+    a.spawn(async (sys) => { await sys.nanosleep(20); return sys.kill(client.pid, C.SIGUSR1); });
+    await net.run({ untilIdle: true });
+    // ARP's round trip, then the SYN's: the handshake completes at 200 ms.
+    expect(log).toEqual(['handler', 'connect EINTR', 'connect 0 at 200', 'connect EISCONN']);
+    await expectNoLeaks(net);
+  });
+
+  it('nanosleep interrupted: EINTR even under SA_RESTART (never restarted)', async () => {
+    const { net, h, killer } = await oneHost();
+    const log: string[] = [];
+    const p = h.spawn(async (sys) => {
+      await sys.sigaction(C.SIGALRM, { handler: () => { log.push('handler'); }, flags: C.SA_RESTART });
+      log.push(`sleep ${E(await sys.nanosleep(1000))} at ${net.now()}`);
+      return 0;
+    });
+    killer(() => p.pid, C.SIGALRM, 30);
+    await net.run({ untilIdle: true });
+    expect(log).toEqual(['handler', 'sleep EINTR at 30']);
+    expect(await p.exited).toEqual({ code: 0 });
+    await expectNoLeaks(net);
+  });
+
+  it('a blocking send interrupted after part of the data went returns the bytes sent, not EINTR', async () => {
+    const { net, a, b } = await pair({ delayMs: 1 });
+    let release = 0;
+    b.spawn(async (sys) => {
+      const l = await listenOn(sys, 80);
+      const c = await sys.accept(l);
+      await sys.nanosleep(500); // not reading: the client's send fills both buffers
+      const buf = new Uint8Array(65536);
+      let n;
+      while ((n = await sys.recv(c, buf, 0)) > 0) release += n;
+      await sys.close(c);
+      await sys.close(l);
+    });
+    let sent = 0;
+    const log: string[] = [];
+    const client = a.spawn(async (sys) => {
+      await sys.sigaction(C.SIGUSR1, { handler: () => { log.push('handler'); } });
+      const fd = await dial(sys);
+      await sys.setsockopt(fd, C.SOL_SOCKET, C.SO_SNDBUF, 16384);
+      sent = await sys.send(fd, new Uint8Array(4 << 20), 0);
+      await sys.close(fd);
+    });
+    a.spawn(async (sys) => { await sys.nanosleep(100); return sys.kill(client.pid, C.SIGUSR1); });
+    await net.run({ untilIdle: true });
+    expect(log).toEqual(['handler']);
+    expect(sent).toBeGreaterThan(0);
+    expect(sent).toBeLessThan(4 << 20);
+    expect(release).toBe(sent);
+    await expectNoLeaks(net);
+  });
+});
+
+describe('signals: SIGPIPE', () => {
+  /** Server: accepts one connection and resets it (SO_LINGER {1, 0}), or shuts it down. */
+  function resetter(b: import('../../build/host/index.js').Host) {
+    return b.spawn(async (sys) => {
+      const l = await listenOn(sys, 80);
+      const c = await sys.accept(l);
+      await sys.setsockopt(c, C.SOL_SOCKET, C.SO_LINGER, { onoff: 1, linger: 0 });
+      await sys.close(c);
+      await sys.close(l);
+    });
+  }
+
+  it('a careless writer to a reset stream dies of SIGPIPE; MSG_NOSIGNAL gets EPIPE and lives', async () => {
+    for (const flags of [0, C.MSG_NOSIGNAL]) {
+      const { net, a, b } = await pair({ delayMs: 5 });
+      resetter(b);
+      const log: string[] = [];
+      const client = a.spawn(async (sys) => {
+        const fd = await dial(sys);
+        await sys.nanosleep(50);
+        log.push(E(await sys.send(fd, 'y', flags))); // ECONNRESET: no signal
+        log.push(E(await sys.send(fd, 'y', flags)));
+        await sys.close(fd);
+        return 3;
+      });
+      await net.run({ untilIdle: true });
+      if (flags) {
+        expect(log).toEqual(['ECONNRESET', 'EPIPE']);
+        expect(await client.exited).toEqual({ code: 3 });
+      } else {
+        expect(log).toEqual(['ECONNRESET']);
+        expect(await client.exited).toEqual({ signal: C.SIGPIPE });
+      }
+      await expectNoLeaks(net);
+    }
+  });
+
+  it('SIG_IGN for SIGPIPE: write after shutdown(SHUT_WR) returns EPIPE; a handler runs, then EPIPE', async () => {
+    const { net, a, b } = await pair({ delayMs: 5 });
+    b.spawn(async (sys) => {
+      const l = await listenOn(sys, 80);
+      const c = await sys.accept(l);
+      const buf = new Uint8Array(8);
+      await sys.recv(c, buf, 0);
+      await sys.close(c);
+      await sys.close(l);
+    });
+    const log: string[] = [];
+    const client = a.spawn(async (sys) => {
+      const fd = await dial(sys);
+      await sys.shutdown(fd, C.SHUT_WR);
+      await sys.sigaction(C.SIGPIPE, { handler: 'SIG_IGN' });
+      log.push(E(await sys.write(fd, 'x')));
+      await sys.sigaction(C.SIGPIPE, { handler: (s) => { log.push(`handler ${s}`); } });
+      log.push(E(await sys.send(fd, 'x', 0)));
+      log.push(E(await sys.send(fd, 'x', C.MSG_NOSIGNAL)));
+      await sys.close(fd);
+      return 0;
+    });
+    await net.run({ untilIdle: true });
+    expect(log).toEqual(['EPIPE', `handler ${C.SIGPIPE}`, 'EPIPE', 'EPIPE']);
+    expect(await client.exited).toEqual({ code: 0 });
+    await expectNoLeaks(net);
+  });
+
+  it('a UDP send never raises SIGPIPE', async () => {
+    const { net, h } = await oneHost();
+    const p = h.spawn(async (sys) => {
+      const fd = await sys.socket(C.AF_INET, C.SOCK_DGRAM, 0);
+      await sys.connect(fd, { addr: '127.0.0.1', port: 9 });
+      await sys.shutdown(fd, C.SHUT_WR);
+      const r = await sys.send(fd, 'x', 0);
+      await sys.close(fd);
+      return r === -C.EPIPE ? 0 : 1;
+    });
+    await net.run({ untilIdle: true });
+    expect(await p.exited).toEqual({ code: 0 });
+    await expectNoLeaks(net);
+  });
+});
+
+describe('signals: signal-driven I/O (O_ASYNC, F_SETOWN, F_SETSIG)', () => {
+  it('SIGIO to the owner when a datagram makes an O_ASYNC socket readable; F_GETOWN/F_GETSIG; F_SETOWN checks the pid', async () => {
+    const { net, h } = await oneHost();
+    const log: string[] = [];
+    const p = h.spawn(async (sys) => {
+      const fd = await sys.socket(C.AF_INET, C.SOCK_DGRAM, 0);
+      await sys.bind(fd, { addr: '127.0.0.1', port: 5000 });
+      await sys.sigaction(C.SIGIO, { handler: (s) => { log.push(`handler ${s}`); } });
+      log.push(`setown bad ${E(await sys.fcntl(fd, C.F_SETOWN, 999))}`);
+      await sys.fcntl(fd, C.F_SETOWN, await sys.getpid());
+      await sys.fcntl(fd, C.F_SETFL, C.O_ASYNC | C.O_NONBLOCK);
+      log.push(`getown ${(await sys.fcntl(fd, C.F_GETOWN)) === (await sys.getpid())} getsig ${await sys.fcntl(fd, C.F_GETSIG)}`);
+      log.push(`sleep ${E(await sys.nanosleep(1000))} at ${net.now()}`);
+      const buf = new Uint8Array(16);
+      log.push(`recv ${await sys.recv(fd, buf, 0)}`);
+      await sys.close(fd);
+      return 0;
+    });
+    h.spawn(async (sys) => {
+      await sys.nanosleep(40);
+      const fd = await sys.socket(C.AF_INET, C.SOCK_DGRAM, 0);
+      await sys.sendto(fd, 'hello', 0, { addr: '127.0.0.1', port: 5000 });
+      await sys.close(fd);
+    });
+    await net.run({ untilIdle: true });
+    expect(log).toEqual(['setown bad ESRCH', 'getown true getsig 0', `handler ${C.SIGIO}`, 'sleep EINTR at 40', 'recv 5']);
+    expect(await p.exited).toEqual({ code: 0 });
+    await expectNoLeaks(net);
+  });
+
+  it('SIGIO when a connection arrives on an O_ASYNC listener; without O_ASYNC nothing is raised', async () => {
+    const { net, a, b } = await pair({ delayMs: 1 });
+    const log: string[] = [];
+    const server = b.spawn(async (sys) => {
+      await sys.sigaction(C.SIGIO, { handler: () => { log.push(`SIGIO at ${Math.round(net.now())}`); } });
+      const l = await listenOn(sys, 80);
+      await sys.fcntl(l, C.F_SETOWN, await sys.getpid());
+      log.push(`sleep ${E(await sys.nanosleep(100))}`); // owner set, O_ASYNC not: no signal
+      await sys.fcntl(l, C.F_SETFL, C.O_ASYNC);
+      log.push(`sleep ${E(await sys.nanosleep(1000))}`);
+      const c = await sys.accept(l);
+      await sys.close(c);
+      await sys.close(l);
+    });
+    a.spawn(async (sys) => {
+      await sys.close(await dial(sys));
+      await sys.nanosleep(200);
+      await sys.close(await dial(sys));
+    });
+    await net.run({ untilIdle: true });
+    expect(log).toEqual(['sleep 0', expect.stringMatching(/^SIGIO at 20\d$/), 'sleep EINTR']);
+    expect(await server.exited).toEqual({ code: 0 });
+    await expectNoLeaks(net);
+  });
+
+  it('F_SETSIG chooses the signal; with no handler, SIGIO’s default action kills the owner', async () => {
+    const { net, h } = await oneHost();
+    const log: string[] = [];
+    const owner = (setsig: number) => h.spawn(async (sys) => {
+      const fd = await sys.socket(C.AF_INET, C.SOCK_DGRAM, 0);
+      await sys.bind(fd, { addr: '127.0.0.1', port: 6000 + setsig });
+      await sys.sigaction(C.SIGUSR1, { handler: (s) => { log.push(`handler ${s}`); } });
+      await sys.fcntl(fd, C.F_SETOWN, await sys.getpid());
+      if (setsig) log.push(`setsig ${await sys.fcntl(fd, C.F_SETSIG, setsig)} getsig ${await sys.fcntl(fd, C.F_GETSIG)}`);
+      await sys.fcntl(fd, C.F_SETFL, C.O_ASYNC);
+      log.push(`sleep ${E(await sys.nanosleep(1000))}`);
+      await sys.close(fd);
+      return 0;
+    });
+    const p1 = owner(C.SIGUSR1);
+    const p2 = owner(0);
+    h.spawn(async (sys) => {
+      await sys.nanosleep(10);
+      const fd = await sys.socket(C.AF_INET, C.SOCK_DGRAM, 0);
+      await sys.sendto(fd, 'a', 0, { addr: '127.0.0.1', port: 6000 + C.SIGUSR1 });
+      await sys.sendto(fd, 'b', 0, { addr: '127.0.0.1', port: 6000 });
+      await sys.close(fd);
+    });
+    await net.run({ untilIdle: true });
+    expect(log).toEqual([`setsig 0 getsig ${C.SIGUSR1}`, `handler ${C.SIGUSR1}`, 'sleep EINTR']);
+    expect(await p1.exited).toEqual({ code: 0 });
+    expect(await p2.exited).toEqual({ signal: C.SIGIO });
+    await expectNoLeaks(net);
+  });
+
+  it('write space raises SIGIO only after a writer found the buffer full', async () => {
+    const { net, a, b } = await pair({ delayMs: 1 });
+    b.spawn(async (sys) => {
+      const l = await listenOn(sys, 80);
+      const c = await sys.accept(l);
+      await sys.nanosleep(300);
+      const buf = new Uint8Array(65536);
+      while ((await sys.recv(c, buf, 0)) > 0);
+      await sys.close(c);
+      await sys.close(l);
+    });
+    const log: string[] = [];
+    const client = a.spawn(async (sys) => {
+      await sys.sigaction(C.SIGIO, { handler: () => { log.push(`SIGIO at ${Math.round(net.now())}`); } });
+      const fd = await dial(sys);
+      await sys.fcntl(fd, C.F_SETOWN, await sys.getpid());
+      await sys.fcntl(fd, C.F_SETFL, C.O_ASYNC | C.O_NONBLOCK);
+      log.push(`small send ${await sys.send(fd, 'x', 0)}`);
+      log.push(`sleep ${E(await sys.nanosleep(100))}`); // its ACK frees space: no SIGIO
+      let n = 0;
+      while ((await sys.send(fd, new Uint8Array(65536), 0)) > 0) n++;
+      log.push(`full after ${n > 0 ? 'some' : 'no'} sends`);
+      log.push(`sleep ${E(await sys.nanosleep(10_000))}`);
+      await sys.close(fd);
+    });
+    await net.run({ untilIdle: true });
+    // The peer's receive buffer still takes data in flight, so space comes back soon after
+    // the buffer filled (tcp_new_space), long before the reader wakes at 300 ms.
+    expect(log).toEqual(['small send 1', 'sleep 0', 'full after some sends', expect.stringMatching(/^SIGIO at 1\d\d$/), 'sleep EINTR']);
+    expect(await client.exited).toEqual({ code: 0 });
+    await expectNoLeaks(net);
+  });
+
+  it('F_SETOWN with -pgid signals the whole process group', async () => {
+    const { net, h } = await oneHost();
+    const log: string[] = [];
+    const p = h.spawn(async (sys) => {
+      // One handler function for both (fork copies the disposition); both run it.
+      await sys.sigaction(C.SIGIO, { handler: () => { log.push('SIGIO'); } });
+      const child = await sys.fork(async (c) => {
+        log.push(`child sleep ${E(await c.nanosleep(1000))}`);
+      });
+      const fd = await sys.socket(C.AF_INET, C.SOCK_DGRAM, 0);
+      await sys.bind(fd, { addr: '127.0.0.1', port: 7000 });
+      const pg = -(await sys.getpid());
+      await sys.fcntl(fd, C.F_SETOWN, pg);
+      log.push(`getown ${(await sys.fcntl(fd, C.F_GETOWN)) === pg}`);
+      await sys.fcntl(fd, C.F_SETFL, C.O_ASYNC);
+      log.push(`parent sleep ${E(await sys.nanosleep(1000))}`);
+      await sys.waitpid(child);
+      await sys.close(fd);
+      return 0;
+    });
+    h.spawn(async (sys) => {
+      await sys.nanosleep(10);
+      const fd = await sys.socket(C.AF_INET, C.SOCK_DGRAM, 0);
+      await sys.sendto(fd, 'a', 0, { addr: '127.0.0.1', port: 7000 });
+      await sys.close(fd);
+    });
+    await net.run({ untilIdle: true });
+    expect(log.slice(0, 1)).toEqual(['getown true']);
+    expect(log.slice(1).sort()).toEqual(['SIGIO', 'SIGIO', 'child sleep EINTR', 'parent sleep EINTR']);
+    expect(await p.exited).toEqual({ code: 0 });
+    await expectNoLeaks(net);
+  });
+});
+
+describe('signals: SIGCHLD', () => {
+  it('SIGCHLD is ignored by default: the parent’s sleep is not interrupted when its child exits', async () => {
+    const { net, h } = await oneHost();
+    let slept = '';
+    const p = h.spawn(async (sys) => {
+      const child = await sys.fork(async (c) => { await c.nanosleep(10); return 3; });
+      slept = E(await sys.nanosleep(100));
+      return (await sys.waitpid(child) as { code: number }).code;
+    });
+    await net.run({ untilIdle: true });
+    expect(slept).toBe('0');
+    expect(await p.exited).toEqual({ code: 3 });
+    await expectNoLeaks(net);
+  });
+
+  it('a SIGCHLD handler runs when a forked child exits, interrupting the parent’s blocking call', async () => {
+    const { net, h } = await oneHost();
+    const log: string[] = [];
+    const p = h.spawn(async (sys) => {
+      await sys.sigaction(C.SIGCHLD, { handler: (s) => { log.push(`handler ${s} at ${net.now()}`); } });
+      const child = await sys.fork(async (c) => { await c.nanosleep(10); return 3; });
+      log.push(`sleep ${E(await sys.nanosleep(100))}`);
+      log.push(JSON.stringify(await sys.waitpid(child)));
+      return 0;
+    });
+    await net.run({ untilIdle: true });
+    expect(log).toEqual([`handler ${C.SIGCHLD} at 10`, 'sleep EINTR', expect.stringMatching(/"code":3/)]);
+    expect(await p.exited).toEqual({ code: 0 });
+    await expectNoLeaks(net);
+  });
+
+  it('a child killed by a signal: waitpid says { signal }, and the child inherits handlers and mask', async () => {
+    const { net, h } = await oneHost();
+    const log: string[] = [];
+    const p = h.spawn(async (sys) => {
+      await sys.sigaction(C.SIGUSR1, { handler: () => { log.push('usr1 handler'); } });
+      await sys.sigprocmask(C.SIG_BLOCK, [C.SIGUSR2]);
+      const child = await sys.fork(async (c) => {
+        log.push(`child mask ${JSON.stringify(await c.sigprocmask(C.SIG_BLOCK, null))}`);
+        await c.kill(await c.getpid(), C.SIGUSR1);
+        await c.nanosleep(1000);
+      });
+      await sys.nanosleep(10);
+      expect(await sys.kill(child, C.SIGTERM)).toBe(0);
+      log.push(JSON.stringify(await sys.waitpid(child)));
+      return 0;
+    });
+    await net.run({ untilIdle: true });
+    expect(log).toEqual([`child mask [${C.SIGUSR2}]`, 'usr1 handler', JSON.stringify({ pid: p.pid + 1, signal: C.SIGTERM })]);
+    await expectNoLeaks(net);
+  });
+});
