@@ -354,11 +354,13 @@ export function signal_exit(t: Task): void {
 
 // @ts-ignore: decorator
 @inline const EPOLLOUT: u32 = 0x4;
+// SOCK_WAKE_SPACE comes as EPOLLOUT alone; a completed connect as EPOLLOUT | EPOLLWRNORM.
 
 /**
  * sock_wake_async() → kill_fasync() → send_sigio(): the socket's owner (F_SETOWN: a pid,
- * or -pgid for a process group) gets F_SETSIG's signal, or SIGIO. Write space raises it
- * only after a writer found no space. kstack: sigio_perm's uid check is not made (every
+ * or -pgid for a process group) gets F_SETSIG's signal, or SIGIO: on data (sk_data_ready),
+ * a connection to accept (the listener's sk_data_ready), an error, a completed connect, the
+ * peer's FIN, and write space, which raises it only after a writer found no space. kstack: sigio_perm's uid check is not made (every
  * F_SETOWN caller may signal its target here), and SOCK_WAKE_WAITD's "a reader is already
  * waiting in recv" exception is not modelled.
  */

@@ -753,3 +753,34 @@ describe('signals: SIGCHLD', () => {
     await expectNoLeaks(net);
   });
 });
+
+describe('signals: SIGIO on TCP state changes', () => {
+  it('SIGIO when a nonblocking connect completes, and when the peer’s FIN arrives', async () => {
+    const { net, a, b } = await pair({ delayMs: 10 });
+    b.spawn(async (sys) => {
+      const l = await listenOn(sys, 80);
+      const c = await sys.accept(l);
+      await sys.nanosleep(200);
+      await sys.close(c); // FIN
+      await sys.close(l);
+    });
+    const log: string[] = [];
+    const client = a.spawn(async (sys) => {
+      await sys.sigaction(C.SIGIO, { handler: () => { log.push(`SIGIO at ${Math.round(net.now())}`); } });
+      const fd = await sys.socket(C.AF_INET, C.SOCK_STREAM | C.SOCK_NONBLOCK, 0);
+      await sys.fcntl(fd, C.F_SETOWN, await sys.getpid());
+      await sys.fcntl(fd, C.F_SETFL, C.O_ASYNC | C.O_NONBLOCK);
+      log.push(`connect ${E(await sys.connect(fd, { addr: '10.0.0.2', port: 80 }))}`);
+      log.push(`sleep ${E(await sys.nanosleep(10_000))}`);
+      log.push(`sleep ${E(await sys.nanosleep(10_000))}`);
+      log.push(`recv ${await sys.recv(fd, new Uint8Array(4), 0)}`);
+      await sys.close(fd);
+    });
+    await net.run({ untilIdle: true });
+    // ARP and the handshake: established at 40 ms; the server accepts at 50 (our ACK), its
+    // FIN leaves at 250 and lands at 260.
+    expect(log).toEqual(['connect EINPROGRESS', 'SIGIO at 40', 'sleep EINTR', 'SIGIO at 260', 'sleep EINTR', 'recv 0']);
+    expect(await client.exited).toEqual({ code: 0 });
+    await expectNoLeaks(net);
+  });
+});
