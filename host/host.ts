@@ -1,6 +1,6 @@
 // One emulated machine: its own kernel (loopback, sysctls, ports, counters), its
 // interfaces, and its processes. Created by Network.addHost.
-import { ESRCH, IPPROTO_TCP, IPPROTO_UDP, SIGKILL } from './abi/constants.js';
+import { ECHILD, ESRCH, IPPROTO_TCP, IPPROTO_UDP, SA_NOCLDWAIT, SIGCHLD, SIGKILL, SIG_IGN } from './abi/constants.js';
 import { decodeTcpInfo, type TcpInfo } from './syscall/tcp-info.js';
 import { Kernel, parseIPv4, formatIPv4 } from './kernel/kernel.js';
 import type { KernelModule } from './kernel/load.js';
@@ -201,6 +201,8 @@ export class Host {
     parent.hostWait = true;
     const st = await child.exited;
     parent.hostWait = false;
+    // Reaped at its exit (the parent ignores SIGCHLD or set SA_NOCLDWAIT): wait finds no child.
+    if (!this.parents.has(pid)) return -ECHILD;
     this.zombies.delete(pid); // reaped
     this.parents.delete(pid);
     this.net.activity();
@@ -208,6 +210,15 @@ export class Host {
   }
 
   // ───── signals (the mechanism is the kernel's: assembly/sys/signal.ts) ─────
+
+  /** do_notify_parent(): a parent whose SIGCHLD is SIG_IGN or has SA_NOCLDWAIT leaves no zombies. */
+  private autoreap(ppid: number): boolean {
+    const k = this.kernel;
+    if (k.x.sys_rt_sigaction(ppid, SIGCHLD, -1, 0, 0, 0) !== 0) return false;
+    const u32 = k.u32();
+    const o = k.uaddr >>> 2;
+    return u32[o] === SIG_IGN || (u32[o + 1] & SA_NOCLDWAIT) !== 0;
+  }
 
   private signalPort(proc: Process, handlers: SignalHandlers): SignalPort {
     const k = this.kernel;
@@ -252,7 +263,10 @@ export class Host {
     this.processes.delete(p.pid);
     this.sigHandlers.delete(p.pid);
     // A forked child stays a zombie until its parent reaps it (or exits); others go at once.
-    if (this.parents.has(p.pid) && this.processes.has(this.parents.get(p.pid)!)) this.zombies.set(p.pid, p);
+    if (this.parents.has(p.pid) && this.processes.has(this.parents.get(p.pid)!)) {
+      if (this.autoreap(this.parents.get(p.pid)!)) this.parents.delete(p.pid);
+      else this.zombies.set(p.pid, p);
+    }
     for (const [child, parent] of this.parents) {
       if (parent === p.pid) {
         this.parents.delete(child);

@@ -784,3 +784,22 @@ describe('signals: SIGIO on TCP state changes', () => {
     await expectNoLeaks(net);
   });
 });
+
+describe('signals: SIGCHLD ignored explicitly', () => {
+  it('SIG_IGN (or SA_NOCLDWAIT) for SIGCHLD: children leave no zombie, waitpid answers ECHILD once they exit', async () => {
+    for (const act of [{ handler: 'SIG_IGN' as const }, { handler: () => {}, flags: C.SA_NOCLDWAIT }]) {
+      const { net, h } = await oneHost();
+      let got = '';
+      const p = h.spawn(async (sys) => {
+        await sys.sigaction(C.SIGCHLD, act);
+        const child = await sys.fork(async (c) => { await c.nanosleep(10); return 3; });
+        got = E(await sys.waitpid(child));
+        return 0;
+      });
+      await net.run({ untilIdle: true });
+      expect(got).toBe('ECHILD');
+      expect(await p.exited).toEqual({ code: 0 });
+      await expectNoLeaks(net);
+    }
+  });
+});
