@@ -40,7 +40,7 @@ import { sock_iter } from "./core/sock";
 import { inet_diag_fill, inet_diag_register_info } from "./socket/inet_diag";
 import { tcp_diag_get_info } from "./tcp/tcp";
 import { tasks_live } from "./sys/task";
-import { signal_init, sigpending_table, sys_kill as _kill, signal_kill as _signal_kill, task_fatal_signal as _fatal, sys_rt_sigaction as _sigaction, sys_rt_sigprocmask as _sigprocmask, sys_rt_sigpending as _sigpending, sys_rt_sigreturn as _sigreturn, signal_get as _signal_get } from "./sys/signal";
+import { signal_init, sigpending_table, sys_kill as _kill, signal_kill as _signal_kill, task_fatal_signal as _fatal, sys_rt_sigaction as _sigaction, sys_rt_sigprocmask as _sigprocmask, sys_rt_sigpending as _sigpending, sys_rt_sigreturn as _sigreturn, signal_get as _signal_get, signal_out as _signal_out } from "./sys/signal";
 
 export * from "./lib_exports";
 
@@ -332,7 +332,9 @@ export function sys_kill(pid: u32, target: i32, sig: i32): i32 { return _kill(pi
 export function signal_kill(target: i32, sig: i32): i32 { return _signal_kill(target, sig); }
 export function task_fatal_signal(pid: u32): i32 { return _fatal(pid); }
 /** The next signal to act on at a syscall boundary (rc: the call's answer); see signal_get. */
-export function signal_get(pid: u32, rc: i32): i32 { return _signal_get(pid, rc, kstack_uaddr()); }
+export function signal_get(pid: u32, rc: i32): i32 { return _signal_get(pid, rc, _signal_out()); }
+/** Where signal_get() writes (signo, answer, old mask low, high). */
+export function signal_get_out(): usize { return _signal_out(); }
 
 // ───── ss (inet_diag) ─────
 /** The next socket after `sk` (0 starts), or 0 at the end. */

@@ -54,6 +54,11 @@ import { Task, task_get, task_signal_wake, signal_pending, MAX_TASKS } from "./t
   return changetype<KSigaction>(t.sighand + (<usize>(sig - 1) << 4));
 }
 
+/** signal_get()'s answer (16 bytes), apart from the syscall arena, whose results (a
+ *  recvfrom's address) the interrupted call has not read yet. */
+const sig_out: usize = memory.data(16, 8);
+export function signal_out(): usize { return sig_out; }
+
 /** TIF_SIGPENDING per pid, one byte each, so the host tests it without a call. */
 const sigpending_tab: usize = memory.data(MAX_TASKS + 1);
 export function sigpending_table(): usize { return sigpending_tab; }

@@ -77,6 +77,7 @@ export interface KernelExports {
   signal_kill(target: number, sig: number): number;
   task_fatal_signal(pid: number): number;
   signal_get(pid: number, rc: number): number;
+  signal_get_out(): number;
   ss_next(sk: number): number;
   ss_fill(sk: number): void;
   ss_fd_sock(pid: number, fd: number): number;

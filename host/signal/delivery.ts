@@ -33,11 +33,11 @@ export function signalPending(k: Kernel, table: number, pid: number): boolean {
  */
 export async function deliverSignals(ctx: DeliveryContext, rc: number, restart: (() => Promise<number>) | null): Promise<number> {
   const k = ctx.kernel;
+  const o = k.x.signal_get_out() >>> 2;
   let answer = rc;
   for (;;) {
     const act = k.x.signal_get(ctx.pid, answer);
     const u32 = k.u32();
-    const o = k.uaddr >>> 2;
     const signo = u32[o];
     answer = u32[o + 1] | 0;
     if (act === KSTACK_SIGACT_NONE) break;

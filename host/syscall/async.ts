@@ -194,9 +194,15 @@ export class Sys {
     return r;
   }
   async recvfrom(fd: number, buf: Uint8Array, flags = 0): Promise<{ n: number; addr: SockAddr } | number> {
-    const r = await this.call(() => this.recvInto(fd, buf, flags));
+    // The source address is read at once: a signal handler may make calls before we resume.
+    let addr: SockAddr = { addr: '0.0.0.0', port: 0 };
+    const r = await this.call(() => {
+      const n = this.recvInto(fd, buf, flags);
+      if (n >= 0) addr = this.readAddr();
+      return n;
+    });
     if (r < 0) return r;
-    return { n: r, addr: this.readAddr() };
+    return { n: r, addr };
   }
   shutdown(fd: number, how: number): Promise<number> {
     return Promise.resolve(this.k.x.sys_shutdown(this.pid, fd, how));

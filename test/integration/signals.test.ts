@@ -803,3 +803,37 @@ describe('signals: SIGCHLD ignored explicitly', () => {
     }
   });
 });
+
+describe('signals: results survive a handler', () => {
+  it('recvfrom’s source address is the datagram’s even when a handler that makes calls runs before it returns', async () => {
+    const { net, h } = await oneHost();
+    const log: string[] = [];
+    const p = h.spawn(async (sys) => {
+      const fd = await sys.socket(C.AF_INET, C.SOCK_DGRAM, 0);
+      await sys.bind(fd, { addr: '127.0.0.1', port: 5300 });
+      const other = await sys.socket(C.AF_INET, C.SOCK_DGRAM, 0);
+      await sys.bind(other, { addr: '127.0.0.1', port: 5301 });
+      // The datagram raises SIGIO as it makes fd readable: the handler runs as recvfrom
+      // returns, and its own call writes another address where the kernel keeps results.
+      await sys.sigaction(C.SIGIO, { handler: async () => { log.push(`handler sees ${JSON.stringify(await sys.getsockname(other))}`); } });
+      await sys.fcntl(fd, C.F_SETOWN, await sys.getpid());
+      await sys.fcntl(fd, C.F_SETFL, C.O_ASYNC);
+      const r = await sys.recvfrom(fd, new Uint8Array(8), 0);
+      log.push(typeof r === 'number' ? E(r) : `${r.n} from ${r.addr.addr}:${r.addr.port}`);
+      await sys.close(fd);
+      await sys.close(other);
+      return 0;
+    });
+    h.spawn(async (sys) => {
+      await sys.nanosleep(10);
+      const fd = await sys.socket(C.AF_INET, C.SOCK_DGRAM, 0);
+      await sys.bind(fd, { addr: '127.0.0.1', port: 5999 });
+      await sys.sendto(fd, 'hi', 0, { addr: '127.0.0.1', port: 5300 });
+      await sys.close(fd);
+    });
+    await net.run({ untilIdle: true });
+    expect(log).toEqual(['handler sees {"addr":"127.0.0.1","port":5301}', '2 from 127.0.0.1:5999']);
+    expect(await p.exited).toEqual({ code: 0 });
+    await expectNoLeaks(net);
+  });
+});
