@@ -49,8 +49,13 @@ export async function deliverSignals(ctx: DeliveryContext, rc: number, restart: 
     const lo = u32[o + 2];
     const hi = u32[o + 3];
     const fn = ctx.handlers.fns[signo];
-    if (fn) await fn(signo);
-    k.x.sys_rt_sigreturn(ctx.pid, lo, hi);
+    try {
+      if (fn) await fn(signo);
+    } finally {
+      // A handler that throws leaves like one that returns (the exception goes on to the
+      // interrupted call's caller), so that its mask does not stay in force.
+      k.x.sys_rt_sigreturn(ctx.pid, lo, hi);
+    }
   }
   if (answer === -ERESTARTNOINTR) return restart ? restart() : -EINTR;
   return answer;

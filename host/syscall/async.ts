@@ -215,7 +215,8 @@ export class Sys {
   close(fd: number): Promise<number> {
     const r = this.k.x.sys_close(this.pid, fd);
     if (r !== KSTACK_EBLOCK) return Promise.resolve(r);
-    return this.port.blocking(() => this.k.x.sys_close_wait(this.pid));
+    // A signal ends the linger early (close still says 0); its handler runs before return.
+    return this.port.blocking(() => this.k.x.sys_close_wait(this.pid)).then((v) => this.after(v));
   }
   getsockname(fd: number): Promise<SockAddr | number> {
     const r = this.k.x.sys_getsockname(this.pid, fd);

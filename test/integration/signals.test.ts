@@ -837,3 +837,53 @@ describe('signals: results survive a handler', () => {
     await expectNoLeaks(net);
   });
 });
+
+describe('signals: handlers that throw, lingering close', () => {
+  it('an exception from a handler reaches the interrupted call’s caller, and the handler’s mask is lifted', async () => {
+    const { net, h, killer } = await oneHost();
+    const log: string[] = [];
+    const p = h.spawn(async (sys) => {
+      await sys.sigaction(C.SIGUSR1, { handler: () => { throw new Error('from the handler'); }, mask: [C.SIGUSR2] });
+      try {
+        await sys.nanosleep(1000);
+        log.push('no exception');
+      } catch (e) {
+        log.push(`caught ${(e as Error).message}`);
+      }
+      log.push(`mask ${JSON.stringify(await sys.sigprocmask(C.SIG_BLOCK, null))}`);
+      return 0;
+    });
+    killer(() => p.pid, C.SIGUSR1, 10);
+    await net.run({ untilIdle: true });
+    expect(log).toEqual(['caught from the handler', 'mask []']);
+    await expectNoLeaks(net);
+  });
+
+  it('a signal ends a lingering close early: the handler runs, then close() returns 0', async () => {
+    const { net, a, b } = await pair({ delayMs: 1 });
+    b.spawn(async (sys) => {
+      const l = await sys.socket(C.AF_INET, C.SOCK_STREAM, 0);
+      await sys.setsockopt(l, C.SOL_SOCKET, C.SO_RCVBUF, 4096); // inherited by the child
+      await sys.bind(l, { addr: '0.0.0.0', port: 80 });
+      await sys.listen(l, 4);
+      const c = await sys.accept(l);
+      await sys.nanosleep(1000); // reads nothing: the window closes, our FIN cannot go
+      await sys.close(c);
+      await sys.close(l);
+    });
+    const log: string[] = [];
+    const client = a.spawn(async (sys) => {
+      await sys.sigaction(C.SIGUSR1, { handler: () => { log.push(`handler at ${Math.round(net.now())}`); } });
+      const fd = await dial(sys);
+      await sys.fcntl(fd, C.F_SETFL, C.O_NONBLOCK);
+      while ((await sys.send(fd, new Uint8Array(65536), 0)) > 0);
+      await sys.setsockopt(fd, C.SOL_SOCKET, C.SO_LINGER, { onoff: 1, linger: 10 });
+      log.push(`close ${await sys.close(fd)} at ${Math.round(net.now())}`);
+    });
+    a.spawn(async (sys) => { await sys.nanosleep(200); return sys.kill(client.pid, C.SIGUSR1); });
+    await net.run({ untilIdle: true });
+    expect(log).toEqual(['handler at 200', 'close 0 at 200']);
+    expect(await client.exited).toEqual({ code: 0 });
+    await expectNoLeaks(net);
+  });
+});
