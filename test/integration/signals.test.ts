@@ -436,6 +436,40 @@ describe('signals: interrupted calls, EINTR or SA_RESTART', () => {
     await expectNoLeaks(net);
   });
 
+  it('a blocking send into a full buffer: SO_SNDTIMEO makes it EINTR even under SA_RESTART; without it, it restarts', async () => {
+    for (const sndtimeo of [true, false]) {
+      const { net, a, b } = await pair({ delayMs: 1 });
+      b.spawn(async (sys) => {
+        const l = await sys.socket(C.AF_INET, C.SOCK_STREAM, 0);
+        await sys.setsockopt(l, C.SOL_SOCKET, C.SO_RCVBUF, 4096); // a window that closes soon
+        await sys.bind(l, { addr: '0.0.0.0', port: 80 });
+        await sys.listen(l, 4);
+        const c = await sys.accept(l);
+        await sys.nanosleep(500); // then drains everything
+        const buf = new Uint8Array(65536);
+        while ((await sys.recv(c, buf, 0)) > 0);
+        await sys.close(c);
+        await sys.close(l);
+      });
+      const log: string[] = [];
+      const client = a.spawn(async (sys) => {
+        await sys.sigaction(C.SIGUSR1, { handler: () => { log.push('handler'); }, flags: C.SA_RESTART });
+        const fd = await dial(sys);
+        if (sndtimeo) await sys.setsockopt(fd, C.SOL_SOCKET, C.SO_SNDTIMEO_OLD, 10_000);
+        // Fill both buffers: the peer's window closes, so nothing frees space until 500 ms.
+        while ((await sys.send(fd, new Uint8Array(65536), C.MSG_DONTWAIT)) > 0);
+        await sys.nanosleep(50);
+        while ((await sys.send(fd, new Uint8Array(65536), C.MSG_DONTWAIT)) > 0);
+        log.push(`send ${E(await sys.send(fd, 'x', 0))} at ${Math.round(net.now())}`);
+        await sys.close(fd);
+      });
+      a.spawn(async (sys) => { await sys.nanosleep(200); return sys.kill(client.pid, C.SIGUSR1); });
+      await net.run({ untilIdle: true });
+      expect(log).toEqual(sndtimeo ? ['handler', 'send EINTR at 200'] : ['handler', expect.stringMatching(/^send 1 at 5\d\d$/)]);
+      await expectNoLeaks(net);
+    }
+  });
+
   it('a blocking send interrupted after part of the data went returns the bytes sent, not EINTR', async () => {
     const { net, a, b } = await pair({ delayMs: 1 });
     let release = 0;
