@@ -41,13 +41,13 @@ export function sys_sendto(pid: u32, fd: i32, buf: usize, len: u32, flags: u32, 
   const rc = inet_sendmsg(sk, buf, len, flags, has_addr, family, addr, port);
   const f = fget(t, fd);
   const nonblock = (flags & <u32>MSG_DONTWAIT) != 0 || (f !== null && (f.f_flags & <u32>O_NONBLOCK) != 0);
-  // An unbound socket after the call means inet_autobind found no port: EAGAIN at once,
-  // never a sleep (nothing would wake it).
   // sk_stream_error(): EPIPE raises SIGPIPE unless MSG_NOSIGNAL, and not after a part of
   // the data went (tcp_sendmsg returns the count then, with no error and no signal).
   if (rc == -EPIPE && (flags & (<u32>MSG_NOSIGNAL | <u32>KSTACK_MSG_CONT)) == 0) send_sigpipe(t, sk);
   // sk_stream_wait_memory(): a writer out of space asks for SIGIO when space comes back.
   if (rc == -EAGAIN) sk.sk_flags |= SOCKWQ_ASYNC_NOSPACE;
+  // An unbound socket after the call means inet_autobind found no port: EAGAIN at once,
+  // never a sleep (nothing would wake it).
   if (rc == -EAGAIN && !nonblock && sk.inet_num != 0) {
     if (t.vm_wait != 0) {
       // The last sleep was a vm_wait: the socket timeout is counted from call_start again.

@@ -165,13 +165,14 @@ export function tasks_live(): u32 { return ntasks_live; }
  * caller passes a restart code (socket calls pass sock_intr_errno(), sys/signal.ts).
  */
 export function task_block(t: Task, wq: usize, timeo_ms: u32, exclusive: bool, intr: i32 = -EINTR): i32 {
-  if (signal_pending(t)) {
-    task_wait_done(t);
-    return intr;
-  }
+  // tcp_recvmsg's order: a timeout that ran out answers EAGAIN before a pending signal.
   if (t.timed_out != 0) {
     task_wait_done(t);
     return -EAGAIN;
+  }
+  if (signal_pending(t)) {
+    task_wait_done(t);
+    return intr;
   }
   t.in_call = 1;
   const e = changetype<WaitQueueEntry>(changetype<usize>(t) + 24);
