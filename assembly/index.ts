@@ -44,6 +44,7 @@ import { sys_epoll_create1 as _epoll_create1, sys_epoll_ctl as _epoll_ctl, sys_e
 import { sys_poll as _poll } from "./sys/poll";
 import { sys_select as _select } from "./sys/select";
 import { poll_entries_inuse } from "./sys/poll_table";
+import { signal_init, sigpending_table, sys_kill as _kill, signal_kill as _signal_kill, task_fatal_signal as _fatal, sys_rt_sigaction as _sigaction, sys_rt_sigprocmask as _sigprocmask, sys_rt_sigpending as _sigpending, sys_rt_sigreturn as _sigreturn, signal_get as _signal_get, signal_out as _signal_out } from "./sys/signal";
 
 export * from "./lib_exports";
 
@@ -82,6 +83,7 @@ export function kernel_init(seed: u32, nskb: u32, nsmall: u32, nlarge: u32): voi
   tcp_init();
   inet_diag_register_info(tcp_diag_get_info.index);
   open_softirq_net_rx(net_rx_action.index);
+  signal_init();
   // Constant rows of /proc/net/snmp (Forwarding 2 = not a router).
   snmp_set(IPSTATS_MIB_FORWARDING, 2);
   snmp_set(IPSTATS_MIB_DEFAULTTTL, 64);
@@ -322,6 +324,24 @@ export function sys_getsockopt_linger(pid: u32, fd: i32): i32 { return _getlinge
 export function sys_fcntl(pid: u32, fd: i32, cmd: i32, arg: i32): i32 { return _fcntl(pid, fd, cmd, arg); }
 export function sys_ioctl(pid: u32, fd: i32, cmd: u32, arg: i32): i32 { return _ioctl(pid, fd, cmd, arg); }
 export function sys_nanosleep(pid: u32, ms: f64): i32 { return _nanosleep(pid, ms); }
+
+// ───── signals (sys/signal.ts); sets are two u32 words, low word = signals 1..32 ─────
+/** TIF_SIGPENDING per pid (one byte each): the host checks it at every syscall boundary. */
+export function sig_pending_table(): usize { return sigpending_table(); }
+/** rt_sigaction(): kind -1 reads only; the old action at kstack_uaddr() (kind, flags, mask). */
+export function sys_rt_sigaction(pid: u32, sig: i32, kind: i32, flags: i32, lo: u32, hi: u32): i32 { return _sigaction(pid, sig, kind, flags, lo, hi, kstack_uaddr()); }
+/** rt_sigprocmask(): the old mask at kstack_uaddr(). */
+export function sys_rt_sigprocmask(pid: u32, how: i32, lo: u32, hi: u32, has_set: u32): i32 { return _sigprocmask(pid, how, lo, hi, has_set, kstack_uaddr()); }
+export function sys_rt_sigpending(pid: u32): i32 { return _sigpending(pid, kstack_uaddr()); }
+export function sys_rt_sigreturn(pid: u32, lo: u32, hi: u32): i32 { return _sigreturn(pid, lo, hi); }
+export function sys_kill(pid: u32, target: i32, sig: i32): i32 { return _kill(pid, target, sig); }
+/** A signal from the host itself (process.kill()), with root's permission. */
+export function signal_kill(target: i32, sig: i32): i32 { return _signal_kill(target, sig); }
+export function task_fatal_signal(pid: u32): i32 { return _fatal(pid); }
+/** The next signal to act on at a syscall boundary (rc: the call's answer); see signal_get. */
+export function signal_get(pid: u32, rc: i32): i32 { return _signal_get(pid, rc, _signal_out()); }
+/** Where signal_get() writes (signo, answer, old mask low, high). */
+export function signal_get_out(): usize { return _signal_out(); }
 
 // ───── ss (inet_diag) ─────
 /** The next socket after `sk` (0 starts), or 0 at the end. */

@@ -1,11 +1,13 @@
 // One emulated machine: its own kernel (loopback, sysctls, ports, counters), its
 // interfaces, and its processes. Created by Network.addHost.
-import { IPPROTO_TCP, IPPROTO_UDP, SIGKILL } from './abi/constants.js';
+import { ECHILD, ESRCH, IPPROTO_TCP, IPPROTO_UDP, SA_NOCLDWAIT, SIGCHLD, SIGKILL, SIG_IGN } from './abi/constants.js';
 import { decodeTcpInfo, type TcpInfo } from './syscall/tcp-info.js';
 import { Kernel, parseIPv4, formatIPv4 } from './kernel/kernel.js';
 import type { KernelModule } from './kernel/load.js';
 import type { PoolSizes } from './kernel/kernel.js';
-import { Sys, type SyscallPort } from './syscall/async.js';
+import { Sys, type SyscallPort, type SignalPort } from './syscall/async.js';
+import { SignalHandlers, sigaction, sigprocmask, sigpending } from './signal/sigaction.js';
+import { deliverSignals, signalPending } from './signal/delivery.js';
 import { Process, type ExitStatus } from './process/process.js';
 import { PcapWriter } from './tools/pcap.js';
 import { defaultSysctls, sysctl } from './sysctl.js';
@@ -83,6 +85,9 @@ export class Host {
   private readonly rings = new Map<number, { tx: number; rx: number }>();
   private mibNames: { group: string; name: string }[] | null = null;
   private injectEnd: LinkEnd | null = null;
+  /** Signal handler functions per live process (the kernel holds the rest of sigaction). */
+  private readonly sigHandlers = new Map<number, SignalHandlers>();
+  private sigTable = -1;
 
   constructor(readonly net: Network, readonly index: number, readonly name: string, ip: string, module: KernelModule, seed: number, pools: PoolSizes, capture: boolean) {
     this.ipNum = parseIPv4(ip);
@@ -140,17 +145,21 @@ export class Host {
     throw new Error(`kstack: ${this.name}: no free pid`);
   }
 
-  /** Runs fn(sys) as a process on this host's thread; every syscall returns a promise. */
-  spawn(fn: (sys: Sys) => unknown, opts: { name?: string } = {}): Process {
+  /**
+   * Runs fn(sys) as a process on this host's thread; every syscall returns a promise.
+   * uid/gid (default 0, root) are its credentials: kill(2) checks them (EPERM).
+   */
+  spawn(fn: (sys: Sys) => unknown, opts: { name?: string; uid?: number; gid?: number } = {}): Process {
     const pid = this.allocPid();
-    const rc = this.kernel.x.task_create(pid, 0, 0);
+    const rc = this.kernel.x.task_create(pid, (opts.uid ?? 0) >>> 0, (opts.gid ?? 0) >>> 0);
     if (rc < 0) throw new Error(`kstack: task_create failed (${rc})`);
     return this.start(pid, fn, opts.name ?? `proc${pid}`);
   }
 
-  private start(pid: number, fn: (sys: Sys) => unknown, name: string): Process {
-    const proc = new Process(pid, name, (p, signo) => this.signal(p, signo));
+  private start(pid: number, fn: (sys: Sys) => unknown, name: string, handlers = new SignalHandlers()): Process {
+    const proc = new Process(pid, name, (p, signo) => { this.kill(null, p.pid, signo === undefined ? SIGKILL : signo); });
     this.processes.set(pid, proc);
+    this.sigHandlers.set(pid, handlers);
     const port: SyscallPort = {
       kernel: this.kernel,
       pid,
@@ -161,11 +170,7 @@ export class Host {
         this.exitProcess(proc, { code: code | 0 });
         return new Promise<never>(() => {});
       },
-      raise: (signo) => {
-        // No handlers yet (signals milestone): the default action of SIGPIPE ends the process.
-        this.signal(proc, signo);
-        return proc.state === 'exited' ? new Promise<never>(() => {}) : null;
-      },
+      signals: this.signalPort(proc, handlers),
       fork: (child) => Promise.resolve(this.fork(proc, child)),
       waitpid: (cpid) => this.waitpid(proc, cpid),
     };
@@ -186,7 +191,7 @@ export class Host {
     const rc = this.kernel.x.task_fork(parent.pid, pid);
     if (rc < 0) return rc;
     this.parents.set(pid, parent.pid);
-    this.start(pid, fn, `${parent.name}-child`);
+    this.start(pid, fn, `${parent.name}-child`, (this.sigHandlers.get(parent.pid) ?? new SignalHandlers()).clone());
     return pid;
   }
 
@@ -196,17 +201,58 @@ export class Host {
     parent.hostWait = true;
     const st = await child.exited;
     parent.hostWait = false;
+    // Reaped at its exit (the parent ignores SIGCHLD or set SA_NOCLDWAIT): wait finds no child.
+    if (!this.parents.has(pid)) return -ECHILD;
     this.zombies.delete(pid); // reaped
     this.parents.delete(pid);
     this.net.activity();
     return st.signal !== undefined ? { pid, signal: st.signal } : { pid, code: st.code ?? 0 };
   }
 
-  /** Until signals land (their own milestone), every signal takes its default action:
-   *  terminate. Signal 0 only checks that the process exists. */
-  private signal(p: Process, signo: number): void {
-    if (signo === 0 || p.state === 'exited') return;
-    this.exitProcess(p, { signal: signo || SIGKILL });
+  // ───── signals (the mechanism is the kernel's: assembly/sys/signal.ts) ─────
+
+  /** do_notify_parent(): a parent whose SIGCHLD is SIG_IGN or has SA_NOCLDWAIT leaves no zombies. */
+  private autoreap(ppid: number): boolean {
+    const k = this.kernel;
+    if (k.x.sys_rt_sigaction(ppid, SIGCHLD, -1, 0, 0, 0) !== 0) return false;
+    const u32 = k.u32();
+    const o = k.uaddr >>> 2;
+    return u32[o] === SIG_IGN || (u32[o + 1] & SA_NOCLDWAIT) !== 0;
+  }
+
+  private signalPort(proc: Process, handlers: SignalHandlers): SignalPort {
+    const k = this.kernel;
+    const pid = proc.pid;
+    if (this.sigTable < 0) this.sigTable = k.x.sig_pending_table();
+    const table = this.sigTable;
+    const ctx = { kernel: k, pid, handlers, terminate: (signo: number) => this.exitProcess(proc, { signal: signo }) };
+    return {
+      pending: () => signalPending(k, table, pid),
+      deliver: (rc, restart) => deliverSignals(ctx, rc, restart),
+      sigaction: (signo, act) => sigaction(k, pid, handlers, signo, act),
+      sigprocmask: (how, set) => sigprocmask(k, pid, how, set),
+      sigpending: () => sigpending(k, pid),
+      kill: (target, signo) => this.kill(proc, target, signo),
+    };
+  }
+
+  /**
+   * kill(2) from `sender` (null: the host, as root). A signal whose default action kills
+   * ends its process at once (complete_signal's group exit), whatever it is doing; the
+   * others wait for the process's next syscall boundary, or wake it from a sleep.
+   */
+  private kill(sender: Process | null, target: number, signo: number): number {
+    const x = this.kernel.x;
+    let r = sender ? x.sys_kill(sender.pid, target, signo) : x.signal_kill(target, signo);
+    // A zombie still exists for kill(2) until reaped; its signals go nowhere.
+    if (r === -ESRCH && target > 0 && this.zombies.has(target) && signo >= 0 && signo <= 64) r = 0;
+    const dying: [Process, number][] = [];
+    for (const p of this.processes.values()) {
+      const sig = x.task_fatal_signal(p.pid);
+      if (sig) dying.push([p, sig]);
+    }
+    for (const [p, sig] of dying) this.exitProcess(p, { signal: sig });
+    return r;
   }
 
   exitProcess(p: Process, status: ExitStatus): void {
@@ -215,8 +261,12 @@ export class Host {
     p.finish(status);
     this.kernel.x.task_exit(p.pid);
     this.processes.delete(p.pid);
+    this.sigHandlers.delete(p.pid);
     // A forked child stays a zombie until its parent reaps it (or exits); others go at once.
-    if (this.parents.has(p.pid) && this.processes.has(this.parents.get(p.pid)!)) this.zombies.set(p.pid, p);
+    if (this.parents.has(p.pid) && this.processes.has(this.parents.get(p.pid)!)) {
+      if (this.autoreap(this.parents.get(p.pid)!)) this.parents.delete(p.pid);
+      else this.zombies.set(p.pid, p);
+    }
     for (const [child, parent] of this.parents) {
       if (parent === p.pid) {
         this.parents.delete(child);

@@ -10,3 +10,4 @@ export { errnoName, strerror } from './syscall/errno.js';
 export { PcapWriter, readPcap } from './tools/pcap.js';
 export { formatFrame } from './tools/trace.js';
 export { timeSequence, timeSequenceSvg, cwndSvg, sampleTcpInfo, CA_STATE_NAMES, type TimeSequence, type CwndSample, type Frame } from './tools/plot.js';
+export { type SigAction, type SigHandler } from './syscall/async.js';

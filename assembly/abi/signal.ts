@@ -119,3 +119,15 @@
 @inline export const SIG_DFL: i32 = 0;
 // @ts-ignore: decorator
 @inline export const SIG_IGN: i32 = 1;
+
+// kstack: the kernel knows only the kind of a disposition; the handler function itself
+// lives in the host (host/signal/sigaction.ts). SIG_DFL and SIG_IGN as above.
+// @ts-ignore: decorator
+@inline export const KSTACK_SIG_HANDLER: i32 = 2;
+// kstack: what signal_get() tells the host to do with the signal it dequeued.
+// @ts-ignore: decorator
+@inline export const KSTACK_SIGACT_NONE: i32 = 0;
+// @ts-ignore: decorator
+@inline export const KSTACK_SIGACT_HANDLER: i32 = 1;
+// @ts-ignore: decorator
+@inline export const KSTACK_SIGACT_TERMINATE: i32 = 2;

@@ -18,3 +18,19 @@
  *  for the next send(), as tcp_sendmsg returns the partial count without consuming it. */
 // @ts-ignore: decorator
 @inline export const KSTACK_MSG_CONT: i32 = 0x80000000;
+
+// Linux's kernel-internal restart codes (include/linux/errno.h): a sleep cut short by a
+// signal returns one of these, and signal delivery (handle_signal) turns it into -EINTR or
+// a restart of the same call. Like ENOIOCTLCMD, user code never sees them.
+// sock_intr_errno() with no timeout: restart if the handler has SA_RESTART, else EINTR.
+// @ts-ignore: decorator
+@inline export const ERESTARTSYS: i32 = 512;
+// Always restart (kstack: also the delivery's "restart the call" answer).
+// @ts-ignore: decorator
+@inline export const ERESTARTNOINTR: i32 = 513;
+// Restart only if no handler ran (poll, select).
+// @ts-ignore: decorator
+@inline export const ERESTARTNOHAND: i32 = 514;
+// nanosleep: restart (with the time left) only if no handler ran, else EINTR.
+// @ts-ignore: decorator
+@inline export const ERESTART_RESTARTBLOCK: i32 = 516;

@@ -284,6 +284,14 @@ export function sk_set_wake_async(fn: u32): void { wake_async_fn = fn; }
   if (wake_async_fn != 0 && sk.sk_owner != 0) call_indirect<void>(wake_async_fn, changetype<usize>(sk), band);
 }
 
+/**
+ * sk_wake_async(sk, SOCK_WAKE_IO / SOCK_WAKE_WAITD): TCP's own SIGIO when a connect
+ * completes (band EPOLLOUT | EPOLLWRNORM: writable, raised whatever the buffer did) and
+ * when the peer's FIN arrives (EPOLLIN). EPOLLOUT alone is SOCK_WAKE_SPACE, raised only
+ * after a writer found no space (sys/signal.ts).
+ */
+export function sk_wake_async_io(sk: Sock, band: u32): void { sk_wake_async(sk, band); }
+
 export function sk_data_ready(sk: Sock): void {
   if (waitqueue_active(sk.sk_wq)) __wake_up(sk.sk_wq, 1, EPOLLIN | EPOLLRDNORM);
   sk_wake_async(sk, EPOLLIN);

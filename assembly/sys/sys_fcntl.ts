@@ -6,7 +6,8 @@ import { FIONBIO, FIOASYNC } from "../abi/ioctl";
 import { Sock } from "../core/sock";
 import { inet_ioctl } from "../socket/af_inet";
 import { task_get } from "./task";
-import { fget, fd_alloc, fd_get_cloexec, fd_set_cloexec, FILE_SOCKET } from "./fdtable";
+import { fget, fd_alloc, fd_get_cloexec, fd_set_cloexec, FILE_SOCKET, File } from "./fdtable";
+import { f_setown_check } from "./signal";
 
 // @ts-ignore: decorator
 @inline const SETFL_MASK: u32 = <u32>O_APPEND | <u32>O_NONBLOCK | <u32>O_ASYNC;
@@ -29,12 +30,15 @@ export function sys_fcntl(pid: u32, fd: i32, cmd: i32, arg: i32): i32 {
     case F_GETFL: return <i32>f.f_flags;
     case F_SETFL:
       f.f_flags = (f.f_flags & ~SETFL_MASK) | (<u32>arg & SETFL_MASK);
-      if (f.f_type == FILE_SOCKET) changetype<Sock>(f.private_data).sk_owner = f.f_owner;
+      fasync_update(f);
       return 0;
-    case F_SETOWN:
+    case F_SETOWN: {
+      const err = f_setown_check(arg);
+      if (err != 0) return err;
       f.f_owner = arg;
-      if (f.f_type == FILE_SOCKET) changetype<Sock>(f.private_data).sk_owner = (f.f_flags & <u32>O_ASYNC) != 0 ? arg : 0;
+      fasync_update(f);
       return 0;
+    }
     case F_GETOWN: return f.f_owner;
     case F_SETSIG:
       if (arg < 0 || arg > 64) return -EINVAL;
@@ -44,6 +48,11 @@ export function sys_fcntl(pid: u32, fd: i32, cmd: i32, arg: i32): i32 {
     case F_GETSIG: return <i32>f.f_sig;
     default: return -EINVAL;
   }
+}
+
+/** sock_fasync(): the socket signals its owner only while the file has O_ASYNC. */
+function fasync_update(f: File): void {
+  if (f.f_type == FILE_SOCKET) changetype<Sock>(f.private_data).sk_owner = (f.f_flags & <u32>O_ASYNC) != 0 ? f.f_owner : 0;
 }
 
 /** ioctl(): `arg` is the int argument for FIONBIO/FIOASYNC; others return their value. */
@@ -60,6 +69,7 @@ export function sys_ioctl(pid: u32, fd: i32, cmd: u32, arg: i32): i32 {
   if (cmd == <u32>FIOASYNC) {
     if (arg != 0) f.f_flags |= <u32>O_ASYNC;
     else f.f_flags &= ~<u32>O_ASYNC;
+    fasync_update(f);
     return 0;
   }
   if (f.f_type != FILE_SOCKET) return -ENOTTY;

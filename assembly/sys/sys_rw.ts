@@ -5,12 +5,16 @@
 import { EINVAL, ESRCH, EAGAIN } from "../abi/errno";
 import { MSG_DONTWAIT } from "../abi/socket";
 import { O_NONBLOCK } from "../abi/fcntl";
-import { RCV_SHUTDOWN, SOCK_ALLOC_FAIL } from "../core/sock";
+import { RCV_SHUTDOWN, SEND_SHUTDOWN, SOCK_ALLOC_FAIL } from "../core/sock";
+import { SOCK_STREAM } from "../abi/socket";
 import { inet_sendmsg, inet_recvmsg } from "../socket/af_inet";
-import { task_get, task_block, task_disarm, Task } from "./task";
+import { task_get, task_block, task_disarm, signal_pending, Task } from "./task";
 import { prandom_u32_max } from "../kernel/random";
 import { jiffies } from "../kernel/clock";
 import { KSTACK_MSG_CONT } from "../abi/syscall";
+import { EPIPE } from "../abi/errno";
+import { MSG_NOSIGNAL } from "../abi/socket";
+import { sock_intr_errno, send_sigpipe, SOCKWQ_ASYNC_NOSPACE } from "./signal";
 import { fget, sockfd_lookup } from "./fdtable";
 import { err_out, sys_return } from "./common";
 
@@ -35,9 +39,21 @@ export function sys_sendto(pid: u32, fd: i32, buf: usize, len: u32, flags: u32, 
   if (<i32>len < 0) return -EINVAL;
   if (has_addr != 0 && port > 65535) return -EINVAL;
   if (t.in_call == 0 && (flags & <u32>KSTACK_MSG_CONT) == 0) t.call_start = jiffies;
+  // A stream sender woken in sk_stream_wait_memory(): its loop checks, in this order, an
+  // error or shutdown, the timeout, then a pending signal — before looking for space. So
+  // space freed at the moment a signal arrives does not save the call from EINTR.
+  if (t.in_call != 0 && sk.sk_type == <u32>SOCK_STREAM && signal_pending(t) && sk.sk_err == 0 && (sk.sk_shutdown & SEND_SHUTDOWN) == 0) {
+    if (remaining_timeo(t, sk.sk_sndtimeo) < 0) return sys_return(t, -EAGAIN);
+    return sys_return(t, sock_intr_errno(sk.sk_sndtimeo));
+  }
   const rc = inet_sendmsg(sk, buf, len, flags, has_addr, family, addr, port);
   const f = fget(t, fd);
   const nonblock = (flags & <u32>MSG_DONTWAIT) != 0 || (f !== null && (f.f_flags & <u32>O_NONBLOCK) != 0);
+  // sk_stream_error(): EPIPE raises SIGPIPE unless MSG_NOSIGNAL, and not after a part of
+  // the data went (tcp_sendmsg returns the count then, with no error and no signal).
+  if (rc == -EPIPE && (flags & (<u32>MSG_NOSIGNAL | <u32>KSTACK_MSG_CONT)) == 0) send_sigpipe(t, sk);
+  // sk_stream_wait_memory(): a writer out of space asks for SIGIO when space comes back.
+  if (rc == -EAGAIN) sk.sk_flags |= SOCKWQ_ASYNC_NOSPACE;
   // An unbound socket after the call means inet_autobind found no port: EAGAIN at once,
   // never a sleep (nothing would wake it).
   if (rc == -EAGAIN && !nonblock && sk.inet_num != 0) {
@@ -55,11 +71,11 @@ export function sys_sendto(pid: u32, fd: i32, buf: usize, len: u32, flags: u32, 
       task_disarm(t);
       const vm_wait: u32 = 2 + prandom_u32_max(200);
       const wait = timeo != 0 && <u32>timeo < vm_wait ? <u32>timeo : vm_wait;
-      const r = task_block(t, sk.sk_wq, wait, false);
+      const r = task_block(t, sk.sk_wq, wait, false, sock_intr_errno(sk.sk_sndtimeo));
       t.vm_wait = 1;
       return r;
     }
-    return task_block(t, sk.sk_wq, <u32>timeo, false);
+    return task_block(t, sk.sk_wq, <u32>timeo, false, sock_intr_errno(sk.sk_sndtimeo));
   }
   return sys_return(t, rc);
 }
@@ -82,7 +98,7 @@ export function sys_recvfrom(pid: u32, fd: i32, buf: usize, len: u32, flags: u32
     if ((sk.sk_shutdown & RCV_SHUTDOWN) != 0) return sys_return(t, 0);
     const timeo = remaining_timeo(t, sk.sk_rcvtimeo);
     if (timeo < 0) return sys_return(t, -EAGAIN);
-    return task_block(t, sk.sk_wq, <u32>timeo, false);
+    return task_block(t, sk.sk_wq, <u32>timeo, false, sock_intr_errno(sk.sk_rcvtimeo));
   }
   return sys_return(t, rc);
 }

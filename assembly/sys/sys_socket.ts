@@ -1,6 +1,6 @@
 // socket(2), bind(2), connect(2), listen(2), accept4(2), getsockname(2), getpeername(2),
 // shutdown(2), close(2). Linux: net/socket.c (__sys_socket, __sys_bind, ...), fs/open.c.
-import { EBADF, EINVAL, ENFILE, EOPNOTSUPP, ESRCH, EAGAIN, EINPROGRESS } from "../abi/errno";
+import { EBADF, EINVAL, ENFILE, EOPNOTSUPP, ESRCH, EAGAIN, EINPROGRESS, EALREADY } from "../abi/errno";
 import { SOCK_NONBLOCK, SOCK_CLOEXEC, SOCK_TYPE_MASK, SOCK_STREAM } from "../abi/socket";
 import { O_NONBLOCK } from "../abi/fcntl";
 import { Sock, sk_prot } from "../core/sock";
@@ -24,6 +24,7 @@ function ep_fput(f: File): bool {
   free_file(f);
   return true;
 }
+import { sock_intr_errno } from "./signal";
 
 /** socket(): type may carry SOCK_NONBLOCK | SOCK_CLOEXEC. */
 export function sys_socket(pid: u32, family: u32, type: u32, protocol: u32): i32 {
@@ -67,7 +68,7 @@ export function sys_connect(pid: u32, fd: i32, family: u32, addr: u32, port: u32
     // Woken (or timed out) while the handshake ran: where did it get to?
     const st = sk.sk_state;
     if (st == <u32>TCP_SYN_SENT || st == <u32>TCP_SYN_RECV) {
-      rc = task_block(t, sk.sk_wq, sk.sk_sndtimeo, false);
+      rc = task_block(t, sk.sk_wq, sk.sk_sndtimeo, false, sock_intr_errno(sk.sk_sndtimeo));
       // SO_SNDTIMEO ran out: the handshake goes on; connect() says EINPROGRESS.
       return rc == -EAGAIN ? sys_return(t, -EINPROGRESS) : rc;
     }
@@ -76,7 +77,10 @@ export function sys_connect(pid: u32, fd: i32, family: u32, addr: u32, port: u32
   rc = inet_stream_connect(sk, family, addr, port);
   const f = fget(t, fd);
   const nonblock = f !== null && (f.f_flags & <u32>O_NONBLOCK) != 0;
-  if (rc == -EINPROGRESS && !nonblock) return task_block(t, sk.sk_wq, sk.sk_sndtimeo, false);
+  // __inet_stream_connect(): a blocking connect() made again while the handshake runs (after
+  // EINTR, or restarted by SA_RESTART) waits for it, as the first one did; EALREADY is only
+  // the nonblocking answer.
+  if ((rc == -EINPROGRESS || rc == -EALREADY) && !nonblock) return task_block(t, sk.sk_wq, sk.sk_sndtimeo, false, sock_intr_errno(sk.sk_sndtimeo));
   return sys_return(t, rc);
 }
 
@@ -105,7 +109,7 @@ export function sys_accept4(pid: u32, fd: i32, flags: u32): i32 {
     const f = fget(t, fd);
     const nonblock = f !== null && (f.f_flags & <u32>O_NONBLOCK) != 0;
     if (nonblock) return sys_return(t, -EAGAIN);
-    return task_block(t, sk.sk_wq, sk.sk_rcvtimeo, true);
+    return task_block(t, sk.sk_wq, sk.sk_rcvtimeo, true, sock_intr_errno(sk.sk_rcvtimeo));
   }
   const child = changetype<Sock>(child_p);
   const nf = alloc_file(FILE_SOCKET, child_p, (flags & <u32>SOCK_NONBLOCK) != 0 ? <u32>O_NONBLOCK : 0);

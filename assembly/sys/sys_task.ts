@@ -6,6 +6,7 @@ import { task_get, task_create, task_release, task_block_hr, task_timed_out, tas
 import { fd_remove, fdtable_copy, fd_table_size } from "./fdtable";
 import { RLIMIT_NOFILE } from "../abi/resource";
 import { fput, close_linger_finish } from "./sys_socket";
+import { signal_fork, signal_exit } from "./signal";
 
 export function sys_task_create(pid: u32, uid: u32, gid: u32): i32 { return task_create(pid, uid, gid); }
 
@@ -17,6 +18,7 @@ export function sys_task_fork(parent: u32, child: u32): i32 {
   const c = task_get(child);
   if (c === null) return -ESRCH;
   fdtable_copy(c, p);
+  signal_fork(c, p);
   return 0;
 }
 
@@ -30,6 +32,7 @@ export function sys_task_exit(pid: u32): i32 {
     const f = fd_remove(t, fd);
     if (f !== null) fput(f);
   }
+  signal_exit(t);
   task_release(t);
   return 0;
 }

@@ -4,8 +4,8 @@
 // parks the process until host_task_wake(pid), then repeats the same call. The task
 // remembers its armed timeout across those retries; any final answer clears it.
 // Linux: include/linux/sched.h, kernel/sched/wait.c (prepare_to_wait/finish_wait).
-import { KSTACK_EBLOCK } from "../abi/syscall";
-import { EAGAIN } from "../abi/errno";
+import { KSTACK_EBLOCK, ERESTART_RESTARTBLOCK } from "../abi/syscall";
+import { EAGAIN, EINTR } from "../abi/errno";
 import { jiffies } from "../kernel/clock";
 import { TimerList, timer_setup, mod_timer, del_timer, timer_pending } from "../kernel/timer";
 import { HrTimer, hrtimer_setup, hrtimer_start, hrtimer_cancel } from "../kernel/hrtimer";
@@ -79,7 +79,25 @@ declare function host_task_wake(pid: u32): void;
   nofile_max: u32;
   /** poll()/select(): this task's poll_table_entry list (poll_wqueues), freed at the answer. */
   poll_list: usize;
+  // Signals (sys/signal.ts): pending and blocked sets, bit (signo - 1) for 1..64.
+  sig_pending: u64;
+  sig_blocked: u64;
+  /** struct k_sigaction[64] (sys/signal.ts), allocated with the task. */
+  sighand: usize;
+  /** Parent (SIGCHLD) and process group (kill(0), kill(-pgid), F_SETOWN -pgid). */
+  ppid: u32;
+  pgid: u32;
+  /** A fatal signal was generated (SIGNAL_GROUP_EXIT): its number, for the host to end us. */
+  sig_fatal: u32;
 }
+
+/** signal_pending(): an unblocked signal waits (TIF_SIGPENDING). */
+// @ts-ignore: decorator
+@inline export function signal_pending(t: Task): bool { return (t.sig_pending & ~t.sig_blocked) != 0; }
+
+/** k_sigaction[] size: 64 entries of 16 bytes (sys/signal.ts draws the layout). */
+// @ts-ignore: decorator
+@inline export const SIZEOF_SIGHAND: usize = 64 * 16;
 
 const tasks: usize = memory.data(MAX_TASKS * 4, 4);
 let ntasks_live: u32 = 0;
@@ -94,6 +112,12 @@ export function task_wake(t: Task): void {
   remove_wait_queue(changetype<WaitQueueEntry>(changetype<usize>(t) + 24));
   t.wakeups++;
   host_task_wake(t.pid);
+}
+
+/** signal_wake_up(): a task sleeping in a call wakes to see its signal (the host retries
+ *  the call, which then answers with its interrupted code). */
+export function task_signal_wake(t: Task): void {
+  if (t.in_call != 0) task_wake(t);
 }
 
 /** The wait-queue callback (autoremove_wake_function). */
@@ -120,18 +144,23 @@ export function task_create(pid: u32, uid: u32, gid: u32): i32 {
     changetype<Task>(p).fdt = heap.alloc(<usize>RLIMIT_NOFILE << 2);
     changetype<Task>(p).fdt_size = RLIMIT_NOFILE;
     changetype<Task>(p).hrtimer = heap.alloc(offsetof<HrTimer>());
+    changetype<Task>(p).sighand = heap.alloc(SIZEOF_SIGHAND);
   }
   const t = changetype<Task>(p);
   if (t.in_use != 0) return -17; // EEXIST
   const fdt = t.fdt;
   const fdt_size = t.fdt_size;
   const hr = t.hrtimer;
+  const sh = t.sighand;
   memory.fill(p, 0, offsetof<Task>());
   t.fdt = fdt;
   t.fdt_size = fdt_size;
   t.nofile_cur = RLIMIT_NOFILE;
   t.nofile_max = RLIMIT_NOFILE_MAX;
   t.hrtimer = hr;
+  t.sighand = sh;
+  memory.fill(sh, 0, SIZEOF_SIGHAND);
+  t.pgid = pid;
   hrtimer_setup(changetype<HrTimer>(hr), task_timeout.index, p);
   memory.fill(fdt, 0, <usize>fdt_size << 2);
   t.pid = pid;
@@ -155,11 +184,18 @@ export function tasks_live(): u32 { return ntasks_live; }
  * Blocks the task on wait queue `wq` for at most timeo_ms (0 = forever): returns
  * KSTACK_EBLOCK, or -EAGAIN once the timeout has fired (SO_RCVTIMEO/SO_SNDTIMEO answer
  * EAGAIN in Linux). `exclusive` queues as add_wait_queue_exclusive (accept's herd rule).
+ * A pending signal ends the sleep with `intr` (TASK_INTERRUPTIBLE): -EINTR unless the
+ * caller passes a restart code (socket calls pass sock_intr_errno(), sys/signal.ts).
  */
-export function task_block(t: Task, wq: usize, timeo_ms: u32, exclusive: bool): i32 {
+export function task_block(t: Task, wq: usize, timeo_ms: u32, exclusive: bool, intr: i32 = -EINTR): i32 {
+  // tcp_recvmsg's order: a timeout that ran out answers EAGAIN before a pending signal.
   if (t.timed_out != 0) {
     task_wait_done(t);
     return -EAGAIN;
+  }
+  if (signal_pending(t)) {
+    task_wait_done(t);
+    return intr;
   }
   t.in_call = 1;
   const e = changetype<WaitQueueEntry>(changetype<usize>(t) + 24);
@@ -176,6 +212,11 @@ export function task_block(t: Task, wq: usize, timeo_ms: u32, exclusive: bool): 
 
 /** Blocks the task until an exact time (hrtimer), for nanosleep: KSTACK_EBLOCK until then. */
 export function task_block_hr(t: Task, delay_ns: f64): i32 {
+  // do_nanosleep(): a signal ends the sleep; handle_signal makes it EINTR.
+  if (signal_pending(t)) {
+    task_wait_done(t);
+    return -ERESTART_RESTARTBLOCK;
+  }
   t.in_call = 1;
   if (t.timer_armed == 0) {
     t.timer_armed = 1;
@@ -190,6 +231,12 @@ export function task_block_hr(t: Task, delay_ns: f64): i32 {
  * attempt (schedule_hrtimeout_range, as fs/select.c and ep_poll use). Returns KSTACK_EBLOCK.
  */
 export function task_block_poll(t: Task, wq: usize, timeout_ms: f64, exclusive: bool): i32 {
+  // ep_poll()/do_poll()/do_select(): a pending signal ends the wait with EINTR; these
+  // calls are never restarted (signal(7)).
+  if (signal_pending(t)) {
+    task_wait_done(t);
+    return -EINTR;
+  }
   t.in_call = 1;
   const e = changetype<WaitQueueEntry>(changetype<usize>(t) + 24);
   if (e.next == 0 && wq != 0) {

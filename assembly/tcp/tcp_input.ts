@@ -23,6 +23,7 @@ import { tcp_reno_cong_avoid, tcp_reno_ssthresh } from "./tcp_cong";
 import { fib_lookup, fib_nexthop } from "../ip/route";
 import { neigh_confirm } from "../link/neighbour";
 import { tcp_fin_timeout, tcp_wmem_max, tcp_rmem_max } from "./tcp_sysctl";
+import { sk_wake_async_io } from "../core/sock";
 
 // TCP_CA_* (Linux's congestion-avoidance states)
 // @ts-ignore: decorator
@@ -496,6 +497,8 @@ function tcp_fin(sk: Sock): void {
   }
   tcp_ooo_purge(tp);
   if ((sk.sk_flags & SOCK_DEAD) == 0) sk_state_change(sk);
+  // tcp_fin(): sk_wake_async(SOCK_WAKE_WAITD, POLL_IN): end of file is readable.
+  if ((sk.sk_flags & SOCK_DEAD) == 0) sk_wake_async_io(sk, 0x1); // EPOLLIN
 }
 
 // @ts-ignore: decorator
@@ -939,6 +942,8 @@ function tcp_rcv_synsent(sk: Sock, skb: SkBuff): void {
     tcp_set_state(sk, TCP_ESTABLISHED);
     tcp_init_transfer(sk, tp);
     if ((sk.sk_flags & SOCK_DEAD) == 0) sk_state_change(sk);
+    // tcp_rcv_synsent_state_process(): sk_wake_async(SOCK_WAKE_IO, POLL_OUT).
+    if ((sk.sk_flags & SOCK_DEAD) == 0) sk_wake_async_io(sk, 0x104); // EPOLLOUT | EPOLLWRNORM
     if (inet_csk_in_pingpong_mode(tp)) {
       // TCP_QUICKACK 0 before connect(): "save one ACK" — the handshake's ACK waits up to
       // TCP_DELACK_MAX to ride on the first data (tcp_rcv_synsent_state_process).

@@ -716,6 +716,10 @@ export const SIG_UNBLOCK = 1;
 export const SIG_SETMASK = 2;
 export const SIG_DFL = 0;
 export const SIG_IGN = 1;
+export const KSTACK_SIG_HANDLER = 2;
+export const KSTACK_SIGACT_NONE = 0;
+export const KSTACK_SIGACT_HANDLER = 1;
+export const KSTACK_SIGACT_TERMINATE = 2;
 export const signalAbi = Object.freeze({
   SIGHUP,
   SIGINT,
@@ -770,6 +774,10 @@ export const signalAbi = Object.freeze({
   SIG_SETMASK,
   SIG_DFL,
   SIG_IGN,
+  KSTACK_SIG_HANDLER,
+  KSTACK_SIGACT_NONE,
+  KSTACK_SIGACT_HANDLER,
+  KSTACK_SIGACT_TERMINATE,
 } as const);
 
 // assembly/abi/socket.ts
@@ -1060,10 +1068,18 @@ export const socketAbi = Object.freeze({
 export const KSTACK_EBLOCK = -1000;
 export const ENOIOCTLCMD = 515;
 export const KSTACK_MSG_CONT = -2147483648; // 0x80000000
+export const ERESTARTSYS = 512;
+export const ERESTARTNOINTR = 513;
+export const ERESTARTNOHAND = 514;
+export const ERESTART_RESTARTBLOCK = 516;
 export const syscallAbi = Object.freeze({
   KSTACK_EBLOCK,
   ENOIOCTLCMD,
   KSTACK_MSG_CONT,
+  ERESTARTSYS,
+  ERESTARTNOINTR,
+  ERESTARTNOHAND,
+  ERESTART_RESTARTBLOCK,
 } as const);
 
 // assembly/abi/tcp.ts

@@ -70,6 +70,16 @@ export interface KernelExports {
   tcp_sysctl(which: number, a: number, b: number, c: number): number;
   kstack_trace_tcp_states(on: number): void;
   stat_tcp_socks(): number;
+  sig_pending_table(): number;
+  sys_rt_sigaction(pid: number, sig: number, kind: number, flags: number, lo: number, hi: number): number;
+  sys_rt_sigprocmask(pid: number, how: number, lo: number, hi: number, hasSet: number): number;
+  sys_rt_sigpending(pid: number): number;
+  sys_rt_sigreturn(pid: number, lo: number, hi: number): number;
+  sys_kill(pid: number, target: number, sig: number): number;
+  signal_kill(target: number, sig: number): number;
+  task_fatal_signal(pid: number): number;
+  signal_get(pid: number, rc: number): number;
+  signal_get_out(): number;
   ss_next(sk: number): number;
   ss_fill(sk: number): void;
   ss_fd_sock(pid: number, fd: number): number;

@@ -2,7 +2,7 @@
 // call resolving to >= 0 or -errno (nothing throws for a bad argument). Each call runs
 // the kernel's syscall at once; if the kernel answers KSTACK_EBLOCK the process sleeps
 // until its task is woken and the same call is made again (the scheduler does that).
-import { AF_INET, AF_UNSPEC, EINVAL, EPIPE, F_GETFL, MSG_NOSIGNAL, SIGPIPE, IPPROTO_TCP, KSTACK_EBLOCK, KSTACK_MSG_CONT, MSG_DONTWAIT, MSG_WAITALL, O_NONBLOCK, SOCK_STREAM, SOL_SOCKET, SO_LINGER, SO_TYPE, TCP_INFO, FD_SETSIZE, TCP_LINGER2, TCP_NOTSENT_LOWAT } from '../abi/constants.js';
+import { AF_INET, AF_UNSPEC, EINVAL, ENOSYS, F_GETFL, IPPROTO_TCP, KSTACK_EBLOCK, KSTACK_MSG_CONT, MSG_DONTWAIT, MSG_WAITALL, O_NONBLOCK, SOCK_STREAM, SOL_SOCKET, SO_LINGER, SO_TYPE, TCP_INFO, FD_SETSIZE, TCP_LINGER2, TCP_NOTSENT_LOWAT } from '../abi/constants.js';
 import { decodeTcpInfo, type TcpInfo } from './tcp-info.js';
 import { Kernel, formatIPv4, parseIPv4 } from '../kernel/kernel.js';
 
@@ -24,11 +24,30 @@ export interface SyscallPort {
   /** The network runs on the wall clock (the kernel's time is that of its last poll). */
   readonly realClock: boolean;
   exit(code: number): Promise<never>;
-  /** Raises a signal on the calling process (SIGPIPE from a failed stream send). */
-  raise(signo: number): Promise<never> | null;
+  /** The process's signals (host/signal/): absent, the calls answer ENOSYS. */
+  readonly signals?: SignalPort;
   fork(fn: (sys: Sys) => unknown): Promise<number>;
   waitpid(pid: number): Promise<{ pid: number; code?: number; signal?: number } | number>;
 }
+
+export type SigHandler = ((signo: number) => unknown) | 'SIG_IGN' | 'SIG_DFL';
+/** sigaction()'s act: flags SA_*; mask the signals blocked while the handler runs. */
+export interface SigAction { handler: SigHandler; flags?: number; mask?: readonly number[] }
+
+/** What Sys needs from the signal layer (host/signal/), bound to one process. */
+export interface SignalPort {
+  /** An unblocked signal is pending (the kernel's TIF_SIGPENDING). */
+  pending(): boolean;
+  /** Acts on pending signals at a boundary; rc the call's answer, restart makes it again. */
+  deliver(rc: number, restart: (() => Promise<number>) | null): Promise<number>;
+  sigaction(signo: number, act: SigAction | null | undefined): number;
+  sigprocmask(how: number, set: readonly number[] | null | undefined): number[] | number;
+  sigpending(): number[] | number;
+  kill(pid: number, signo: number): number;
+}
+
+/** handle_signal() may have to turn these into EINTR or a restart (abi/syscall.ts). */
+const isRestart = (r: number): boolean => r <= -512 && r >= -516;
 
 const enc = new TextEncoder();
 /** A timeout in ms as the kernel takes it: an int, -1 for "forever". */
@@ -42,13 +61,34 @@ export class Sys {
   private get pid(): number { return this.port.pid; }
 
   private call(fn: () => number): Promise<number> {
+    // Signals that arrived while the process ran are acted on before it enters the call.
+    const sig = this.port.signals;
+    if (sig !== undefined && sig.pending()) return sig.deliver(0, null).then(() => this.call1(fn));
+    return this.call1(fn);
+  }
+
+  private call1(fn: () => number): Promise<number> {
     // A call that may sleep arms its timeout from "now": on the real clock the kernel's
     // time is that of its last poll, so bring it up to the caller's now first (Linux reads
     // the clock at the call). On the virtual clock the two are the same.
     if (this.port.realClock) this.k.x.kernel_clock_set(this.port.now());
     const r = fn();
-    if (r !== KSTACK_EBLOCK) return Promise.resolve(r);
-    return this.port.blocking(fn);
+    if (r !== KSTACK_EBLOCK) return Promise.resolve(this.callExit(r, fn));
+    return this.port.blocking(fn).then((v) => this.callExit(v, fn));
+  }
+
+  /** At a call's exit: handlers run before it returns, and decide EINTR or restart. */
+  private callExit(r: number, fn: () => number): number | Promise<number> {
+    const sig = this.port.signals;
+    if (sig === undefined || (!sig.pending() && !isRestart(r))) return r;
+    return sig.deliver(r, () => this.call(fn));
+  }
+
+  /** Handlers due after a call that cannot be interrupted run before it returns. */
+  private after<T>(v: T): T | Promise<T> {
+    const sig = this.port.signals;
+    if (sig === undefined || !sig.pending()) return v;
+    return sig.deliver(0, null).then(() => v);
   }
 
   /** Copies data into the syscall arena; returns the length the kernel is told. */
@@ -103,17 +143,8 @@ export class Sys {
    * one returns what fit. A datagram goes whole or not at all.
    */
   sendto(fd: number, data: Data, flags: number, addr?: SockAddr): Promise<number> {
-    return this.sendto1(fd, data, flags, addr).then((r) => this.sigpipe(fd, r, flags));
-  }
-
-  /**
-   * sk_stream_error(): EPIPE on a stream socket raises SIGPIPE unless MSG_NOSIGNAL (whose
-   * default action ends the process).
-   */
-  private sigpipe(fd: number, r: number, flags: number): number | Promise<number> {
-    if (r !== -EPIPE || (flags & MSG_NOSIGNAL) !== 0) return r;
-    if (this.k.x.sys_getsockopt(this.pid, fd, SOL_SOCKET, SO_TYPE) !== SOCK_STREAM) return r;
-    return this.port.raise(SIGPIPE) ?? r;
+    // EPIPE raises SIGPIPE in the kernel (sk_stream_error); it is acted on at the exit.
+    return this.sendto1(fd, data, flags, addr);
   }
 
   private sendto1(fd: number, data: Data, flags: number, addr?: SockAddr): Promise<number> {
@@ -170,9 +201,15 @@ export class Sys {
     return r;
   }
   async recvfrom(fd: number, buf: Uint8Array, flags = 0): Promise<{ n: number; addr: SockAddr } | number> {
-    const r = await this.call(() => this.recvInto(fd, buf, flags));
+    // The source address is read at once: a signal handler may make calls before we resume.
+    let addr: SockAddr = { addr: '0.0.0.0', port: 0 };
+    const r = await this.call(() => {
+      const n = this.recvInto(fd, buf, flags);
+      if (n >= 0) addr = this.readAddr();
+      return n;
+    });
     if (r < 0) return r;
-    return { n: r, addr: this.readAddr() };
+    return { n: r, addr };
   }
   shutdown(fd: number, how: number): Promise<number> {
     return Promise.resolve(this.k.x.sys_shutdown(this.pid, fd, how));
@@ -185,7 +222,8 @@ export class Sys {
   close(fd: number): Promise<number> {
     const r = this.k.x.sys_close(this.pid, fd);
     if (r !== KSTACK_EBLOCK) return Promise.resolve(r);
-    return this.port.blocking(() => this.k.x.sys_close_wait(this.pid));
+    // A signal ends the linger early (close still says 0); its handler runs before return.
+    return this.port.blocking(() => this.k.x.sys_close_wait(this.pid)).then((v) => this.after(v));
   }
   getsockname(fd: number): Promise<SockAddr | number> {
     const r = this.k.x.sys_getsockname(this.pid, fd);
@@ -340,5 +378,30 @@ export class Sys {
   clock_gettime(): Promise<number> { return Promise.resolve(this.port.now()); }
   exit(code = 0): Promise<never> { return this.port.exit(code); }
   fork(fn: (sys: Sys) => unknown): Promise<number> { return this.port.fork(fn); }
-  waitpid(pid: number): Promise<{ pid: number; code?: number; signal?: number } | number> { return this.port.waitpid(pid); }
+  waitpid(pid: number): Promise<{ pid: number; code?: number; signal?: number } | number> { return this.port.waitpid(pid).then((r) => this.after(r)); }
+  /** sigaction(signo, { handler, flags?, mask? }) → 0 or -errno (no act: reads only). */
+  sigaction(signo: number, act?: SigAction | null): Promise<number> {
+    const sig = this.port.signals;
+    return Promise.resolve(sig ? sig.sigaction(signo, act) : -ENOSYS);
+  }
+  /**
+   * sigprocmask(how, set): SIG_BLOCK / SIG_UNBLOCK / SIG_SETMASK with set an array of
+   * signal numbers (null: only read) → the previous mask as an array, or -errno. Signals
+   * it unblocks are delivered before it returns.
+   */
+  sigprocmask(how: number, set?: readonly number[] | null): Promise<number[] | number> {
+    const sig = this.port.signals;
+    return Promise.resolve(sig ? this.after(sig.sigprocmask(how, set)) : -ENOSYS);
+  }
+  /** sigpending() → the blocked signals waiting, as an array, or -errno. */
+  sigpending(): Promise<number[] | number> {
+    const sig = this.port.signals;
+    return Promise.resolve(sig ? sig.sigpending() : -ENOSYS);
+  }
+  /** kill(pid, signo): pid > 0, 0 (own group), -1 (all others), -pgid. A signal to the
+   *  caller itself is delivered before kill returns. */
+  kill(pid: number, signo: number): Promise<number> {
+    const sig = this.port.signals;
+    return Promise.resolve(sig ? this.after(sig.kill(Number(pid) | 0, Number(signo) | 0)) : -ENOSYS);
+  }
 }
