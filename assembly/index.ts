@@ -37,7 +37,8 @@ import { sys_task_create, sys_task_fork, sys_task_exit, sys_task_interrupt, sys_
 import { files_open, fd_sock, fd_max } from "./sys/fdtable";
 import { task_get } from "./sys/task";
 import { sock_iter } from "./core/sock";
-import { inet_diag_fill, inet_diag_register_info } from "./socket/inet_diag";
+import { inet_diag_fill, inet_diag_register_info, inet_req_diag_fill } from "./socket/inet_diag";
+import { reqsk_iter, reqsk_inuse } from "./tcp/request_sock";
 import { tcp_diag_get_info } from "./tcp/tcp";
 import { tasks_live } from "./sys/task";
 
@@ -318,9 +319,22 @@ export function sys_nanosleep(pid: u32, ms: f64): i32 { return _nanosleep(pid, m
 
 // ───── ss (inet_diag) ─────
 /** The next socket after `sk` (0 starts), or 0 at the end. */
-export function ss_next(sk: usize): usize { return sock_iter(sk); }
+// Request socks follow the socks, their pointers tagged with bit 0 (both are aligned).
+export function ss_next(sk: usize): usize {
+  if ((sk & 1) != 0) { const r = reqsk_iter(sk & ~1); return r != 0 ? r | 1 : 0; }
+  const n = sock_iter(sk);
+  if (n != 0) return n;
+  const r = reqsk_iter(0);
+  return r != 0 ? r | 1 : 0;
+}
 /** Fills the inet_diag record for sk at kstack_uarea(). */
-export function ss_fill(sk: usize): void { inet_diag_fill(sk, uarea_base); }
+export function ss_fill(sk: usize): void {
+  if ((sk & 1) != 0) inet_req_diag_fill(sk & ~1, uarea_base);
+  else inet_diag_fill(sk, uarea_base);
+}
+/** Request socks allocated (leak check) and a task's wake-up count (exclusive-wait tests). */
+export function stat_reqsks(): u32 { return reqsk_inuse(); }
+export function stat_task_wakeups(pid: u32): u32 { const t = task_get(pid); return t === null ? 0 : t.wakeups; }
 /** The sock behind (pid, fd), or 0. */
 export function ss_fd_sock(pid: u32, fd: i32): usize {
   const t = task_get(pid);
