@@ -3,9 +3,10 @@
 // net.core.somaxconn = 4096 (the defaults); the cases leave every sysctl alone, since other
 // runs share the machine's loopback.
 
-import { describe } from 'vitest';
-import { type Step } from '../helpers/linux.js';
-import { differentialTests, type PinnedCase } from '../helpers/differential.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { linuxRun, type LinuxCase, type LinuxResult, type Step } from '../helpers/linux.js';
+import { kstackRun } from '../helpers/kstack-steps.js';
+import { annotate, differentialTests, type PinnedCase } from '../helpers/differential.js';
 
 const LO = '127.0.0.1';
 const tcp = (n: string): Step => ['socket', n, 'AF_INET', 'SOCK_STREAM', 0];
@@ -52,4 +53,33 @@ const cases: PinnedCase[] = [
 
 describe.skipIf(!onLinux)('listen queues: kstack vs Linux', () => {
   differentialTests(cases);
+});
+
+// SYN cookies need net.ipv4.tcp_syncookies = 2 on both kernels; Linux's half runs in a
+// network namespace of its own (unshare -n: root only), so the setting stays there.
+const cookieCases: LinuxCase[] = [
+  {
+    // cookie_v4_check: the child's mss_clamp is the msstab value the cookie carried (1460
+    // for loopback's 65495), not the SYN's MSS; less 12 for timestamps.
+    name: 'tcp_syncookies = 2 over loopback: the server side’s MSS is msstab’s 1460 less the timestamps (1448); data flows',
+    steps: [
+      tcp('l'), ['bind', 'l', LO, 0], ['listen', 'l', 8], tcp('c'), ['connect', 'c', LO, '$portof:l'], ['accept', 'l', 's'],
+      ['getsockopt', 's', 'IPPROTO_TCP', 'TCP_MAXSEG'], ['getsockopt', 'c', 'IPPROTO_TCP', 'TCP_MAXSEG'],
+      ['send', 'c', 'hello', 0], ['recvtext', 's', 16, 0], ['close', 'c'], ['close', 's'], ['close', 'l'],
+    ],
+  },
+];
+const isRoot = process.getuid?.() === 0;
+
+describe.skipIf(!onLinux || !isRoot)('SYN cookies: kstack vs Linux (tcp_syncookies = 2 in a network namespace)', () => {
+  const sysctls = { 'net.ipv4.tcp_syncookies': 2 };
+  let linux: LinuxResult[];
+  beforeAll(() => {
+    linux = linuxRun(cookieCases, { sysctls });
+  }, 60_000);
+  it(cookieCases[0]!.name, async () => {
+    expect(annotate(cookieCases[0]!, linux[0]!)).toEqual(annotate(cookieCases[0]!, ['fd', 0, 0, 'fd', 0, 'fd', 1448, 32741, 5, 'hello', 0, 0, 0]));
+    const [k] = await kstackRun(cookieCases, { sysctls });
+    expect(annotate(cookieCases[0]!, k!)).toEqual(annotate(cookieCases[0]!, linux[0]!));
+  });
 });
