@@ -356,6 +356,13 @@ function tcp_v4_syn_recv_sock(listenerp: usize, skbp: usize, reqp: usize): usize
   cp.delivered = 1;
   // tcp_synack_rtt_meas(): a sample from a SYN-ACK sent once (Karn).
   if (req.num_retrans == 0 && req.syncookie == 0) tcp_synack_rtt_meas(cp, <i32>((ktime_ns - req.snt_synack_ns) / 1000.0));
+  // A cookie child has no SYN-ACK time: tcp_rcv_state_process's tcp_synack_rtt_meas(sk,
+  // NULL) falls back on the echoed timestamp, which is the cookie's (rounded down by up
+  // to 63 ms), as tcp_ack_update_rtt does with rcv_tsecr.
+  else if (req.syncookie != 0 && req.tstamp_ok != 0 && (cb_opts(skb) & OPT_TSTAMP) != 0 && cb_ts_ecr(skb) != 0) {
+    const delta = jiffies - (cb_ts_ecr(skb) - req.ts_off);
+    if (delta < 0x7fffffff / 1000) tcp_synack_rtt_meas(cp, <i32>((delta != 0 ? delta : 1) * 1000));
+  }
   child.inet_id = prandom_u32() & 0xffff;
   child.sk_socket_state = 3; // SS_CONNECTED once accepted
   tcp_set_state(child, TCP_SYN_RECV);
