@@ -117,14 +117,14 @@ function flood(net: Network, b: Host, n: number): void {
 }
 
 /** A listener with `backlog`; the client's first connect (to a closed port) primes ARP and the capture. */
-async function floodSetup(backlog: number) {
+async function floodSetup(backlog: number, lifeMs = 1000) {
   const { net, a, b, link } = await setup();
   b.sysctl('net.ipv4.neigh.default.delay_first_probe_time', 100);
   const server = b.spawn(async (sys) => {
     const l = await sys.socket(C.AF_INET, C.SOCK_STREAM, 0);
     expect(await sys.bind(l, { addr: '0.0.0.0', port: 80 })).toBe(0);
     expect(await sys.listen(l, backlog)).toBe(0);
-    await sys.nanosleep(1000);
+    await sys.nanosleep(lifeMs);
     await sys.close(l);
   });
   const primer = a.spawn(async (sys) => {
@@ -215,4 +215,33 @@ describe('a SYN flood', () => {
     expect(await server.exited).toEqual({ code: 0 });
     await expectNoLeaks(net);
   });
+});
+
+describe('cookie age', () => {
+  it('a cookie is good in the minute it was made and the next (MAX_SYNCOOKIE_AGE 2): its ACK makes the connection at 1.5 min, fails at 3 min', async () => {
+    for (const [waitMs, ok] of [[90_000, true], [180_000, false]] as const) {
+      const { net, b, link, server } = await floodSetup(8, waitMs + 1000);
+      applyNetem(link.b, { delayMs: 1 });
+      b.sysctl('net.ipv4.tcp_syncookies', 2);
+      const template = findFrame(net.pcap(), (s) => s.src.startsWith('10.0.0.1.'));
+      const inject = (sport: number, seq: number, ack: number, flags: number) =>
+        b.inject(tcpFrame({ template, src: '10.0.0.1', dst: '10.0.0.2', sport, dport: 80, seq, ack, flags, win: 65535 }));
+      inject(4000, 7000, 0, TH_SYN);
+      await net.run({ untilMs: net.now() + 5 });
+      const sa = segs(net.trace()).find((s) => s.flags === 'S.' && s.dport === 4000)!;
+      expect(sa.ack).toBe(7001);
+      // Keep the listener "under flood" (tcp_synq_no_recent_overflow) with a cookie a minute.
+      for (let t = 60_000; t < waitMs; t += 60_000) {
+        await net.run({ untilMs: t });
+        inject(5000 + t / 60_000, 1, 0, TH_SYN);
+      }
+      await net.run({ untilMs: waitMs });
+      inject(4000, 7001, sa.seq! + 1, TH_ACK);
+      expect(b.counters().TcpExt).toMatchObject(ok ? { SyncookiesRecv: 1, SyncookiesFailed: 0 } : { SyncookiesRecv: 0, SyncookiesFailed: 1 });
+      expect(b.counters().Tcp.PassiveOpens).toBe(ok ? 1 : 0);
+      await net.run({ untilIdle: true });
+      expect(await server.exited).toEqual({ code: 0 });
+      await expectNoLeaks(net);
+    }
+  }, 20_000);
 });
