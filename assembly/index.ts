@@ -36,7 +36,7 @@ import { sys_fcntl as _fcntl, sys_ioctl as _ioctl } from "./sys/sys_fcntl";
 import { sys_task_create, sys_task_fork, sys_task_exit, sys_task_interrupt, sys_nanosleep as _nanosleep } from "./sys/sys_task";
 import { files_open, fd_sock, fd_max } from "./sys/fdtable";
 import { task_get } from "./sys/task";
-import { sock_iter } from "./core/sock";
+import { sock_iter, Sock, SOCK_DEAD } from "./core/sock";
 import { inet_diag_fill, inet_diag_register_info, inet_req_diag_fill } from "./socket/inet_diag";
 import { reqsk_iter, reqsk_inuse } from "./tcp/request_sock";
 import { tcp_diag_get_info } from "./tcp/tcp";
@@ -322,7 +322,10 @@ export function sys_nanosleep(pid: u32, ms: f64): i32 { return _nanosleep(pid, m
 // Request socks follow the socks, their pointers tagged with bit 0 (both are aligned).
 export function ss_next(sk: usize): usize {
   if ((sk & 1) != 0) { const r = reqsk_iter(sk & ~1); return r != 0 ? r | 1 : 0; }
-  const n = sock_iter(sk);
+  let n = sock_iter(sk);
+  // A closed, orphaned TCP sock still allocated (its requests hold a closed listener) is
+  // in no hash table, so Linux's inet_diag never reports it.
+  while (n != 0 && changetype<Sock>(n).sk_protocol == 6 && changetype<Sock>(n).sk_state == 7 && (changetype<Sock>(n).sk_flags & SOCK_DEAD) != 0) n = sock_iter(n);
   if (n != 0) return n;
   const r = reqsk_iter(0);
   return r != 0 ? r | 1 : 0;

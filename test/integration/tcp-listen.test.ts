@@ -268,6 +268,37 @@ describe('the accept queue', () => {
     await expectNoLeaks(net);
   });
 
+  it('close() of a listener leaves its SYN-RECV requests to their timers, which drop them silently at the next expiry (inet_csk_listen_stop; reqsk_timer_handler)', async () => {
+    const net = await boot();
+    const a = net.addHost({ name: 'client', ip: '10.0.0.1' });
+    const b = net.addHost({ name: 'server', ip: '10.0.0.2' });
+    const link = net.link(a, b, { delayMs: 5 });
+    const server = b.spawn(async (sys) => {
+      const l = await listenOn(sys, 80, 8);
+      await sys.nanosleep(500);
+      await sys.close(l);
+    });
+    const cl = a.spawn(async (sys) => {
+      const fd = await sys.socket(C.AF_INET, C.SOCK_STREAM, 0);
+      expect(await sys.connect(fd, { addr: '10.0.0.2', port: 80 })).toBe(0);
+      await sys.nanosleep(2000);
+      await sys.close(fd);
+    });
+    await net.run({ untilMs: 17 });
+    applyNetem(link.a, { delayMs: 5, lossRate: 1 }); // the final ACK is lost
+    await net.run({ untilMs: 600 });
+    expect(b.ss().map((e) => e.state)).toEqual(['SYN-RECV']);
+    await net.run({ untilMs: 1100 }); // the SYN-ACK timer (1 s after the SYN at 15 ms)
+    expect(b.ss()).toEqual([]);
+    expect(b.counters().TcpExt.TCPSynRetrans).toBe(0);
+    expect(b.counters().Tcp).toMatchObject({ OutRsts: 0, PassiveOpens: 0 });
+    applyNetem(link.a, { delayMs: 5 });
+    await net.run({ untilIdle: true });
+    expect(await server.exited).toEqual({ code: 0 });
+    expect(await cl.exited).toEqual({ code: 0 });
+    await expectNoLeaks(net);
+  });
+
   it('close() of a listener with connections never accepted resets them (RST, EstabResets) and frees them; the clients read ECONNRESET', async () => {
     const { net, a, b } = await pair({ delayMs: 2 });
     const server = b.spawn(async (sys) => {
