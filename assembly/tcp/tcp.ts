@@ -121,6 +121,8 @@ function tcp_disconnect(skp: usize): i32 {
   if (old != <u32>TCP_CLOSE) {
     if (old != <u32>TCP_LISTEN && old != <u32>TCP_SYN_SENT) tcp_send_active_reset(sk);
     tcp_set_state(sk, TCP_CLOSE);
+    // A listener disconnected (shutdown(SHUT_RD), connect(AF_UNSPEC)): inet_csk_listen_stop.
+    if (old == <u32>TCP_LISTEN) tcp_listen_stop(sk);
   }
   tcp_clear_xmit_timers(tp);
   tcp_write_queue_purge(sk);

@@ -49,6 +49,16 @@ const cases: PinnedCase[] = [
     ],
     linux: ['fd', 0, 0, 'fd', 0, 0, 0, 0, 'fd', '-ECONNRESET', 0, 0, 0],
   },
+  {
+    // inet_shutdown → tcp_disconnect → inet_csk_listen_stop: queued children are reset.
+    name: 'shutdown(SHUT_RDWR) of a listener with a queued connection: accept() gives EINVAL, the client reads ECONNRESET',
+    steps: [
+      tcp('l'), ['bind', 'l', LO, 0], ['listen', 'l', 8],
+      tcp('c'), ['connect', 'c', LO, '$portof:l'], ['sleep', 20],
+      ['shutdown', 'l', 'SHUT_RDWR'], ['sleep', 20], ['accept', 'l'], ['recv', 'c', 8, 0], ['close', 'c'], ['close', 'l'],
+    ],
+    linux: ['fd', 0, 0, 'fd', 0, 0, 0, 0, '-EINVAL', '-ECONNRESET', 0, 0],
+  },
 ];
 
 describe.skipIf(!onLinux)('listen queues: kstack vs Linux', () => {
