@@ -8,7 +8,7 @@ import { after, before } from "../lib/seq";
 import { jiffies, ktime_ns } from "../kernel/clock";
 import { prandom_u32 } from "../kernel/random";
 import { mod_timer } from "../kernel/timer";
-import { SNMP_INC_STATS, TCP_MIB_INSEGS, TCP_MIB_INERRS, TCP_MIB_INCSUMERRORS, TCP_MIB_OUTRSTS, TCP_MIB_OUTSEGS, TCP_MIB_ACTIVEOPENS, TCP_MIB_PASSIVEOPENS, LINUX_MIB_LISTENOVERFLOWS, LINUX_MIB_LISTENDROPS, LINUX_MIB_TCPACKSKIPPEDTIMEWAIT, LINUX_MIB_TCPREQQFULLDOCOOKIES, LINUX_MIB_TCPREQQFULLDROP, LINUX_MIB_SYNCOOKIESSENT, LINUX_MIB_SYNCOOKIESRECV, LINUX_MIB_SYNCOOKIESFAILED } from "../kernel/mib";
+import { SNMP_INC_STATS, TCP_MIB_INSEGS, TCP_MIB_INERRS, TCP_MIB_INCSUMERRORS, TCP_MIB_OUTRSTS, TCP_MIB_OUTSEGS, TCP_MIB_ACTIVEOPENS, TCP_MIB_PASSIVEOPENS, LINUX_MIB_LISTENOVERFLOWS, LINUX_MIB_LISTENDROPS, LINUX_MIB_TCPACKSKIPPEDTIMEWAIT, LINUX_MIB_TCPREQQFULLDOCOOKIES, LINUX_MIB_TCPREQQFULLDROP, LINUX_MIB_SYNCOOKIESSENT, LINUX_MIB_SYNCOOKIESRECV, LINUX_MIB_SYNCOOKIESFAILED, LINUX_MIB_OUTOFWINDOWICMPS } from "../kernel/mib";
 import { SKB_DROP_REASON_NO_SOCKET, SKB_DROP_REASON_PKT_TOO_SMALL, SKB_DROP_REASON_TCP_CSUM, SKB_DROP_REASON_NOT_SPECIFIED, SKB_DROP_REASON_OTHERHOST } from "../kernel/drop_reason";
 import { consume_skb, kfree_skb_reason, SkBuff, skb_cb, skb_pull, skb_trim, PACKET_HOST, skb_put } from "../core/skbuff";
 import { Sock, Proto, sk_alloc, sk_data_ready, sock_hold, sock_put, SOCK_DEAD, SOCK_KEEPOPEN, RCV_SHUTDOWN, SEND_SHUTDOWN } from "../core/sock";
@@ -613,13 +613,31 @@ function tcp_v4_rcv(skbp: usize): void {
   kfree_skb_reason(skb, SKB_DROP_REASON_NO_SOCKET);
 }
 
+/**
+ * tcp_req_err(): an ICMP error about a request's SYN-ACK. Only one quoting our ISN counts
+ * (else OutOfWindowIcmps); parameter problem, time exceeded and net/host unreachable drop
+ * the request silently (ListenDrops): accept() never reports network errors (POSIX).
+ */
+function tcp_req_err(req: RequestSock, seq: u32, abort: bool): void {
+  if (seq != req.snt_isn) {
+    SNMP_INC_STATS(LINUX_MIB_OUTOFWINDOWICMPS);
+  } else if (abort) {
+    inet_csk_reqsk_queue_drop(req);
+    SNMP_INC_STATS(LINUX_MIB_LISTENDROPS);
+  }
+}
+
 /** tcp_v4_err(): an ICMP error about one of our segments. */
 function tcp_v4_err(skbp: usize, type: u32, code: u32, info: u32, inner: usize): void {
   const ihl = (<u32>load<u8>(inner) & 15) << 2;
   const th = inner + ihl;
   // Our segment, quoted: its source is us, its destination the peer.
   const sk = inet_lookup_established(iph_daddr(inner), ld16be(th + 2), iph_saddr(inner), ld16be(th));
-  if (sk === null) return;
+  if (sk === null) {
+    const req = reqsk_lookup(iph_daddr(inner), ld16be(th + 2), iph_saddr(inner), ld16be(th));
+    if (req !== null) tcp_req_err(req, ld32be(th + 4), type == 12 || type == 11 || (type == 3 && (code == 0 || code == 1)));
+    return;
+  }
   if (sk.sk_state == <u32>TCP_TIME_WAIT || sk.sk_state == <u32>TCP_LISTEN) return;
   if (type != 3 && type != 11) return;
   let err: i32 = EHOSTUNREACH;

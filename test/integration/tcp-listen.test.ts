@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { constants as C, errnoName, type Sys } from '../../build/host/index.js';
 import { applyNetem } from '../../build/host/link.js';
 import { boot, expectNoLeaks, pair } from '../helpers/machine.js';
-import { segs } from '../helpers/tcp.js';
+import { findFrame, segs } from '../helpers/tcp.js';
+import { inetChecksum } from '../helpers/frames.js';
 
 const E = (r: unknown): string => (typeof r === 'number' && r < 0 ? errnoName(r) ?? String(r) : String(r));
 
@@ -263,6 +264,60 @@ describe('the accept queue', () => {
     expect(kids.map((p) => x.stat_task_wakeups(p)).filter((w) => w > 0)).toEqual([]);
     await net.run({ untilIdle: true });
     expect(got).toBe(3);
+    expect(await server.exited).toEqual({ code: 0 });
+    expect(await cl.exited).toEqual({ code: 0 });
+    await expectNoLeaks(net);
+  });
+
+  it('an ICMP error quoting a request’s SYN-ACK: host unreachable drops it silently (ListenDrops), port unreachable does not, a wrong sequence number counts OutOfWindowIcmps (tcp_req_err)', async () => {
+    const net = await boot();
+    const a = net.addHost({ name: 'client', ip: '10.0.0.1' });
+    const b = net.addHost({ name: 'server', ip: '10.0.0.2' });
+    const link = net.link(a, b, { delayMs: 5 });
+    const server = b.spawn(async (sys) => {
+      const l = await listenOn(sys, 80, 8);
+      await sys.nanosleep(500);
+      await sys.close(l);
+    });
+    const cl = a.spawn(async (sys) => {
+      const fd = await sys.socket(C.AF_INET, C.SOCK_STREAM, 0);
+      expect(await sys.connect(fd, { addr: '10.0.0.2', port: 80 })).toBe(0);
+      await sys.close(fd);
+    });
+    await net.run({ untilMs: 17 });
+    applyNetem(link.a, { delayMs: 5, lossRate: 1 }); // the final ACK is lost
+    await net.run({ untilMs: 100 });
+    const synack = findFrame(net.pcap(), (x) => x.flags === 'S.');
+    const toServer = findFrame(net.pcap(), (x) => x.src.startsWith('10.0.0.1.'));
+    /** ICMP type/code from the client to the server, quoting the SYN-ACK (seq + delta). */
+    const icmp = (type: number, code: number, seqDelta = 0): Uint8Array => {
+      const quoted = synack.slice(14, 14 + 28);
+      const dv = new DataView(quoted.buffer);
+      dv.setUint32(24, (dv.getUint32(24) + seqDelta) >>> 0);
+      const f = new Uint8Array(14 + 20 + 8 + quoted.length);
+      f.set(toServer.subarray(0, 14), 0);
+      const ip = f.subarray(14, 34);
+      ip.set([0x45, 0, 0, 20 + 8 + quoted.length, 0, 1, 0, 0, 64, 1, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2]);
+      const ipc = inetChecksum(ip);
+      ip[10] = ipc >> 8; ip[11] = ipc & 255;
+      const ic = f.subarray(34);
+      ic[0] = type; ic[1] = code;
+      ic.set(quoted, 8);
+      const c = inetChecksum(ic);
+      ic[2] = c >> 8; ic[3] = c & 255;
+      return f;
+    };
+    const reqs = () => b.ss().filter((e) => e.state === 'SYN-RECV').length;
+    expect(reqs()).toBe(1);
+    b.inject(icmp(3, 1, 1)); // not our ISN
+    expect(b.counters().TcpExt.OutOfWindowIcmps).toBe(1);
+    b.inject(icmp(3, 3)); // port unreachable: not fatal for a request
+    expect(reqs()).toBe(1);
+    b.inject(icmp(3, 1)); // host unreachable
+    expect(reqs()).toBe(0);
+    expect(b.counters().TcpExt).toMatchObject({ ListenDrops: 1, OutOfWindowIcmps: 1 });
+    applyNetem(link.a, { delayMs: 5 });
+    await net.run({ untilIdle: true });
     expect(await server.exited).toEqual({ code: 0 });
     expect(await cl.exited).toEqual({ code: 0 });
     await expectNoLeaks(net);
