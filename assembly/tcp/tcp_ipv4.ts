@@ -1,7 +1,8 @@
 // TCP over IPv4: receive demux, listeners and passive open, resets for segments with no
 // socket, TIME_WAIT, active open (ports, ISN). Linux: net/ipv4/tcp_ipv4.c (tcp_v4_rcv,
-// tcp_v4_conn_request, tcp_v4_send_reset, tcp_v4_connect), tcp_minisocks.c
-// (tcp_timewait_state_process), inet_hashtables.c (__inet_hash_connect).
+// tcp_v4_syn_recv_sock, tcp_v4_send_reset, tcp_v4_connect), tcp_input.c (tcp_conn_request),
+// syncookies.c (cookie_v4_check), tcp_minisocks.c (tcp_timewait_state_process,
+// tcp_create_openreq_child), inet_hashtables.c (__inet_hash_connect).
 import { ld8, ld16be, ld32be } from "../lib/bytes";
 import { csum_fold, csum_partial, csum_tcpudp_nofold, csum_tcpudp_magic } from "../lib/checksum";
 import { after, before } from "../lib/seq";
@@ -163,7 +164,10 @@ function tcp_child_established(childp: usize): void {
 /** sk_acceptq_is_full(): Linux lets the queue reach backlog + 1 (the check is '>'). */
 function acceptq_is_full(lp: TcpSock): bool { return lp.accept_qlen > lp.max_ack_backlog; }
 
-/** inet_csk_reqsk_queue_is_full() (Linux 6.13+: '>', as the accept queue's test). */
+/**
+ * inet_csk_reqsk_queue_is_full(): '>' since the off-by-one fix of late 6.x (this machine's
+ * 6.18 has it), the same test as the accept queue's.
+ */
 function reqsk_queue_is_full(lp: TcpSock): bool { return lp.syn_qlen > lp.max_ack_backlog; }
 
 /**
