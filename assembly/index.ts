@@ -36,8 +36,9 @@ import { sys_fcntl as _fcntl, sys_ioctl as _ioctl } from "./sys/sys_fcntl";
 import { sys_task_create, sys_task_fork, sys_task_exit, sys_task_interrupt, sys_nanosleep as _nanosleep, sys_setrlimit as _setrlimit, sys_getrlimit as _getrlimit } from "./sys/sys_task";
 import { files_open, fd_sock, fd_max } from "./sys/fdtable";
 import { task_get } from "./sys/task";
-import { sock_iter } from "./core/sock";
-import { inet_diag_fill, inet_diag_register_info } from "./socket/inet_diag";
+import { sock_iter, Sock, SOCK_DEAD } from "./core/sock";
+import { inet_diag_fill, inet_diag_register_info, inet_req_diag_fill } from "./socket/inet_diag";
+import { reqsk_iter, reqsk_inuse } from "./tcp/request_sock";
 import { tcp_diag_get_info } from "./tcp/tcp";
 import { tasks_live } from "./sys/task";
 import { sys_epoll_create1 as _epoll_create1, sys_epoll_ctl as _epoll_ctl, sys_epoll_wait as _epoll_wait, epitems_inuse, SIZEOF_EPOLL_EVENT } from "./sys/eventpoll";
@@ -345,9 +346,25 @@ export function signal_get_out(): usize { return _signal_out(); }
 
 // ───── ss (inet_diag) ─────
 /** The next socket after `sk` (0 starts), or 0 at the end. */
-export function ss_next(sk: usize): usize { return sock_iter(sk); }
+// Request socks follow the socks, their pointers tagged with bit 0 (both are aligned).
+export function ss_next(sk: usize): usize {
+  if ((sk & 1) != 0) { const r = reqsk_iter(sk & ~1); return r != 0 ? r | 1 : 0; }
+  let n = sock_iter(sk);
+  // A closed, orphaned TCP sock still allocated (its requests hold a closed listener) is
+  // in no hash table, so Linux's inet_diag never reports it.
+  while (n != 0 && changetype<Sock>(n).sk_protocol == 6 && changetype<Sock>(n).sk_state == 7 && (changetype<Sock>(n).sk_flags & SOCK_DEAD) != 0) n = sock_iter(n);
+  if (n != 0) return n;
+  const r = reqsk_iter(0);
+  return r != 0 ? r | 1 : 0;
+}
 /** Fills the inet_diag record for sk at kstack_uarea(). */
-export function ss_fill(sk: usize): void { inet_diag_fill(sk, uarea_base); }
+export function ss_fill(sk: usize): void {
+  if ((sk & 1) != 0) inet_req_diag_fill(sk & ~1, uarea_base);
+  else inet_diag_fill(sk, uarea_base);
+}
+/** Request socks allocated (leak check) and a task's wake-up count (exclusive-wait tests). */
+export function stat_reqsks(): u32 { return reqsk_inuse(); }
+export function stat_task_wakeups(pid: u32): u32 { const t = task_get(pid); return t === null ? 0 : t.wakeups; }
 /** The sock behind (pid, fd), or 0. */
 export function ss_fd_sock(pid: u32, fd: i32): usize {
   const t = task_get(pid);

@@ -401,7 +401,7 @@ export class Host {
         fd: owner?.fd ?? null,
         timer: timerKind ? `(${TIMER_NAMES[timerKind]},${ssTime(Math.max(0, timerMs))},${u32(40)})` : null,
         skmem: { r: u32(48), rb: u32(52), t: u32(56), tb: u32(60), w: u32(64), d: u32(72) },
-        info: tcp ? decodeTcpInfo(x.memory.buffer, base + 128) : null,
+        info: tcp && u32(84) === 0 ? decodeTcpInfo(x.memory.buffer, base + 128) : null, // 84: a request sock, no tcp_info
       });
     }
     return out;

@@ -45,7 +45,7 @@ export function defaultSysctls(): Map<string, Entry> {
   const tcp = (which: number) => (k: Kernel, v: number[]) => k.x.tcp_sysctl(which, v[0] | 0, (v[1] ?? 0) | 0, (v[2] ?? 0) | 0);
   int('net.core.somaxconn', 4096, tcp(16), 0);
   int('net.ipv4.tcp_fin_timeout', 60, tcp(8), 1);
-  int('net.ipv4.tcp_syncookies', 1, undefined, 0, 2);
+  int('net.ipv4.tcp_syncookies', 1, tcp(21), 0, 2);
   int('net.ipv4.tcp_tw_reuse', 2, undefined, 0, 2);
   int('net.ipv4.tcp_max_syn_backlog', 512, tcp(15), 0);
   int('net.ipv4.tcp_syn_linear_timeouts', 4, tcp(20), 0, 1000);

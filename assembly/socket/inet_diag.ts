@@ -13,6 +13,7 @@ import { Sock, SOCK_DEAD } from "../core/sock";
 import { IPPROTO_TCP } from "../abi/in";
 import { TCP_LISTEN, TCP_TIME_WAIT, TCP_FIN_WAIT2, TCP_SYN_SENT, TCP_SYN_RECV } from "../abi/tcp_states";
 import { tcp_sk, retransmit_timer, keepalive_timer, ICSK_TIME_RETRANS, ICSK_TIME_PROBE0 } from "../tcp/tcp_sock";
+import { RequestSock, rsk_timer } from "../tcp/request_sock";
 
 let info_fn: u32 = 0;
 /** TCP registers tcp_get_info for the record's tail. */
@@ -75,4 +76,24 @@ export function inet_diag_fill(skp: usize, out: usize): void {
   store<u32>(out, tp.probes_out, 80);
   if (info_fn != 0) call_indirect<i32>(info_fn, skp, out + 128);
   void ICSK_TIME_RETRANS;
+}
+
+/**
+ * inet_req_diag_fill(): a request sock shows as SYN-RECV with its SYN-ACK timer and
+ * retransmit count, empty queues, no owner and no tcp_info (84: 1 marks "no info").
+ */
+export function inet_req_diag_fill(reqp: usize, out: usize): void {
+  const req = changetype<RequestSock>(reqp);
+  memory.fill(out, 0, 128);
+  store<u32>(out, TCP_SYN_RECV);
+  store<u32>(out, req.ir_loc_addr, 4);
+  store<u32>(out, req.ir_num, 8);
+  store<u32>(out, req.ir_rmt_addr, 12);
+  store<u32>(out, req.ir_rmt_port, 16);
+  store<u32>(out, 1, 28);
+  store<f64>(out, timer_left(rsk_timer(req)), 32);
+  store<u32>(out, req.num_retrans, 40);
+  store<u32>(out, IPPROTO_TCP, 44);
+  store<u32>(out, 1, 68); // SOCK_STREAM
+  store<u32>(out, 1, 84);
 }

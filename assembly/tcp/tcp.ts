@@ -120,6 +120,8 @@ function tcp_disconnect(skp: usize): i32 {
   if (old != <u32>TCP_CLOSE) {
     if (old != <u32>TCP_LISTEN && old != <u32>TCP_SYN_SENT) tcp_send_active_reset(sk);
     tcp_set_state(sk, TCP_CLOSE);
+    // A listener disconnected (shutdown(SHUT_RD), connect(AF_UNSPEC)): inet_csk_listen_stop.
+    if (old == <u32>TCP_LISTEN) tcp_listen_stop(sk);
   }
   tcp_clear_xmit_timers(tp);
   tcp_write_queue_purge(sk);
@@ -144,9 +146,9 @@ function tcp_disconnect(skp: usize): i32 {
 function tcp_listen(skp: usize, backlog: i32): i32 {
   const sk = changetype<Sock>(skp);
   const tp = tcp_sk(sk);
-  let bl: i32 = backlog < 0 ? 0 : backlog;
-  if (bl > <i32>somaxconn) bl = <i32>somaxconn;
-  tp.max_ack_backlog = <u32>bl;
+  // __sys_listen(): "if ((unsigned int)backlog > somaxconn) backlog = somaxconn", so a
+  // negative backlog means somaxconn.
+  tp.max_ack_backlog = <u32>backlog > somaxconn ? somaxconn : <u32>backlog;
   if (sk.sk_state == <u32>TCP_LISTEN) return 0;
   if (sk.inet_num == 0) {
     const rc = tcp_get_port(skp, 0);
@@ -174,13 +176,22 @@ function tcp_accept(skp: usize, flags: u32): usize {
   return changetype<usize>(child);
 }
 
-/** inet_csk_listen_stop(): children never accepted are reset and disposed of. */
+/**
+ * inet_csk_listen_stop(): children never accepted are disconnected and disposed of
+ * (inet_child_forget → tcp_disconnect: RST where tcp_need_reset says so). Requests still
+ * in the SYN queue are left to their timers, which drop them once the listener is closed.
+ */
 function tcp_listen_stop(sk: Sock): void {
   for (;;) {
     const child = tcp_accept_dequeue(sk);
     if (child === null) break;
     child.sk_flags |= SOCK_DEAD;
-    tcp_send_active_reset(child);
+    const st = child.sk_state;
+    // tcp_need_reset(): ESTABLISHED, CLOSE_WAIT, FIN_WAIT1/2, SYN_RECV.
+    if (st == <u32>TCP_ESTABLISHED || st == <u32>TCP_CLOSE_WAIT || st == <u32>TCP_FIN_WAIT1 || st == <u32>TCP_FIN_WAIT2 || st == <u32>TCP_SYN_RECV) {
+      tcp_send_active_reset(child);
+    }
+    tcp_set_state(child, TCP_CLOSE);
     tcp_done(child);
     sock_put(child); // the queue's owner reference
   }

@@ -109,6 +109,9 @@ function tcp_ack_update_rtt(tp: TcpSock, seq_rtt_us: i32): void {
   tp.backoff = 0;
 }
 
+/** tcp_synack_rtt_meas(): a passive child's first RTT sample, from its request's SYN-ACK. */
+export function tcp_synack_rtt_meas(tp: TcpSock, rtt_us: i32): void { tcp_ack_update_rtt(tp, rtt_us); }
+
 // ───── ACK processing ─────
 
 /** tcp_may_update_window() + tcp_ack_update_window(). */

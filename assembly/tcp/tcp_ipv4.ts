@@ -1,14 +1,15 @@
 // TCP over IPv4: receive demux, listeners and passive open, resets for segments with no
 // socket, TIME_WAIT, active open (ports, ISN). Linux: net/ipv4/tcp_ipv4.c (tcp_v4_rcv,
-// tcp_v4_conn_request, tcp_v4_send_reset, tcp_v4_connect), tcp_minisocks.c
-// (tcp_timewait_state_process), inet_hashtables.c (__inet_hash_connect).
+// tcp_v4_syn_recv_sock, tcp_v4_send_reset, tcp_v4_connect), tcp_input.c (tcp_conn_request),
+// syncookies.c (cookie_v4_check), tcp_minisocks.c (tcp_timewait_state_process,
+// tcp_create_openreq_child), inet_hashtables.c (__inet_hash_connect).
 import { ld8, ld16be, ld32be } from "../lib/bytes";
 import { csum_fold, csum_partial, csum_tcpudp_nofold, csum_tcpudp_magic } from "../lib/checksum";
 import { after, before } from "../lib/seq";
 import { jiffies, ktime_ns } from "../kernel/clock";
 import { prandom_u32 } from "../kernel/random";
 import { mod_timer } from "../kernel/timer";
-import { SNMP_INC_STATS, TCP_MIB_INSEGS, TCP_MIB_INERRS, TCP_MIB_INCSUMERRORS, TCP_MIB_OUTRSTS, TCP_MIB_OUTSEGS, TCP_MIB_ACTIVEOPENS, TCP_MIB_PASSIVEOPENS, LINUX_MIB_LISTENOVERFLOWS, LINUX_MIB_LISTENDROPS, LINUX_MIB_TCPACKSKIPPEDTIMEWAIT } from "../kernel/mib";
+import { SNMP_INC_STATS, TCP_MIB_INSEGS, TCP_MIB_INERRS, TCP_MIB_INCSUMERRORS, TCP_MIB_OUTRSTS, TCP_MIB_OUTSEGS, TCP_MIB_ACTIVEOPENS, TCP_MIB_PASSIVEOPENS, LINUX_MIB_LISTENOVERFLOWS, LINUX_MIB_LISTENDROPS, LINUX_MIB_TCPACKSKIPPEDTIMEWAIT, LINUX_MIB_TCPREQQFULLDOCOOKIES, LINUX_MIB_TCPREQQFULLDROP, LINUX_MIB_SYNCOOKIESSENT, LINUX_MIB_SYNCOOKIESRECV, LINUX_MIB_SYNCOOKIESFAILED, LINUX_MIB_OUTOFWINDOWICMPS } from "../kernel/mib";
 import { SKB_DROP_REASON_NO_SOCKET, SKB_DROP_REASON_PKT_TOO_SMALL, SKB_DROP_REASON_TCP_CSUM, SKB_DROP_REASON_NOT_SPECIFIED, SKB_DROP_REASON_OTHERHOST } from "../kernel/drop_reason";
 import { consume_skb, kfree_skb_reason, SkBuff, skb_cb, skb_pull, skb_trim, PACKET_HOST, skb_put } from "../core/skbuff";
 import { Sock, Proto, sk_alloc, sk_data_ready, sock_hold, sock_put, SOCK_DEAD, SOCK_KEEPOPEN, RCV_SHUTDOWN, SEND_SHUTDOWN } from "../core/sock";
@@ -20,14 +21,17 @@ import { ip_local_port_low, ip_local_port_high } from "../ip/inet_common";
 import { IPPROTO_TCP } from "../abi/in";
 import { EADDRNOTAVAIL, ENETUNREACH, ECONNREFUSED, EHOSTUNREACH } from "../abi/errno";
 import { TCP_LISTEN, TCP_TIME_WAIT, TCP_SYN_RECV, TCP_SYN_SENT, TCP_CLOSE, TCP_FIN_WAIT2, TCP_ESTABLISHED } from "../abi/tcp_states";
-import { TcpSock, tcp_sk, keepalive_timer, TCP_TIMEWAIT_LEN } from "./tcp_sock";
-import { cb_set_seq, cb_set_end_seq, cb_set_ack_seq, cb_set_flags, cb_set_wnd, cb_set_opts, cb_set_mss, cb_set_ts_val, cb_set_ts_ecr, cb_set_wscale, cb_set_sacked, cb_seq, cb_end_seq, cb_ack_seq, cb_flags, cb_opts, cb_ts_val, OPT_MSS, OPT_WSCALE, OPT_SACK_PERM, OPT_TSTAMP, OPT_SACK } from "./tcp_skb_cb";
+import { TcpSock, tcp_sk, keepalive_timer, TCP_TIMEWAIT_LEN, TCP_TIMEOUT_INIT } from "./tcp_sock";
+import { cb_set_seq, cb_set_end_seq, cb_set_ack_seq, cb_set_flags, cb_set_wnd, cb_set_opts, cb_set_mss, cb_set_ts_val, cb_set_ts_ecr, cb_set_wscale, cb_set_sacked, cb_seq, cb_end_seq, cb_ack_seq, cb_flags, cb_opts, cb_ts_val, cb_ts_ecr, cb_mss, cb_wscale, OPT_MSS, OPT_WSCALE, OPT_SACK_PERM, OPT_TSTAMP, OPT_SACK } from "./tcp_skb_cb";
 import { tcph_doff, tcph_flags, tcph_seq, tcph_ack_seq, tcph_window, tcph_source, tcph_dest, tcph_fill, TCPH_LEN_MIN, TCPH_CHECK, TCPHDR_ACK, TCPHDR_FIN, TCPHDR_RST, TCPHDR_SYN, TCPOPT_EOL, TCPOPT_NOP, TCPOPT_MSS, TCPOPT_WINDOW, TCPOPT_SACK_PERM, TCPOPT_SACK, TCPOPT_TIMESTAMP } from "./tcphdr";
 import { inet_lookup_established, inet_lookup_listener, inet_ehash_insert, inet_bhash_add, inet_tuple_taken } from "./inet_hashtables";
-import { tcp_rcv_state_process, tcp_apply_syn_options, tcp_input_register, tcp_input_register_reset } from "./tcp_input";
+import { tcp_rcv_state_process, tcp_apply_syn_options, tcp_input_register, tcp_input_register_reset, tcp_synack_rtt_meas } from "./tcp_input";
 import { tcp_send_synack, tcp_send_ack, tcp_send_active_reset, tcp_select_initial_window, tcp_update_mss, tcp_advmss_for, tcp_connect, tcp_alloc_skb, tcp_full_space, tcp_clamp_window_to_locked_rcvbuf } from "./tcp_output";
 import { tcp_set_state, tcp_done, tcp_flush_puts } from "./tcp_state";
-import { tcp_timestamps, tcp_window_scaling, tcp_sack, tcp_max_syn_backlog, tcp_abort_on_overflow } from "./tcp_sysctl";
+import { tcp_timestamps, tcp_window_scaling, tcp_sack, tcp_max_syn_backlog, tcp_syncookies } from "./tcp_sysctl";
+import { RequestSock, rsk_timer, rsk_listener, reqsk_alloc, reqsk_free, reqsk_hash_init, reqsk_hash_add, reqsk_hash_del, reqsk_lookup } from "./request_sock";
+import { tcp_check_req, tcp_req_send, tcp_req_advmss, reqsk_timer_handler, reqsk_queue_removed, inet_csk_reqsk_queue_drop, tcp_minisocks_register } from "./tcp_minisocks";
+import { cookie_v4_init_sequence, cookie_mss_encoded, cookie_v4_check_mss, tcp_synq_overflow, tcp_synq_no_recent_overflow, TS_OPT_SACK, TS_OPT_WSCALE_MASK } from "./tcp_syncookies";
 
 // ───── parsing ─────
 
@@ -136,7 +140,7 @@ let init_fn: u32 = 0;
 /** tcp.ts registers how a fresh sock gets its tcp_sock (tcp_init_sock). */
 export function tcp_ipv4_register_init(fn: u32): void { init_fn = fn; }
 
-/** The listener's accept queue: FIFO of established children (inet_csk_reqsk_queue_add). */
+/** The listener's accept queue: FIFO of children (inet_csk_reqsk_queue_add). */
 function accept_queue_add(listener: Sock, child: Sock): void {
   const lp = tcp_sk(listener);
   const cp = tcp_sk(child);
@@ -147,38 +151,155 @@ function accept_queue_add(listener: Sock, child: Sock): void {
   lp.accept_qlen++;
 }
 
-/** A child reached ESTABLISHED: from the SYN queue to the accept queue; wake accept(). */
+/**
+ * A queued child reached ESTABLISHED: wake one accept() (tcp_child_process: the parent's
+ * sk_data_ready once the child leaves SYN_RECV). It joined the queue when it was made.
+ */
 function tcp_child_established(childp: usize): void {
-  const child = changetype<Sock>(childp);
-  const cp = tcp_sk(child);
-  const listener = changetype<Sock>(cp.parent);
+  const listener = changetype<Sock>(tcp_sk(changetype<Sock>(childp)).parent);
   if (changetype<usize>(listener) == 0) return;
-  const lp = tcp_sk(listener);
-  if (lp.syn_qlen > 0) lp.syn_qlen--;
-  accept_queue_add(listener, child);
   sk_data_ready(listener);
 }
 
 /** sk_acceptq_is_full(): Linux lets the queue reach backlog + 1 (the check is '>'). */
 function acceptq_is_full(lp: TcpSock): bool { return lp.accept_qlen > lp.max_ack_backlog; }
 
-/** tcp_v4_conn_request() + tcp_create_openreq_child(): a SYN to a listener. */
-function tcp_v4_conn_request(listener: Sock, skb: SkBuff): void {
+/**
+ * inet_csk_reqsk_queue_is_full(): '>' since the off-by-one fix of late 6.x (this machine's
+ * 6.18 has it), the same test as the accept queue's.
+ */
+function reqsk_queue_is_full(lp: TcpSock): bool { return lp.syn_qlen > lp.max_ack_backlog; }
+
+/**
+ * tcp_conn_request(): a SYN to a listener (net/ipv4/tcp_input.c, Linux 6.x). In order:
+ * a full SYN queue (or tcp_syncookies = 2) means a cookie, or a drop without cookies
+ * (TCPReqQFullDoCookies / TCPReqQFullDrop); a full accept queue drops the SYN
+ * (ListenOverflows); without cookies the last quarter of tcp_max_syn_backlog is kept for
+ * proven peers (kstack keeps no tcp_metrics: no peer is proven). Every drop counts in
+ * ListenDrops (tcp_listendrop). Otherwise a request sock answers with a SYN-ACK, or the
+ * cookie SYN-ACK leaves and nothing is kept.
+ */
+function tcp_conn_request(listener: Sock, skb: SkBuff): void {
   const lp = tcp_sk(listener);
-  if (acceptq_is_full(lp)) {
-    // No room to complete this connection: the SYN is dropped; the client retries.
-    SNMP_INC_STATS(LINUX_MIB_LISTENOVERFLOWS);
-    SNMP_INC_STATS(LINUX_MIB_LISTENDROPS);
-    kfree_skb_reason(skb, SKB_DROP_REASON_NOT_SPECIFIED);
-    return;
+  const syncookies = tcp_syncookies;
+  let want_cookie = false;
+  if (syncookies == 2 || reqsk_queue_is_full(lp)) {
+    // tcp_syn_flood_action(); kstack does not log "Possible SYN flooding on port".
+    if (syncookies != 0) {
+      SNMP_INC_STATS(LINUX_MIB_TCPREQQFULLDOCOOKIES);
+      want_cookie = true;
+    } else {
+      SNMP_INC_STATS(LINUX_MIB_TCPREQQFULLDROP);
+      tcp_listendrop(skb);
+      return;
+    }
   }
-  if (lp.syn_qlen >= (tcp_max_syn_backlog > lp.max_ack_backlog ? tcp_max_syn_backlog : lp.max_ack_backlog) + 1) {
-    SNMP_INC_STATS(LINUX_MIB_LISTENDROPS);
-    kfree_skb_reason(skb, SKB_DROP_REASON_NOT_SPECIFIED);
+  if (acceptq_is_full(lp)) {
+    SNMP_INC_STATS(LINUX_MIB_LISTENOVERFLOWS);
+    tcp_listendrop(skb);
     return;
   }
   const iph = skb.network_header;
   const th = skb.transport_header;
+  const daddr = iph_saddr(iph);
+  if (fib_lookup(daddr) === null) { // route_req()
+    tcp_listendrop(skb);
+    return;
+  }
+  if (!want_cookie && syncookies == 0 && tcp_max_syn_backlog - lp.syn_qlen < (tcp_max_syn_backlog >> 2)) {
+    tcp_listendrop(skb);
+    return;
+  }
+  const req = reqsk_alloc(listener, reqsk_timer_handler.index);
+  req.ir_loc_addr = iph_daddr(iph);
+  req.ir_rmt_addr = daddr;
+  req.ir_num = listener.inet_num;
+  req.ir_rmt_port = tcph_source(th);
+  // tcp_parse_options() + tcp_openreq_init(): what this host's sysctls let us use.
+  const opts = cb_opts(skb);
+  let mss: u32 = (opts & OPT_MSS) != 0 && cb_mss(skb) != 0 ? cb_mss(skb) : 536;
+  if (lp.user_mss != 0 && lp.user_mss < mss) mss = lp.user_mss;
+  req.mss = mss;
+  const saw_tstamp = (opts & OPT_TSTAMP) != 0 && tcp_timestamps != 0;
+  // A cookie can carry window scale and SACK only in the timestamp.
+  if (!want_cookie || saw_tstamp) {
+    if ((opts & OPT_WSCALE) != 0 && tcp_window_scaling != 0) {
+      req.wscale_ok = 1;
+      req.snd_wscale = <u8>(cb_wscale(skb) > 14 ? 14 : cb_wscale(skb)); // RFC 7323 §2.3
+    }
+    req.sack_ok = (opts & OPT_SACK_PERM) != 0 && tcp_sack != 0 ? 1 : 0;
+    if (saw_tstamp) {
+      req.tstamp_ok = 1;
+      req.ts_recent = cb_ts_val(skb);
+      req.ts_off = secure_tcp_ts_off(req.ir_loc_addr, req.ir_rmt_addr);
+    }
+  }
+  req.rcv_isn = cb_seq(skb);
+  if (want_cookie) {
+    lp.ts_recent_stamp = tcp_synq_overflow(lp.ts_recent_stamp);
+    SNMP_INC_STATS(LINUX_MIB_SYNCOOKIESSENT);
+    req.snt_isn = cookie_v4_init_sequence(req.ir_rmt_addr, req.ir_loc_addr, req.ir_rmt_port, req.ir_num, req.rcv_isn, req.mss);
+    req.mss = cookie_mss_encoded();
+    req.syncookie = 1;
+  } else {
+    req.snt_isn = secure_tcp_seq(req.ir_loc_addr, req.ir_rmt_addr, req.ir_num, req.ir_rmt_port);
+  }
+  tcp_openreq_init_rwin(listener, req, tcp_req_advmss(listener, daddr) - (req.tstamp_ok != 0 ? 12 : 0));
+  if (!want_cookie) {
+    req.timeout = TCP_TIMEOUT_INIT; // tcp_timeout_init()
+    reqsk_hash_add(req);
+    mod_timer(rsk_timer(req), jiffies + req.timeout);
+    lp.syn_qlen++;
+    lp.syn_young++;
+  }
+  req.snt_synack_ns = ktime_ns;
+  tcp_req_send(listener, req, TCPHDR_SYN | TCPHDR_ACK, want_cookie);
+  if (want_cookie) reqsk_free(req);
+  consume_skb(skb);
+}
+
+/** tcp_listendrop(): a SYN (or final ACK) the listener could not take. */
+function tcp_listendrop(skb: SkBuff): void {
+  SNMP_INC_STATS(LINUX_MIB_LISTENDROPS);
+  kfree_skb_reason(skb, SKB_DROP_REASON_NOT_SPECIFIED);
+}
+
+/**
+ * tcp_openreq_init_rwin(): the request's window, clamp and scale, from the listener's
+ * buffer and clamp (tcp_select_initial_window over the listener's numbers, which are put
+ * back: a listener sends no window of its own).
+ */
+function tcp_openreq_init_rwin(listener: Sock, req: RequestSock, mss: u32): void {
+  const lp = tcp_sk(listener);
+  const clamp = lp.window_clamp;
+  const wnd = lp.rcv_wnd;
+  const ws = lp.rcv_wscale;
+  tcp_clamp_window_to_locked_rcvbuf(lp);
+  tcp_select_initial_window(lp, mss, req.wscale_ok != 0);
+  req.rsk_rcv_wnd = lp.rcv_wnd;
+  req.rsk_window_clamp = lp.window_clamp;
+  req.rcv_wscale = req.wscale_ok != 0 ? <u8>lp.rcv_wscale : 0;
+  lp.window_clamp = clamp;
+  lp.rcv_wnd = wnd;
+  lp.rcv_wscale = ws;
+}
+
+/**
+ * tcp_v4_syn_recv_sock() + tcp_create_openreq_child() + inet_csk_complete_hashdance():
+ * the final ACK is good — make the full sock from the request, put it in ehash in the
+ * request's place and in the accept queue, and free the request. 0 (ListenOverflows,
+ * ListenDrops) when the accept queue is full; the request then stays.
+ */
+function tcp_v4_syn_recv_sock(listenerp: usize, skbp: usize, reqp: usize): usize {
+  const listener = changetype<Sock>(listenerp);
+  const skb = changetype<SkBuff>(skbp);
+  const req = changetype<RequestSock>(reqp);
+  const lp = tcp_sk(listener);
+  if (acceptq_is_full(lp)) {
+    SNMP_INC_STATS(LINUX_MIB_LISTENOVERFLOWS);
+    SNMP_INC_STATS(LINUX_MIB_LISTENDROPS);
+    return 0;
+  }
   const child = sk_alloc(listener.sk_family, listener.sk_type, listener.sk_protocol, changetype<Proto>(listener.sk_prot));
   call_indirect<void>(init_fn, changetype<usize>(child));
   const cp = tcp_sk(child);
@@ -201,45 +322,129 @@ function tcp_v4_conn_request(listener: Sock, skb: SkBuff): void {
   cp.keepalive_probes = lp.keepalive_probes;
   cp.linger2 = lp.linger2;
   cp.user_mss = lp.user_mss;
-  cp.window_clamp = lp.window_clamp;
-  child.inet_rcv_saddr = iph_daddr(iph);
-  child.inet_saddr = iph_daddr(iph);
-  child.inet_daddr = iph_saddr(iph);
-  child.inet_dport = tcph_source(th);
+  child.inet_rcv_saddr = req.ir_loc_addr;
+  child.inet_saddr = req.ir_loc_addr;
+  child.inet_daddr = req.ir_rmt_addr;
+  child.inet_dport = req.ir_rmt_port;
   inet_bhash_add(child, listener.inet_num);
-  cp.parent = changetype<usize>(listener);
   cp.advmss = tcp_advmss_for(child);
   if (cp.user_mss != 0 && cp.user_mss < cp.advmss) cp.advmss = cp.user_mss;
-  cp.tstamp_ok = tcp_timestamps;
-  cp.sack_ok = tcp_sack;
-  cp.wscale_ok = tcp_window_scaling;
-  tcp_apply_syn_options(cp, skb, tcp_timestamps != 0, tcp_sack != 0, tcp_window_scaling != 0);
-  if (cp.tstamp_ok != 0) cp.tsoffset = secure_tcp_ts_off(child.inet_saddr, child.inet_daddr);
-  cp.rcv_mss = cp.advmss < 536 ? cp.advmss : 536;
-  tcp_clamp_window_to_locked_rcvbuf(cp); // tcp_openreq_init_rwin()
-  tcp_select_initial_window(cp, cp.advmss - (cp.tstamp_ok != 0 ? 12 : 0), cp.wscale_ok != 0);
-  if (cp.wscale_ok == 0) cp.rcv_wscale = 0;
-  cp.rcv_ssthresh = cp.rcv_wnd;
-  cp.rcv_nxt = cb_seq(skb) + 1;
+  // The options the handshake settled (the request's rx_opt).
+  cp.tstamp_ok = req.tstamp_ok;
+  cp.sack_ok = req.sack_ok;
+  cp.wscale_ok = req.wscale_ok;
+  cp.snd_wscale = req.wscale_ok != 0 ? req.snd_wscale : 0;
+  cp.rcv_wscale = req.wscale_ok != 0 ? req.rcv_wscale : 0;
+  if (cp.tstamp_ok != 0) {
+    cp.ts_recent = req.ts_recent;
+    cp.ts_recent_stamp = jiffies;
+    cp.tsoffset = req.ts_off;
+  }
+  cp.mss_clamp = req.mss;
+  cp.rcv_wnd = req.rsk_rcv_wnd;
+  cp.window_clamp = req.rsk_window_clamp;
+  cp.rcv_ssthresh = req.rsk_rcv_wnd;
+  cp.rcv_nxt = req.rcv_isn + 1;
   cp.rcv_wup = cp.rcv_nxt;
   cp.copied_seq = cp.rcv_nxt;
-  cp.snd_wnd = cb_wnd_raw(skb);
-  cp.max_window = cp.snd_wnd;
-  cp.snd_wl1 = cb_seq(skb);
-  cp.write_seq = secure_tcp_seq(child.inet_saddr, child.inet_daddr, child.inet_sport, child.inet_dport);
+  cp.snd_wl1 = req.rcv_isn;
+  cp.write_seq = req.snt_isn + 1;
   cp.snd_una = cp.write_seq;
   cp.snd_nxt = cp.write_seq;
+  cp.snd_sml = cp.write_seq;
   cp.pushed_seq = cp.write_seq;
+  cp.snd_wnd = cb_wnd_raw(skb) << cp.snd_wscale;
+  cp.max_window = cp.snd_wnd;
+  tcp_update_mss(cp); // tcp_sync_mss()
+  cp.rcv_mss = cp.advmss < 536 ? cp.advmss : 536;
+  cp.total_retrans = req.num_retrans;
+  // tcp_rcv_state_process counts the SYN-ACK's delivery ("isn't tracked in tcp_ack").
+  cp.delivered = 1;
+  // tcp_synack_rtt_meas(): a sample from a SYN-ACK sent once (Karn).
+  if (req.num_retrans == 0 && req.syncookie == 0) tcp_synack_rtt_meas(cp, <i32>((ktime_ns - req.snt_synack_ns) / 1000.0));
+  // A cookie child has no SYN-ACK time: tcp_rcv_state_process's tcp_synack_rtt_meas(sk,
+  // NULL) falls back on the echoed timestamp, which is the cookie's (rounded down by up
+  // to 63 ms), as tcp_ack_update_rtt does with rcv_tsecr.
+  else if (req.syncookie != 0 && req.tstamp_ok != 0 && (cb_opts(skb) & OPT_TSTAMP) != 0 && cb_ts_ecr(skb) != 0) {
+    const delta = jiffies - (cb_ts_ecr(skb) - req.ts_off);
+    if (delta < 0x7fffffff / 1000) tcp_synack_rtt_meas(cp, <i32>((delta != 0 ? delta : 1) * 1000));
+  }
   child.inet_id = prandom_u32() & 0xffff;
   child.sk_socket_state = 3; // SS_CONNECTED once accepted
   tcp_set_state(child, TCP_SYN_RECV);
+  // inet_ehash_nolisten(): the child takes the request's place.
+  if (reqsk_hash_del(req)) reqsk_queue_removed(req);
+  reqsk_free(req);
   inet_ehash_insert(child);
-  lp.syn_qlen++;
-  SNMP_INC_STATS(TCP_MIB_PASSIVEOPENS);
-  // The queue holds the child's owner reference (accept() hands it to a file); the
-  // protocol took its own in tcp_set_state.
-  tcp_send_synack(child);
-  consume_skb(skb);
+  SNMP_INC_STATS(TCP_MIB_PASSIVEOPENS); // tcp_create_openreq_child()
+  // inet_csk_reqsk_queue_add(): the queue holds the child's owner reference (accept()
+  // hands it to a file); the protocol took its own in tcp_set_state.
+  cp.parent = changetype<usize>(listener);
+  accept_queue_add(listener, child);
+  return changetype<usize>(child);
+}
+
+/**
+ * cookie_v4_check() for a non-SYN segment to a listener: a good cookie in the ACK makes
+ * the connection now (SyncookiesRecv); a bad one counts SyncookiesFailed. Returns the
+ * child, the listener (not a cookie ACK: the listener answers it), or 0 (drop: no room).
+ */
+function cookie_v4_check(listener: Sock, skb: SkBuff): usize {
+  const flags = cb_flags(skb);
+  if (tcp_syncookies == 0 || (flags & TCPHDR_ACK) == 0 || (flags & TCPHDR_RST) != 0) return changetype<usize>(listener);
+  const lp = tcp_sk(listener);
+  if (tcp_synq_no_recent_overflow(lp.ts_recent_stamp)) return changetype<usize>(listener);
+  const iph = skb.network_header;
+  const th = skb.transport_header;
+  const saddr = iph_saddr(iph);
+  const daddr = iph_daddr(iph);
+  const mss = cookie_v4_check_mss(saddr, daddr, tcph_source(th), tcph_dest(th), cb_seq(skb), cb_ack_seq(skb));
+  if (mss == 0) {
+    SNMP_INC_STATS(LINUX_MIB_SYNCOOKIESFAILED);
+    return changetype<usize>(listener);
+  }
+  SNMP_INC_STATS(LINUX_MIB_SYNCOOKIESRECV);
+  // cookie_timestamp_decode(): the echoed tsval's low bits are the SYN's options.
+  const saw_tstamp = (cb_opts(skb) & OPT_TSTAMP) != 0 && tcp_timestamps != 0;
+  let tsoff: u32 = 0;
+  let tsecr = cb_ts_ecr(skb);
+  if (saw_tstamp && tsecr != 0) {
+    tsoff = secure_tcp_ts_off(daddr, saddr);
+    tsecr -= tsoff;
+  }
+  let sack_ok = false;
+  let wscale_ok = false;
+  let snd_wscale: u32 = 0;
+  if (saw_tstamp) {
+    sack_ok = (tsecr & TS_OPT_SACK) != 0;
+    if (sack_ok && tcp_sack == 0) return changetype<usize>(listener);
+    if ((tsecr & TS_OPT_WSCALE_MASK) != TS_OPT_WSCALE_MASK) {
+      wscale_ok = true;
+      snd_wscale = tsecr & TS_OPT_WSCALE_MASK;
+      if (tcp_window_scaling == 0) return changetype<usize>(listener);
+    }
+  }
+  // cookie_tcp_reqsk_alloc(): a request rebuilt from the cookie, never hashed.
+  const req = reqsk_alloc(listener, reqsk_timer_handler.index);
+  req.ir_loc_addr = daddr;
+  req.ir_rmt_addr = saddr;
+  req.ir_num = tcph_dest(th);
+  req.ir_rmt_port = tcph_source(th);
+  req.rcv_isn = cb_seq(skb) - 1;
+  req.snt_isn = cb_ack_seq(skb) - 1;
+  req.mss = mss;
+  req.ts_recent = saw_tstamp ? cb_ts_val(skb) : 0;
+  req.tstamp_ok = saw_tstamp ? 1 : 0;
+  req.sack_ok = sack_ok ? 1 : 0;
+  req.wscale_ok = wscale_ok ? 1 : 0;
+  req.snd_wscale = <u8>snd_wscale;
+  req.ts_off = tsoff;
+  req.syncookie = 1;
+  // "Try to redo what tcp_v4_send_synack did": the window from the cookie's MSS.
+  tcp_openreq_init_rwin(listener, req, mss);
+  const child = tcp_v4_syn_recv_sock(changetype<usize>(listener), changetype<usize>(skb), changetype<usize>(req));
+  if (child == 0) reqsk_free(req);
+  return child;
 }
 
 function cb_wnd_raw(skb: SkBuff): u32 { return <u32>load<u16>(skb_cb(skb), 14); }
@@ -290,6 +495,36 @@ function tcp_timewait_process(sk: Sock, skb: SkBuff): bool {
 }
 
 // ───── tcp_v4_rcv ─────
+
+/**
+ * tcp_v4_do_rcv() for a listener: a non-SYN may carry a SYN cookie (tcp_v4_cookie_check);
+ * otherwise tcp_rcv_state_process()'s TCP_LISTEN case — an ACK gets a RST, a RST is
+ * dropped, a SYN (without FIN) is a connection request.
+ */
+function tcp_v4_listen_rcv(listener: Sock, skb: SkBuff): void {
+  const flags = cb_flags(skb);
+  if ((flags & TCPHDR_SYN) == 0) {
+    const nsk = cookie_v4_check(listener, skb);
+    if (nsk == 0) {
+      kfree_skb_reason(skb, SKB_DROP_REASON_NOT_SPECIFIED);
+      return;
+    }
+    if (nsk != changetype<usize>(listener)) {
+      tcp_rcv_state_process(changetype<Sock>(nsk), skb); // tcp_child_process()
+      return;
+    }
+  }
+  if ((flags & TCPHDR_ACK) != 0) {
+    tcp_v4_send_reset(changetype<usize>(skb));
+    kfree_skb_reason(skb, SKB_DROP_REASON_NO_SOCKET);
+    return;
+  }
+  if ((flags & TCPHDR_RST) != 0 || (flags & TCPHDR_SYN) == 0 || (flags & TCPHDR_FIN) != 0) {
+    kfree_skb_reason(skb, SKB_DROP_REASON_NOT_SPECIFIED);
+    return;
+  }
+  tcp_conn_request(listener, skb);
+}
 
 /** tcp_v4_rcv(): the IPPROTO_TCP handler; skb.data at the TCP header. */
 function tcp_v4_rcv(skbp: usize): void {
@@ -353,24 +588,28 @@ function tcp_v4_rcv(skbp: usize): void {
       return;
     }
   }
+  // A request sock (SYN_RECV): tcp_check_req decides (the TCP_NEW_SYN_RECV branch).
+  const req = reqsk_lookup(saddr, sport, daddr, dport);
+  if (req !== null) {
+    const rl = rsk_listener(req);
+    if (rl.sk_state != <u32>TCP_LISTEN) {
+      // Its listener is gone: drop the request and look again (no reuseport migration).
+      inet_csk_reqsk_queue_drop(req);
+    } else {
+      sock_hold(rl);
+      const nsk = tcp_check_req(rl, skb, req);
+      if (nsk == 0) kfree_skb_reason(skb, SKB_DROP_REASON_NOT_SPECIFIED);
+      else if (nsk != changetype<usize>(rl)) tcp_rcv_state_process(changetype<Sock>(nsk), skb); // tcp_child_process()
+      else tcp_v4_listen_rcv(rl, skb);
+      sock_put(rl);
+      tcp_flush_puts();
+      return;
+    }
+  }
   const listener = inet_lookup_listener(daddr, dport);
   if (listener !== null) {
-    if ((flags & TCPHDR_RST) != 0) {
-      consume_skb(skb);
-      return;
-    }
-    if ((flags & TCPHDR_ACK) != 0) {
-      // An ACK to a listener with no matching child (SYN cookies come later): reset it.
-      tcp_v4_send_reset(skbp);
-      kfree_skb_reason(skb, SKB_DROP_REASON_NO_SOCKET);
-      return;
-    }
-    if ((flags & TCPHDR_SYN) == 0) {
-      kfree_skb_reason(skb, SKB_DROP_REASON_NOT_SPECIFIED);
-      return;
-    }
     sock_hold(listener);
-    tcp_v4_conn_request(listener, skb);
+    tcp_v4_listen_rcv(listener, skb);
     sock_put(listener);
     tcp_flush_puts();
     return;
@@ -380,13 +619,31 @@ function tcp_v4_rcv(skbp: usize): void {
   kfree_skb_reason(skb, SKB_DROP_REASON_NO_SOCKET);
 }
 
+/**
+ * tcp_req_err(): an ICMP error about a request's SYN-ACK. Only one quoting our ISN counts
+ * (else OutOfWindowIcmps); parameter problem, time exceeded and net/host unreachable drop
+ * the request silently (ListenDrops): accept() never reports network errors (POSIX).
+ */
+function tcp_req_err(req: RequestSock, seq: u32, abort: bool): void {
+  if (seq != req.snt_isn) {
+    SNMP_INC_STATS(LINUX_MIB_OUTOFWINDOWICMPS);
+  } else if (abort) {
+    inet_csk_reqsk_queue_drop(req);
+    SNMP_INC_STATS(LINUX_MIB_LISTENDROPS);
+  }
+}
+
 /** tcp_v4_err(): an ICMP error about one of our segments. */
 function tcp_v4_err(skbp: usize, type: u32, code: u32, info: u32, inner: usize): void {
   const ihl = (<u32>load<u8>(inner) & 15) << 2;
   const th = inner + ihl;
   // Our segment, quoted: its source is us, its destination the peer.
   const sk = inet_lookup_established(iph_daddr(inner), ld16be(th + 2), iph_saddr(inner), ld16be(th));
-  if (sk === null) return;
+  if (sk === null) {
+    const req = reqsk_lookup(iph_daddr(inner), ld16be(th + 2), iph_saddr(inner), ld16be(th));
+    if (req !== null) tcp_req_err(req, ld32be(th + 4), type == 12 || type == 11 || (type == 3 && (code == 0 || code == 1)));
+    return;
+  }
   if (sk.sk_state == <u32>TCP_TIME_WAIT || sk.sk_state == <u32>TCP_LISTEN) return;
   if (type != 3 && type != 11) return;
   let err: i32 = EHOSTUNREACH;
@@ -494,5 +751,7 @@ export function tcp_ipv4_init(): void {
   ts_secret = prandom_u32();
   inet_add_protocol(IPPROTO_TCP, tcp_v4_rcv.index, tcp_v4_err.index);
   tcp_input_register(tcp_child_established.index, tcp_v4_send_reset.index);
+  reqsk_hash_init();
+  tcp_minisocks_register(tcp_v4_syn_recv_sock.index, tcp_v4_send_reset.index);
   tcp_input_register_reset(tcp_send_active_reset_cb.index);
 }

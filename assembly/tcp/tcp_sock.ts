@@ -107,6 +107,8 @@ import { Sock } from "../core/sock";
   accept_tail: usize;
   accept_qlen: u32;
   syn_qlen: u32;
+  /** Requests in the SYN queue that have not timed out yet (icsk_accept_queue.young). */
+  syn_young: u32;
   max_ack_backlog: u32;
   /** For a child: its listener while queued, and the next child in that queue. */
   parent: usize;

@@ -27,6 +27,8 @@ export let tcp_notsent_lowat: u32 = 0xffffffff;
 export let tcp_max_syn_backlog: u32 = 512;
 export let somaxconn: u32 = 4096;
 export let tcp_abort_on_overflow: u32 = 0;
+/** 1: SYN cookies when the SYN queue overflows; 2: always; 0: never. */
+export let tcp_syncookies: u32 = 1;
 export let tcp_min_snd_mss: u32 = 48;
 export let tcp_base_mss: u32 = 1024;
 
@@ -54,6 +56,7 @@ export function tcp_sysctl_set(which: u32, a: u32, b: u32, c: u32): i32 {
     case 18: tcp_retries1 = a; return 0;
     case 19: tcp_orphan_retries = a; return 0;
     case 20: tcp_syn_linear_timeouts = a; return 0;
+    case 21: tcp_syncookies = a; return 0;
     default: return -22;
   }
 }

@@ -333,8 +333,12 @@ print(json.dumps([run_case(c) for c in cases]))
 `;
 
 /** Runs every case against this machine's kernel in one python3 process. */
-export function linuxRun(cases: LinuxCase[]): LinuxResult[] {
-  const out = execFileSync('python3', ['-c', PY], {
+export function linuxRun(cases: LinuxCase[], opts: { sysctls?: Record<string, string | number> } = {}): LinuxResult[] {
+  // With sysctls, the cases run in a network namespace of their own (unshare -n, as root)
+  // so that the settings never reach anything else using this machine's loopback.
+  const set = Object.entries(opts.sysctls ?? {}).map(([k, v]) => `sysctl -qw ${k}=${v} && `).join('');
+  const [cmd, args] = opts.sysctls ? ['unshare', ['-n', 'sh', '-c', `ip link set lo up && ${set}exec python3 -c "$1"`, 'sh', PY]] : ['python3', ['-c', PY]];
+  const out = execFileSync(cmd, args as string[], {
     input: JSON.stringify(cases),
     encoding: 'utf8',
     maxBuffer: 64 << 20,
