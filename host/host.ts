@@ -140,10 +140,13 @@ export class Host {
     throw new Error(`kstack: ${this.name}: no free pid`);
   }
 
-  /** Runs fn(sys) as a process on this host's thread; every syscall returns a promise. */
-  spawn(fn: (sys: Sys) => unknown, opts: { name?: string } = {}): Process {
+  /**
+   * Runs fn(sys) as a process on this host's thread; every syscall returns a promise.
+   * `uid`/`gid` (default 0, root) are the credentials (SO_REUSEPORT groups, ports < 1024).
+   */
+  spawn(fn: (sys: Sys) => unknown, opts: { name?: string; uid?: number; gid?: number } = {}): Process {
     const pid = this.allocPid();
-    const rc = this.kernel.x.task_create(pid, 0, 0);
+    const rc = this.kernel.x.task_create(pid, opts.uid ?? 0, opts.gid ?? 0);
     if (rc < 0) throw new Error(`kstack: task_create failed (${rc})`);
     return this.start(pid, fn, opts.name ?? `proc${pid}`);
   }
