@@ -284,6 +284,10 @@ async function runOne(c: LinuxCase, opts: KstackRunOptions): Promise<LinuxResult
             const r = await sys.recvfrom(fd, new Uint8Array(Number(s[2])), konst(s[3]));
             return typeof r === 'number' ? err(r) : { n: r.n, addr: fmt(r.addr) };
           }
+          case 'portparity': {
+            const r = await sys.getsockname(fd);
+            return typeof r === 'number' ? err(r) : r.port % 2 ? 'odd' : 'even';
+          }
           case 'getsockname':
           case 'getpeername': {
             const r = op === 'getsockname' ? await sys.getsockname(fd) : await sys.getpeername(fd);

@@ -25,6 +25,7 @@
 //   ['recvtext', s, bufsize, flags]         → the bytes received as a latin1 string
 //   ['recvfrom', s, bufsize, flags]         → { n, addr: 'ip:port' } or '-ENAME'
 //   ['getsockname', s] / ['getpeername', s] → 'ip:port' or '-ENAME'
+//   ['portparity', s]                       → 'odd' or 'even': the parity of s's local port
 //   ['setsockopt', s, level, name, value]   → 0 or '-ENAME'
 //   ['getsockopt', s, level, name]          → the int value or '-ENAME'
 //   ['getsockopt', s, level, name, sysctl]  → the value divided by that sysctl's value
@@ -225,6 +226,8 @@ def run_case(case):
             return {'n': r, 'addr': fmt(addr)}
         if op == 'getsockname':
             return fmt(s.getsockname())
+        if op == 'portparity':
+            return 'odd' if s.getsockname()[1] % 2 else 'even'
         if op == 'getpeername':
             return fmt(s.getpeername())
         if op == 'setsockopt':
