@@ -9,6 +9,7 @@
 // for its owners and keeps the one bucket property that is not a function of them in
 // tb_connect[port]: the bucket was made by __inet_hash_connect (tb->fastreuse and
 // tb->fastreuseport both -1) and no bind() has joined it since, so connect() may share it.
+import { jhash_3words } from "../lib/jhash";
 import { prandom_u32 } from "../kernel/random";
 import { Sock } from "../core/sock";
 import { reuseport_alloc, reuseport_add_sock, reuseport_detach_sock, reuseport_select_sock } from "../core/sock_reuseport";
@@ -49,16 +50,13 @@ export function inet_hashinfo_init(): void {
 
 export function inet_ehash_count(): u32 { return ehash_count; }
 
-/** inet_ehashfn(): a keyed mix of the 4-tuple (jhash's role). */
-// @ts-ignore: decorator
-@inline export function ehashfn(laddr: u32, lport: u32, faddr: u32, fport: u32): u32 {
-  let h = laddr ^ hash_secret;
-  h = (h ^ (h >>> 16)) * 0x7feb352d;
-  h ^= faddr + 0x9e3779b9;
-  h = (h ^ (h >>> 15)) * 0x846ca68b;
-  h ^= (lport << 16) | fport;
-  h = (h ^ (h >>> 16)) * 0x7feb352d;
-  return h ^ (h >>> 15);
+/**
+ * inet_ehashfn() (Linux 6.15+): lport + jhash_3words(laddr, faddr, fport, secret), so a
+ * connection's local port moves it to the next bucket and the rest is a keyed hash;
+ * reuseport_select_sock scales the same value onto a SO_REUSEPORT group.
+ */
+export function ehashfn(laddr: u32, lport: u32, faddr: u32, fport: u32): u32 {
+  return lport + jhash_3words(laddr, faddr, fport, hash_secret);
 }
 // @ts-ignore: decorator
 @inline function ebucket(laddr: u32, lport: u32, faddr: u32, fport: u32): usize {

@@ -3,6 +3,7 @@
 // tcp_v4_conn_request, tcp_v4_send_reset, tcp_v4_connect), tcp_minisocks.c
 // (tcp_timewait_state_process), inet_hashtables.c (__inet_hash_connect).
 import { ld8, ld16be, ld32be } from "../lib/bytes";
+import { jhash_3words } from "../lib/jhash";
 import { csum_fold, csum_partial, csum_tcpudp_nofold, csum_tcpudp_magic } from "../lib/checksum";
 import { after, before } from "../lib/seq";
 import { jiffies, ktime_ns } from "../kernel/clock";
@@ -543,9 +544,10 @@ function tcp_hash_connect(sk: Sock): i32 {
   const high = ip_local_port_high + 1; // [32768, 60999] -> [32768, 61000[
   let remaining = high - low;
   if (remaining > 1) remaining &= ~1;
-  // inet_sk_port_offset(): a keyed 64-bit hash of (rcv_saddr, daddr, dport).
-  const po_lo = mix4(sk.inet_rcv_saddr, sk.inet_daddr, sk.inet_dport, 0, port_secret);
-  const po_hi = mix4(sk.inet_rcv_saddr, sk.inet_daddr, sk.inet_dport, 1, port_secret);
+  // inet_sk_port_offset(): a keyed 64-bit hash of (rcv_saddr, daddr, dport) (siphash in
+  // Linux's secure_ipv4_port_ephemeral; two jhashes here).
+  const po_lo = jhash_3words(sk.inet_rcv_saddr, sk.inet_daddr, sk.inet_dport, port_secret);
+  const po_hi = jhash_3words(sk.inet_rcv_saddr, sk.inet_daddr, sk.inet_dport, ~port_secret);
   const index = po_lo & (INET_TABLE_PERTURB_SIZE - 1);
   const pslot = table_perturb + (<usize>index << 2);
   let offset = (load<u32>(pslot) + po_hi) % remaining;
