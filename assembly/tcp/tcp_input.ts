@@ -980,7 +980,10 @@ export function tcp_rcv_state_process(sk: Sock, skb: SkBuff): void {
         } else {
           // Orphaned: FIN_WAIT2 lasts tcp_fin_timeout (TCP_LINGER2 may change it).
           const tmo = tp.linger2 > 0 ? <u32>tp.linger2 * 1000 : tcp_fin_timeout * 1000;
-          tcp_time_wait(sk, TCP_FIN_WAIT2, tmo);
+          // With the peer's FIN in this segment the full sock stays (Linux: "Bad case. We
+          // could lose such FIN otherwise"): tcp_fin ACKs it and then enters TIME_WAIT.
+          if ((cb_flags(skb) & TCPHDR_FIN) != 0) mod_timer(keepalive_timer(tp), jiffies + tmo);
+          else tcp_time_wait(sk, TCP_FIN_WAIT2, tmo);
           if (tp.linger2 < 0) {
             // TCP_LINGER2 < 0: no FIN_WAIT2 at all: reset (tcp_close's rule).
             tcp_done(sk);
