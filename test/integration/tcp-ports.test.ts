@@ -218,3 +218,53 @@ describe('SO_REUSEPORT', () => {
     await expectNoLeaks(net);
   });
 });
+
+describe('SO_REUSEPORT for UDP', () => {
+  it('a group of bound sockets shares the datagrams by the 4-tuple hash: one sender always reaches the same member', async () => {
+    const { net, a, b } = await pair({ delayMs: 1 });
+    const N = 3;
+    const SENDERS = 30;
+    const got: number[][] = [];
+    const server = b.spawn(async (sys) => {
+      const fds: number[] = [];
+      for (let i = 0; i < N; i++) {
+        const fd = await sys.socket(C.AF_INET, C.SOCK_DGRAM | C.SOCK_NONBLOCK, 0);
+        expect(await sys.setsockopt(fd, C.SOL_SOCKET, C.SO_REUSEPORT, 1)).toBe(0);
+        expect(await sys.bind(fd, { addr: '0.0.0.0', port: 5353 })).toBe(0);
+        fds.push(fd);
+      }
+      // Without SO_REUSEPORT, or as another uid: no.
+      const plain = await sys.socket(C.AF_INET, C.SOCK_DGRAM, 0);
+      expect(E(await sys.bind(plain, { addr: '0.0.0.0', port: 5353 }))).toBe('EADDRINUSE');
+      await sys.close(plain);
+      await sys.nanosleep(500);
+      const buf = new Uint8Array(16);
+      for (const fd of fds) {
+        const from: number[] = [];
+        for (;;) {
+          const r = await sys.recvfrom(fd, buf, 0);
+          if (typeof r === 'number') break;
+          from.push(r.addr.port);
+        }
+        got.push(from);
+        await sys.close(fd);
+      }
+    });
+    const client = a.spawn(async (sys) => {
+      await sys.nanosleep(10);
+      for (let i = 0; i < SENDERS; i++) {
+        const fd = await sys.socket(C.AF_INET, C.SOCK_DGRAM, 0);
+        for (let k = 0; k < 2; k++) expect(await sys.sendto(fd, 'hi', 0, { addr: '10.0.0.2', port: 5353 })).toBe(2);
+        await sys.close(fd);
+      }
+    });
+    await net.run({ untilIdle: true });
+    expect(await server.exited).toEqual({ code: 0 });
+    expect(await client.exited).toEqual({ code: 0 });
+    expect(got.map((g) => g.length).reduce((x, y) => x + y, 0)).toBe(SENDERS * 2);
+    expect(got.every((g) => g.length > 0)).toBe(true);
+    // Both datagrams of a sender went to one member.
+    for (const g of got) for (const port of g) expect(g.filter((p) => p === port)).toHaveLength(2);
+    await expectNoLeaks(net);
+  });
+});
