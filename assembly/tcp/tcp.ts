@@ -26,7 +26,7 @@ import { TcpSock, tcp_sk, tcp_sock_alloc, tcp_sock_free, retransmit_timer, delac
 import { cb_seq, cb_end_seq, cb_flags, cb_set_seq, cb_set_end_seq, cb_set_flags, cb_set_sacked } from "./tcp_skb_cb";
 import { TCPHDR_ACK, TCPHDR_FIN, TCPHDR_PSH, TCPHDR_SYN } from "./tcphdr";
 import { tcp_alloc_skb, tcp_queue_skb, tcp_push, tcp_write_xmit, tcp_send_fin, tcp_send_active_reset, tcp_send_ack, __tcp_select_window, tcp_receive_window, tcp_skb_truesize, tcp_update_mss, tcp_advmss_for, tcp_win_from_space, tcp_set_window_clamp, TCP_NAGLE_NORMAL, TCP_NAGLE_CORK, TCP_NAGLE_PUSH } from "./tcp_output";
-import { tcp_set_state, tcp_done, tcp_clear_xmit_timers, tcp_flush_puts, tcp_time_wait } from "./tcp_state";
+import { tcp_set_state, tcp_done, tcp_clear_xmit_timers, tcp_flush_puts, tcp_time_wait, tcp_state_init } from "./tcp_state";
 import { tcp_write_queue_purge, tcp_ooo_purge, tcp_check_space } from "./tcp_input";
 import { tcp_v4_connect, tcp_ipv4_init, tcp_ipv4_register_init, tcp_accept_dequeue } from "./tcp_ipv4";
 import { tcp_write_timer, tcp_delack_timer, tcp_keepalive_timer } from "./tcp_timer";
@@ -809,4 +809,5 @@ export function tcp_init(): void {
   register_proto(<u32>SOCK_STREAM, <u32>IPPROTO_TCP, p);
   tcp_ipv4_register_init(tcp_init_sock.index);
   tcp_ipv4_init();
+  tcp_state_init();
 }

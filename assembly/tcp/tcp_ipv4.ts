@@ -2,7 +2,7 @@
 // socket, TIME_WAIT, active open (ports, ISN). Linux: net/ipv4/tcp_ipv4.c (tcp_v4_rcv,
 // tcp_v4_conn_request, tcp_v4_send_reset, tcp_v4_connect), tcp_minisocks.c
 // (tcp_timewait_state_process), inet_hashtables.c (__inet_hash_connect).
-import { ld8, ld16be, ld32be } from "../lib/bytes";
+import { ld8, ld16be, ld32be, st32be } from "../lib/bytes";
 import { jhash_3words } from "../lib/jhash";
 import { csum_fold, csum_partial, csum_tcpudp_nofold, csum_tcpudp_magic } from "../lib/checksum";
 import { after, before } from "../lib/seq";
@@ -28,6 +28,7 @@ import { inet_lookup_established, inet_lookup_listener, inet_ehash_insert, inet_
 import { tcp_rcv_state_process, tcp_apply_syn_options, tcp_input_register, tcp_input_register_reset } from "./tcp_input";
 import { tcp_send_synack, tcp_send_ack, tcp_send_active_reset, tcp_select_initial_window, tcp_update_mss, tcp_advmss_for, tcp_connect, tcp_alloc_skb, tcp_full_space, tcp_clamp_window_to_locked_rcvbuf } from "./tcp_output";
 import { tcp_set_state, tcp_done, tcp_flush_puts } from "./tcp_state";
+import { tcp_twsk, inet_twsk_schedule, inet_twsk_deschedule_put } from "./tcp_minisocks";
 import { tcp_timestamps, tcp_window_scaling, tcp_sack, tcp_max_syn_backlog, tcp_abort_on_overflow, tcp_tw_reuse, tcp_tw_reuse_delay, tcp_rfc1337 } from "./tcp_sysctl";
 
 // ───── parsing ─────
@@ -99,11 +100,6 @@ function skb_push_hdr(skb: SkBuff): usize {
   skb.len += TCPH_LEN_MIN;
   skb.transport_header = skb.data;
   return skb.data;
-}
-
-/** tcp_v4_send_ack() for TIME_WAIT: an ACK from a socket that keeps only its numbers. */
-function tcp_tw_send_ack(sk: Sock): void {
-  tcp_send_ack(sk);
 }
 
 // ───── ISN and timestamps (RFC 6528, secure_tcp_seq / secure_tcp_ts_off) ─────
@@ -292,36 +288,35 @@ let tcp_tw_isn: u32 = 0;
  * carried an ACK or failed PAWS.
  */
 function tcp_timewait_state_process(sk: Sock, skb: SkBuff): u32 {
-  const tp = tcp_sk(sk);
+  const tw = tcp_twsk(sk);
   const flags = cb_flags(skb);
   const rst = (flags & TCPHDR_RST) != 0;
-  const saw_tstamp = tp.tstamp_ok != 0 && (cb_opts(skb) & OPT_TSTAMP) != 0;
+  const saw_tstamp = tw.tw_tstamp_ok != 0 && (cb_opts(skb) & OPT_TSTAMP) != 0;
   // tcp_paws_reject(): an older timestamp than ts_recent, unless this is a RST and
   // ts_recent is more than TCP_PAWS_MSL old.
   let paws_reject = false;
-  if (saw_tstamp && tp.ts_recent != 0 && <i32>(tp.ts_recent - cb_ts_val(skb)) > 0) {
-    paws_reject = !(rst && <i32>(jiffies - tp.ts_recent_stamp) >= <i32>TCP_PAWS_MSL_MS);
+  if (saw_tstamp && tw.tw_ts_recent != 0 && <i32>(tw.tw_ts_recent - cb_ts_val(skb)) > 0) {
+    paws_reject = !(rst && <i32>(jiffies - tw.tw_ts_recent_stamp) >= <i32>TCP_PAWS_MSL_MS);
   }
-  if (!paws_reject && cb_seq(skb) == tp.rcv_nxt && (cb_seq(skb) == cb_end_seq(skb) || rst)) {
+  if (!paws_reject && cb_seq(skb) == tw.tw_rcv_nxt && (cb_seq(skb) == cb_end_seq(skb) || rst)) {
     // In window: only a bare ACK or a RST can be here.
     if (rst) {
       if (tcp_rfc1337 == 0) {
-        tcp_done(sk);
+        inet_twsk_deschedule_put(sk);
         return TCP_TW_SUCCESS;
       }
     } else {
-      mod_timer(keepalive_timer(tp), jiffies + TCP_TIMEWAIT_LEN);
-      tp.tw_bucket = 1;
+      inet_twsk_schedule(sk, TCP_TIMEWAIT_LEN);
     }
     if (saw_tstamp) {
-      tp.ts_recent = cb_ts_val(skb);
-      tp.ts_recent_stamp = jiffies;
+      tw.tw_ts_recent = cb_ts_val(skb);
+      tw.tw_ts_recent_stamp = jiffies;
     }
     return TCP_TW_SUCCESS;
   }
   if ((flags & TCPHDR_SYN) != 0 && !rst && (flags & TCPHDR_ACK) == 0 && !paws_reject &&
-      (after(cb_seq(skb), tp.rcv_nxt) || (saw_tstamp && <i32>(tp.ts_recent - cb_ts_val(skb)) < 0))) {
-    let isn = tp.snd_nxt + 65535 + 2;
+      (after(cb_seq(skb), tw.tw_rcv_nxt) || (saw_tstamp && <i32>(tw.tw_ts_recent - cb_ts_val(skb)) < 0))) {
+    let isn = tw.tw_snd_nxt + 65535 + 2;
     if (isn == 0) isn++;
     tcp_tw_isn = isn;
     return TCP_TW_SYN;
@@ -329,20 +324,47 @@ function tcp_timewait_state_process(sk: Sock, skb: SkBuff): u32 {
   if (paws_reject) SNMP_INC_STATS(LINUX_MIB_PAWSTIMEWAIT);
   if (!rst) {
     // A SYN without ACK may be an old duplicate or a new SYN below rcv_nxt: no restart.
-    if (paws_reject || (flags & TCPHDR_ACK) != 0) {
-      mod_timer(keepalive_timer(tp), jiffies + TCP_TIMEWAIT_LEN);
-      tp.tw_bucket = 1;
-    }
+    if (paws_reject || (flags & TCPHDR_ACK) != 0) inet_twsk_schedule(sk, TCP_TIMEWAIT_LEN);
     // tcp_timewait_check_oow_rate_limit(): tcp_oow_rate_limited with
     // tcp_invalid_ratelimit = 500 ms.
-    if (tp.tw_last_oow_ack_time != 0 && <i32>(jiffies - tp.tw_last_oow_ack_time) < 500) {
+    if (tw.tw_last_oow_ack_time != 0 && <i32>(jiffies - tw.tw_last_oow_ack_time) < 500) {
       SNMP_INC_STATS(LINUX_MIB_TCPACKSKIPPEDTIMEWAIT);
       return TCP_TW_SUCCESS;
     }
-    tp.tw_last_oow_ack_time = jiffies != 0 ? jiffies : 1;
+    tw.tw_last_oow_ack_time = jiffies != 0 ? jiffies : 1;
     return TCP_TW_ACK;
   }
   return TCP_TW_SUCCESS;
+}
+
+/**
+ * tcp_v4_timewait_ack() → tcp_v4_send_ack(): an ACK from the numbers a timewait sock
+ * kept, sent like a RST from the control socket; the timestamp option goes along when
+ * there is a ts_recent to echo.
+ */
+function tcp_v4_timewait_ack(sk: Sock): void {
+  const tw = tcp_twsk(sk);
+  const out = tcp_alloc_skb(0);
+  if (out === null) return;
+  const ts = tw.tw_ts_recent != 0;
+  const len: u32 = TCPH_LEN_MIN + (ts ? 12 : 0);
+  out.data -= len;
+  out.len += len;
+  out.transport_header = out.data;
+  const h = out.data;
+  tcph_fill(h, sk.inet_sport, sk.inet_dport, tw.tw_snd_nxt, tw.tw_rcv_nxt, len, TCPHDR_ACK, tw.tw_rcv_wnd >> tw.tw_rcv_wscale);
+  if (ts) {
+    store<u8>(h + 20, TCPOPT_NOP);
+    store<u8>(h + 21, TCPOPT_NOP);
+    store<u8>(h + 22, TCPOPT_TIMESTAMP);
+    store<u8>(h + 23, 10);
+    st32be(h + 24, jiffies + tw.tw_ts_offset);
+    st32be(h + 28, tw.tw_ts_recent);
+  }
+  const saddr = sk.inet_rcv_saddr != 0 ? sk.inet_rcv_saddr : sk.inet_saddr;
+  store<u16>(h + TCPH_CHECK, <u16>csum_tcpudp_magic(saddr, sk.inet_daddr, len, IPPROTO_TCP, csum_partial(h, <i32>len, 0)), 0, 1);
+  SNMP_INC_STATS(TCP_MIB_OUTSEGS);
+  ip_build_and_send(out, saddr, sk.inet_daddr, IPPROTO_TCP, IPDEFTTL, sk.tos, 1, -1);
 }
 
 // ───── tcp_v4_rcv ─────
@@ -402,7 +424,7 @@ function tcp_v4_rcv(skbp: usize): void {
         // A new incarnation: the listener takes the SYN and the TIME_WAIT socket goes.
         const l = inet_lookup_listener(daddr, dport, saddr, sport);
         if (l !== null) {
-          tcp_done(sk);
+          inet_twsk_deschedule_put(sk);
           sock_put(sk);
           tcp_flush_puts();
           sock_hold(l);
@@ -414,7 +436,7 @@ function tcp_v4_rcv(skbp: usize): void {
         }
         tcp_tw_isn = 0;
       }
-      if (st != TCP_TW_SUCCESS) tcp_tw_send_ack(sk); // TCP_TW_ACK (and a SYN no one listens for)
+      if (st != TCP_TW_SUCCESS) tcp_v4_timewait_ack(sk); // TCP_TW_ACK (and a SYN no one listens for)
       consume_skb(skb);
       sock_put(sk);
       tcp_flush_puts();
@@ -499,18 +521,18 @@ let connect_tw_seq: u32 = 0;
  * The new connection starts above anything tw sent (tw_snd_nxt + 65535 + 2) and
  * inherits its ts_recent.
  */
-function tcp_twsk_unique(sk: Sock, tw: Sock, twp: bool): bool {
-  const twtp = tcp_sk(tw);
+function tcp_twsk_unique(sk: Sock, sktw: Sock, twp: bool): bool {
+  const tw = tcp_twsk(sktw);
   let reuse = tcp_tw_reuse;
-  if (reuse == 2 && !ipv4_is_loopback(tw.inet_daddr) && !ipv4_is_loopback(tw.inet_rcv_saddr)) reuse = 0;
-  if (twtp.tstamp_ok == 0) return false;
-  if (twp && (reuse == 0 || <i32>(jiffies - (twtp.tw_entry_stamp + tcp_tw_reuse_delay)) <= 0)) return false;
+  if (reuse == 2 && !ipv4_is_loopback(sktw.inet_daddr) && !ipv4_is_loopback(sktw.inet_rcv_saddr)) reuse = 0;
+  if (tw.tw_tstamp_ok == 0) return false;
+  if (twp && (reuse == 0 || <i32>(jiffies - (tw.tw_entry_stamp + tcp_tw_reuse_delay)) <= 0)) return false;
   const tp = tcp_sk(sk);
-  let seq = twtp.snd_nxt + 65535 + 2;
+  let seq = tw.tw_snd_nxt + 65535 + 2;
   if (seq == 0) seq = 1;
   connect_tw_seq = seq;
-  tp.ts_recent = twtp.ts_recent;
-  tp.ts_recent_stamp = twtp.ts_recent_stamp;
+  tp.ts_recent = tw.tw_ts_recent;
+  tp.ts_recent_stamp = tw.tw_ts_recent_stamp;
   return true;
 }
 
@@ -524,7 +546,7 @@ function __inet_check_established(sk: Sock, lport: u32, twp: bool): i32 {
   if (sk2 === null) return 0;
   if (sk2.sk_state != <u32>TCP_TIME_WAIT || !tcp_twsk_unique(sk, sk2, twp)) return -EADDRNOTAVAIL;
   SNMP_INC_STATS(LINUX_MIB_TWRECYCLED);
-  tcp_done(sk2); // inet_twsk_deschedule_put
+  inet_twsk_deschedule_put(sk2);
   return 0;
 }
 

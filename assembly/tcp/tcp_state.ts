@@ -11,6 +11,7 @@ import { TCP_ESTABLISHED, TCP_CLOSE, TCP_CLOSE_WAIT, TCP_SYN_SENT, TCP_SYN_RECV,
 import { TcpSock, tcp_sk, retransmit_timer, delack_timer, keepalive_timer, TCP_TIMEWAIT_LEN } from "./tcp_sock";
 import { inet_ehash_remove, inet_lhash_remove, inet_put_port } from "./inet_hashtables";
 import { tcp_max_tw_buckets } from "./tcp_sysctl";
+import { inet_twsk_hashdance, tcp_tw_count, tcp_tw_count_add, tcp_minisocks_register_put } from "./tcp_minisocks";
 
 @external("env", "host_tcp_state")
 declare function host_trace_state(sk: usize, old: u32, state: u32): void;
@@ -83,22 +84,24 @@ export function tcp_done(sk: Sock): void {
   if ((sk.sk_flags & SOCK_DEAD) == 0) sk_state_change(sk);
 }
 
-/** Timewait sockets alive (Linux: tcp_death_row.tw_refcount - 1). */
-export let tcp_tw_count: u32 = 0;
-
 function tcp_tw_bucket_put(sk: Sock): void {
   const tp = tcp_sk(sk);
   if (changetype<usize>(tp) == 0 || tp.tw_bucket == 0) return;
   tp.tw_bucket = 0;
-  tcp_tw_count--;
+  tcp_tw_count_add(-1);
 }
 
+function sock_put_later_cb(skp: usize): void { sock_put_later(changetype<Sock>(skp)); }
+export function tcp_state_init(): void { tcp_minisocks_register_put(sock_put_later_cb.index); }
+
 /**
- * tcp_time_wait(): enter TIME_WAIT (or stay in FIN_WAIT2 as an orphan) for `timeo` ms.
- * Linux allocates an inet_timewait_sock for both and refuses one past
- * tcp_max_tw_buckets (inet_twsk_alloc): the socket is then closed at once, without a
- * RST, and TCPTimeWaitOverflow counts it. kstack keeps the full socket rather than a
- * smaller inet_timewait_sock; the rules it answers by are tcp_timewait_state_process's.
+ * tcp_time_wait(): the connection enters TIME_WAIT (60 s, TCP_TIMEWAIT_LEN, whatever
+ * `timeo` says), or an orphan waits in FIN_WAIT2 for `timeo` ms. TIME_WAIT moves to a
+ * timewait mini-sock (tcp_minisocks.ts) and the sock itself is done (tcp_done): a file
+ * still open on it sees CLOSE, as in Linux. Past tcp_max_tw_buckets (inet_twsk_alloc
+ * fails) the socket is closed at once, without a RST, and TCPTimeWaitOverflow counts it.
+ * kstack: the FIN_WAIT2 orphan keeps its full sock (Linux: a timewait sock with
+ * tw_substate FIN_WAIT2) and counts against the same limit.
  */
 export function tcp_time_wait(sk: Sock, state: u32, timeo: u32): void {
   const tp = tcp_sk(sk);
@@ -109,19 +112,18 @@ export function tcp_time_wait(sk: Sock, state: u32, timeo: u32): void {
       tcp_done(sk);
       return;
     }
-    tcp_tw_count++;
+  } else {
+    tcp_tw_bucket_put(sk); // an orphan's FIN_WAIT2 count passes to its timewait sock
   }
   if (state == <u32>TCP_TIME_WAIT) {
-    tcp_set_state(sk, TCP_TIME_WAIT);
-    tp.tw_entry_stamp = jiffies;
+    if (trace_states != 0) host_trace_state(changetype<usize>(sk), sk.sk_state, TCP_TIME_WAIT);
+    inet_twsk_hashdance(sk, tp);
+    tcp_done(sk);
+    return;
   }
-  // Linux hands an orphan over to a timewait mini-sock that has no queues (ss shows
-  // Recv-Q 0, skmem r0); kstack keeps the full sock, so it lets go of what no reader
-  // will ever take (the FIN, late data).
+  tcp_tw_count_add(1);
+  // The orphan's queues can never be read; Linux's timewait sock has none.
   if ((sk.sk_flags & SOCK_DEAD) != 0) skb_queue_purge(sk.sk_receive_queue);
-  // tcp_time_wait: TIME_WAIT always lasts TCP_TIMEWAIT_LEN; inet_twsk_schedule marks a
-  // timewait sock of at most 4 s as tw_kill (counted TWKilled, not TW, when it ends).
-  const tmo = state == <u32>TCP_TIME_WAIT ? TCP_TIMEWAIT_LEN : timeo;
-  tp.tw_bucket = tmo <= 4000 ? 2 : 1;
-  mod_timer(keepalive_timer(tp), jiffies + tmo);
+  tp.tw_bucket = timeo <= 4000 ? 2 : 1;
+  mod_timer(keepalive_timer(tp), jiffies + timeo);
 }

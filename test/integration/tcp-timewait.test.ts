@@ -68,6 +68,23 @@ describe('TIME_WAIT', () => {
     await expectNoLeaks(net);
   });
 
+  it('is a mini-sock: 50 connections in TIME_WAIT hold 50 socks and no tcp_sock', async () => {
+    const { net, a, b } = await pair({ delayMs: 1 });
+    const server = passiveServer(b, '0.0.0.0', 50);
+    const client = a.spawn(async (sys) => {
+      await sys.nanosleep(1);
+      for (let i = 0; i < 50; i++) expect(typeof (await activeClose(sys, '10.0.0.2'))).toBe('number');
+    });
+    await net.run({ untilMs: 2000 });
+    expect(await client.exited).toEqual({ code: 0 });
+    expect(tw(a)).toHaveLength(50);
+    expect(tw(a).every((e) => e.pid === null && e.recvQ === 0 && e.sendQ === 0)).toBe(true);
+    // inet_twsk_hashdance + tcp_done: the tcp_sock went back to its slab.
+    expect(a.stats()).toMatchObject({ sockets: 50, tcpSocks: 0 });
+    expect(await server.exited).toEqual({ code: 0 });
+    await expectNoLeaks(net);
+  });
+
   it('tcp_max_tw_buckets: a connection past the limit closes at once (TCPTimeWaitOverflow)', async () => {
     const { net, a, b } = await pair({ delayMs: 1 });
     a.sysctl('net.ipv4.tcp_max_tw_buckets', 2);
