@@ -15,7 +15,7 @@
 import { jiffies } from "../kernel/clock";
 import { mod_timer, del_timer, timer_pending, timer_setup, TimerList, SIZEOF_TIMER_LIST } from "../kernel/timer";
 import { SNMP_INC_STATS, LINUX_MIB_TW, LINUX_MIB_TWKILLED } from "../kernel/mib";
-import { Sock, Proto, sk_alloc, sk_free, SOCK_DEAD } from "../core/sock";
+import { Sock, Proto, sk_alloc, sock_put, SOCK_DEAD } from "../core/sock";
 import { TCP_TIME_WAIT } from "../abi/tcp_states";
 import { TcpSock, TCP_TIMEWAIT_LEN } from "./tcp_sock";
 import { inet_ehash_insert, inet_ehash_remove, inet_bhash_add, inet_put_port } from "./inet_hashtables";
@@ -149,27 +149,30 @@ export function inet_twsk_schedule(sk: Sock, timeo: u32): void {
   mod_timer(tw_timer(tw), jiffies + timeo);
 }
 
-/** inet_twsk_kill(): out of ehash and bhash, the count and the sock's reference dropped. */
-function inet_twsk_kill(sk: Sock): void {
+/**
+ * inet_twsk_kill(): out of ehash and bhash, the count and the sock's reference dropped —
+ * after the current event when a segment or a syscall may still hold it (deferred).
+ */
+function inet_twsk_kill(sk: Sock, deferred: bool): void {
   inet_ehash_remove(sk);
   inet_put_port(sk);
   tcp_tw_count--;
-  if (put_fn != 0) call_indirect<void>(put_fn, changetype<usize>(sk));
-  else sk_free(sk);
+  if (deferred && put_fn != 0) call_indirect<void>(put_fn, changetype<usize>(sk));
+  else sock_put(sk);
 }
 
 /** inet_twsk_deschedule_put(): ends a timewait sock now (RST, recycling, a new SYN). */
 export function inet_twsk_deschedule_put(sk: Sock): void {
   const tw = tcp_twsk(sk);
   if (timer_pending(tw_timer(tw))) del_timer(tw_timer(tw));
-  inet_twsk_kill(sk);
+  inet_twsk_kill(sk, true);
 }
 
 /** tw_timer_handler(): TIME_WAIT is over (TcpExt TW, or TWKilled for a short one). */
 function tw_timer_handler(twp: usize): void {
   const tw = changetype<TcpTimewaitSock>(twp);
   SNMP_INC_STATS(tw.tw_kill != 0 ? LINUX_MIB_TWKILLED : LINUX_MIB_TW);
-  inet_twsk_kill(changetype<Sock>(tw.sk));
+  inet_twsk_kill(changetype<Sock>(tw.sk), false);
 }
 
 /** inet_twsk_diag_fill(): ss shows no queues, the timewait timer and no tcp_info. */
