@@ -144,6 +144,7 @@ async function runOne(c: LinuxCase, opts: KstackRunOptions): Promise<LinuxResult
     engine: opts.engine ?? process.env.KSTACK_ENGINE ?? 'wasm',
   });
   const h = net.addHost({ name: 'h', ip: opts.hostIp ?? '10.0.0.1' });
+  for (const [k, v] of Object.entries(c.sysctls ?? {})) h.sysctl(k, v);
 
   // Sysctls a getsockopt step divides by, read on the host before the process starts.
   // kstack's defaults must be Linux's (net.core.rmem_max = wmem_max = 212992); if the

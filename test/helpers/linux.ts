@@ -57,6 +57,12 @@ export type Step = [string, ...Arg[]];
 export interface LinuxCase {
   name: string;
   steps: Step[];
+  /**
+   * Sysctls for this case ('net.ipv4.ip_local_port_range': '40000 40009'). Linux runs
+   * such a case in a network namespace of its own (unshare -n, loopback up), so this
+   * machine's settings are never touched; kstack sets them on its host.
+   */
+  sysctls?: Record<string, string | number>;
 }
 export type StepResult = number | string | { n: number; addr: string };
 /** One entry per step of the case, in order. */
@@ -282,12 +288,22 @@ print(json.dumps([run_case(c) for c in cases]))
 
 /** Runs every case against this machine's kernel in one python3 process. */
 export function linuxRun(cases: LinuxCase[]): LinuxResult[] {
-  const out = execFileSync('python3', ['-c', PY], {
-    input: JSON.stringify(cases),
-    encoding: 'utf8',
-    maxBuffer: 64 << 20,
-  });
-  return JSON.parse(out) as LinuxResult[];
+  const plain = cases.filter((c) => !c.sysctls);
+  const results = new Map<LinuxCase, LinuxResult>();
+  if (plain.length) {
+    const out = execFileSync('python3', ['-c', PY], { input: JSON.stringify(plain), encoding: 'utf8', maxBuffer: 64 << 20 });
+    (JSON.parse(out) as LinuxResult[]).forEach((r, i) => results.set(plain[i]!, r));
+  }
+  for (const c of cases.filter((c) => c.sysctls)) {
+    const set = Object.entries(c.sysctls!).map(([k, v]) => `sysctl -qw ${k}=${JSON.stringify(String(v))}`).join(' && ');
+    const out = execFileSync('unshare', ['-n', 'sh', '-c', `ip link set lo up && ${set} && exec python3 -c "$0"`, PY], {
+      input: JSON.stringify([c]),
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    });
+    results.set(c, (JSON.parse(out) as LinuxResult[])[0]!);
+  }
+  return cases.map((c) => results.get(c)!);
 }
 
 /** The numeric values of C constant names on this machine (python's socket/fcntl/os/termios). */

@@ -19,6 +19,11 @@ const timeWait = (copts: Step[] = []): Step[] => [
   ...listener('l'), tcp('c'), ...copts, ['connect', 'c', LO, '$portof:l'], ['accept', 'l', 's'],
   ['close', 'c'], ['sleep', 20], ['close', 's'], ['sleep', 50],
 ];
+const noPort = (n: string): Step => ['setsockopt', n, 'SOL_IP', 'IP_BIND_ADDRESS_NO_PORT', 1];
+/** Ten copies of the steps (or results) f(i) gives, flattened. */
+function range10<T>(f: (i: number) => T[]): T[] {
+  return Array.from({ length: 10 }, (_, i) => f(i)).flat();
+}
 const TW = (copts: number) => ['fd', 0, 0, 'fd', ...Array(copts).fill(0), 0, 'fd', 0, 0, 0, 0];
 
 const cases: PinnedCase[] = [
@@ -117,6 +122,72 @@ const cases: PinnedCase[] = [
       tcp('d'), ['connect', 'd', LO, '$portof:l'], ['portparity', 'd'],
     ],
     linux: ['fd', 0, 'odd', 'fd', 0, 0, 'odd', 'fd', 0, 'odd', 'fd', 0, 'even', 'fd', 0, 'even'],
+  },
+  // ---- a small ip_local_port_range (Linux: in a network namespace of its own) ----
+  {
+    // __inet_hash_connect: the range's parity first (40000: even), then the other one;
+    // a port only connect() holds is shared by another destination; bind(0) shares
+    // nothing (relax = false) and reports EADDRINUSE, as __inet_bind's err says.
+    name: 'a 10-port range: connect() takes 5 even then 5 odd ports, then EADDRNOTAVAIL; bind(0) EADDRINUSE; another destination shares',
+    sysctls: { 'net.ipv4.ip_local_port_range': '40000 40009' },
+    steps: [
+      tcp('l'), ['bind', 'l', LO, 5000], ['listen', 'l', 64], tcp('m'), ['bind', 'm', LO, 5001], ['listen', 'm', 8],
+      ...range10((i) => [tcp(`c${i}`), ['connect', `c${i}`, LO, 5000], ['portparity', `c${i}`]]),
+      tcp('x'), ['connect', 'x', LO, 5000],
+      tcp('b'), ['bind', 'b', LO, 0],
+      tcp('d'), ['connect', 'd', LO, 5001],
+    ],
+    linux: ['fd', 0, 0, 'fd', 0, 0, ...range10((i) => ['fd', 0, i < 5 ? 'even' : 'odd']), 'fd', '-EADDRNOTAVAIL', 'fd', '-EADDRINUSE', 'fd', 0],
+  },
+  {
+    // Bind before connect: each bind(0) holds a port alone, and connect() skips ports
+    // bind() made (tb->fastreuse >= 0), so the range ends after 10 sockets whatever the
+    // destinations; IP_BIND_ADDRESS_NO_PORT leaves the choice to connect(), which shares.
+    name: 'a 10-port range: bind(0)+connect() ends at 10 sockets; IP_BIND_ADDRESS_NO_PORT reaches 20',
+    sysctls: { 'net.ipv4.ip_local_port_range': '40000 40009' },
+    steps: [
+      tcp('l'), ['bind', 'l', LO, 5000], ['listen', 'l', 64], tcp('m'), ['bind', 'm', LO, 5001], ['listen', 'm', 64],
+      ...range10((i) => [tcp(`b${i}`), ['bind', `b${i}`, LO, 0], ['connect', `b${i}`, LO, 5000 + (i % 2)]]),
+      tcp('x'), ['bind', 'x', LO, 0], ['connect', 'x', LO, 5001],
+      ...range10((i) => [['close', `b${i}`] as Step]),
+      ['sleep', 20],
+    ],
+    linux: ['fd', 0, 0, 'fd', 0, 0, ...range10(() => ['fd', 0, 0]), 'fd', '-EADDRINUSE', '-EADDRNOTAVAIL', ...range10(() => [0]), 0],
+  },
+  {
+    name: 'IP_BIND_ADDRESS_NO_PORT in a 10-port range: 10 connections to each of two destinations',
+    sysctls: { 'net.ipv4.ip_local_port_range': '40000 40009' },
+    steps: [
+      tcp('l'), ['bind', 'l', LO, 5000], ['listen', 'l', 64], tcp('m'), ['bind', 'm', LO, 5001], ['listen', 'm', 64],
+      ...range10((i) => [tcp(`a${i}`), noPort(`a${i}`), ['bind', `a${i}`, LO, 0], ['connect', `a${i}`, LO, 5000]]),
+      ...range10((i) => [tcp(`b${i}`), noPort(`b${i}`), ['bind', `b${i}`, LO, 0], ['connect', `b${i}`, LO, 5001]]),
+      tcp('x'), noPort('x'), ['bind', 'x', LO, 0], ['connect', 'x', LO, 5000],
+    ],
+    linux: ['fd', 0, 0, 'fd', 0, 0, ...range10(() => ['fd', 0, 0, 0]), ...range10(() => ['fd', 0, 0, 0]), 'fd', 0, 0, '-EADDRNOTAVAIL'],
+  },
+  {
+    // tcp_twsk_unique: tcp_tw_reuse = 2 admits loopback, after tcp_tw_reuse_delay (1 s)
+    // from the start of TIME_WAIT; the new connection takes the same port.
+    name: 'tcp_tw_reuse = 2 over loopback: the TIME_WAIT port is taken over after 1 s, not before',
+    sysctls: { 'net.ipv4.ip_local_port_range': '40000 40000' },
+    steps: [
+      tcp('l'), ['bind', 'l', LO, 5000], ['listen', 'l', 8],
+      tcp('c'), ['connect', 'c', LO, 5000], ['accept', 'l', 's'], ['close', 'c'], ['sleep', 20], ['close', 's'], ['sleep', 50],
+      tcp('d'), ['connect', 'd', LO, 5000],
+      ['sleep', 1100],
+      tcp('e'), ['connect', 'e', LO, 5000], ['getsockname', 'e'],
+    ],
+    linux: ['fd', 0, 0, 'fd', 0, 'fd', 0, 0, 0, 0, 'fd', '-EADDRNOTAVAIL', 0, 'fd', 0, '127.0.0.1:$c'],
+  },
+  {
+    name: 'tcp_tw_reuse = 0: the TIME_WAIT port stays taken',
+    sysctls: { 'net.ipv4.ip_local_port_range': '40000 40000', 'net.ipv4.tcp_tw_reuse': 0 },
+    steps: [
+      tcp('l'), ['bind', 'l', LO, 5000], ['listen', 'l', 8],
+      tcp('c'), ['connect', 'c', LO, 5000], ['accept', 'l', 's'], ['close', 'c'], ['sleep', 20], ['close', 's'], ['sleep', 1100],
+      tcp('d'), ['connect', 'd', LO, 5000],
+    ],
+    linux: ['fd', 0, 0, 'fd', 0, 'fd', 0, 0, 0, 0, 'fd', '-EADDRNOTAVAIL'],
   },
 ];
 
