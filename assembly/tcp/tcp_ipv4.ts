@@ -9,7 +9,7 @@ import { after, before } from "../lib/seq";
 import { jiffies, ktime_ns } from "../kernel/clock";
 import { prandom_u32, prandom_u32_max } from "../kernel/random";
 import { mod_timer } from "../kernel/timer";
-import { SNMP_INC_STATS, TCP_MIB_INSEGS, TCP_MIB_INERRS, TCP_MIB_INCSUMERRORS, TCP_MIB_OUTRSTS, TCP_MIB_OUTSEGS, TCP_MIB_ACTIVEOPENS, TCP_MIB_PASSIVEOPENS, LINUX_MIB_LISTENOVERFLOWS, LINUX_MIB_LISTENDROPS, LINUX_MIB_TCPACKSKIPPEDTIMEWAIT, LINUX_MIB_TWRECYCLED, LINUX_MIB_PAWSTIMEWAIT } from "../kernel/mib";
+import { SNMP_INC_STATS, TCP_MIB_INSEGS, TCP_MIB_INERRS, TCP_MIB_INCSUMERRORS, TCP_MIB_OUTRSTS, TCP_MIB_OUTSEGS, TCP_MIB_ACTIVEOPENS, TCP_MIB_PASSIVEOPENS, LINUX_MIB_LISTENOVERFLOWS, LINUX_MIB_LISTENDROPS, LINUX_MIB_TCPACKSKIPPEDTIMEWAIT, LINUX_MIB_TWRECYCLED, LINUX_MIB_PAWSTIMEWAIT, LINUX_MIB_TCPACKSKIPPEDFINWAIT2 } from "../kernel/mib";
 import { SKB_DROP_REASON_NO_SOCKET, SKB_DROP_REASON_PKT_TOO_SMALL, SKB_DROP_REASON_TCP_CSUM, SKB_DROP_REASON_NOT_SPECIFIED, SKB_DROP_REASON_OTHERHOST } from "../kernel/drop_reason";
 import { consume_skb, kfree_skb_reason, SkBuff, skb_cb, skb_pull, skb_trim, PACKET_HOST, skb_put } from "../core/skbuff";
 import { Sock, Proto, sk_alloc, sk_data_ready, sock_hold, sock_put, SOCK_DEAD, SOCK_KEEPOPEN, RCV_SHUTDOWN, SEND_SHUTDOWN } from "../core/sock";
@@ -28,7 +28,7 @@ import { inet_lookup_established, inet_lookup_listener, inet_ehash_insert, inet_
 import { tcp_rcv_state_process, tcp_apply_syn_options, tcp_input_register, tcp_input_register_reset } from "./tcp_input";
 import { tcp_send_synack, tcp_send_ack, tcp_send_active_reset, tcp_select_initial_window, tcp_update_mss, tcp_advmss_for, tcp_connect, tcp_alloc_skb, tcp_full_space, tcp_clamp_window_to_locked_rcvbuf } from "./tcp_output";
 import { tcp_set_state, tcp_done, tcp_flush_puts } from "./tcp_state";
-import { tcp_twsk, inet_twsk_schedule, inet_twsk_deschedule_put } from "./tcp_minisocks";
+import { TcpTimewaitSock, tcp_twsk, inet_twsk_schedule, inet_twsk_deschedule_put } from "./tcp_minisocks";
 import { tcp_timestamps, tcp_window_scaling, tcp_sack, tcp_max_syn_backlog, tcp_abort_on_overflow, tcp_tw_reuse, tcp_tw_reuse_delay, tcp_rfc1337 } from "./tcp_sysctl";
 
 // ───── parsing ─────
@@ -268,6 +268,8 @@ export function tcp_accept_dequeue(listener: Sock): Sock | null {
 @inline const TCP_TW_SYN: u32 = 1;
 // @ts-ignore: decorator
 @inline const TCP_TW_ACK: u32 = 2;
+// @ts-ignore: decorator
+@inline const TCP_TW_RST: u32 = 3;
 /** TCP_PAWS_MSL (s): a RST whose timestamp is this much older is still accepted. */
 // @ts-ignore: decorator
 @inline const TCP_PAWS_MSL_MS: u32 = 60000;
@@ -298,6 +300,33 @@ function tcp_timewait_state_process(sk: Sock, skb: SkBuff): u32 {
   if (saw_tstamp && tw.tw_ts_recent != 0 && <i32>(tw.tw_ts_recent - cb_ts_val(skb)) > 0) {
     paws_reject = !(rst && <i32>(jiffies - tw.tw_ts_recent_stamp) >= <i32>TCP_PAWS_MSL_MS);
   }
+  if (tw.tw_substate == <u32>TCP_FIN_WAIT2) {
+    // "Just repeat all the checks of tcp_rcv_state_process()".
+    const seq = cb_seq(skb);
+    const end_seq = cb_end_seq(skb);
+    const s_win = tw.tw_rcv_nxt;
+    const e_win = tw.tw_rcv_nxt + tw.tw_rcv_wnd;
+    const in_window = seq == s_win || (after(end_seq, s_win) && before(seq, e_win)) || (seq == e_win && seq == end_seq);
+    if (paws_reject || !in_window) return tcp_tw_oow_ack(tw, LINUX_MIB_TCPACKSKIPPEDFINWAIT2);
+    if (rst) {
+      inet_twsk_deschedule_put(sk);
+      return TCP_TW_SUCCESS;
+    }
+    if ((flags & TCPHDR_SYN) != 0 && !before(seq, s_win)) return TCP_TW_RST;
+    // A duplicate ACK.
+    if ((flags & TCPHDR_ACK) == 0 || !after(end_seq, s_win) || end_seq == seq) return TCP_TW_SUCCESS;
+    // New data after the half-duplex close, or anything but the FIN: reset.
+    if ((flags & TCPHDR_FIN) == 0 || end_seq != s_win + 1) return TCP_TW_RST;
+    // The FIN: true TIME_WAIT now.
+    tw.tw_substate = TCP_TIME_WAIT;
+    tw.tw_rcv_nxt = end_seq;
+    if (saw_tstamp) {
+      tw.tw_ts_recent_stamp = jiffies;
+      tw.tw_ts_recent = cb_ts_val(skb);
+    }
+    inet_twsk_schedule(sk, TCP_TIMEWAIT_LEN);
+    return TCP_TW_ACK;
+  }
   if (!paws_reject && cb_seq(skb) == tw.tw_rcv_nxt && (cb_seq(skb) == cb_end_seq(skb) || rst)) {
     // In window: only a bare ACK or a RST can be here.
     if (rst) {
@@ -325,16 +354,22 @@ function tcp_timewait_state_process(sk: Sock, skb: SkBuff): u32 {
   if (!rst) {
     // A SYN without ACK may be an old duplicate or a new SYN below rcv_nxt: no restart.
     if (paws_reject || (flags & TCPHDR_ACK) != 0) inet_twsk_schedule(sk, TCP_TIMEWAIT_LEN);
-    // tcp_timewait_check_oow_rate_limit(): tcp_oow_rate_limited with
-    // tcp_invalid_ratelimit = 500 ms.
-    if (tw.tw_last_oow_ack_time != 0 && <i32>(jiffies - tw.tw_last_oow_ack_time) < 500) {
-      SNMP_INC_STATS(LINUX_MIB_TCPACKSKIPPEDTIMEWAIT);
-      return TCP_TW_SUCCESS;
-    }
-    tw.tw_last_oow_ack_time = jiffies != 0 ? jiffies : 1;
-    return TCP_TW_ACK;
+    return tcp_tw_oow_ack(tw, LINUX_MIB_TCPACKSKIPPEDTIMEWAIT);
   }
   return TCP_TW_SUCCESS;
+}
+
+/**
+ * tcp_timewait_check_oow_rate_limit(): an ACK, unless one went out less than
+ * tcp_invalid_ratelimit (500 ms) ago (tcp_oow_rate_limited; `mib` counts the skip).
+ */
+function tcp_tw_oow_ack(tw: TcpTimewaitSock, mib: u32): u32 {
+  if (tw.tw_last_oow_ack_time != 0 && <i32>(jiffies - tw.tw_last_oow_ack_time) < 500) {
+    SNMP_INC_STATS(mib);
+    return TCP_TW_SUCCESS;
+  }
+  tw.tw_last_oow_ack_time = jiffies != 0 ? jiffies : 1;
+  return TCP_TW_ACK;
 }
 
 /**
@@ -436,7 +471,12 @@ function tcp_v4_rcv(skbp: usize): void {
         }
         tcp_tw_isn = 0;
       }
-      if (st != TCP_TW_SUCCESS) tcp_v4_timewait_ack(sk); // TCP_TW_ACK (and a SYN no one listens for)
+      if (st == TCP_TW_RST) {
+        tcp_v4_send_reset(skbp);
+        inet_twsk_deschedule_put(sk);
+      } else if (st != TCP_TW_SUCCESS) {
+        tcp_v4_timewait_ack(sk); // TCP_TW_ACK (and a SYN no one listens for)
+      }
       consume_skb(skb);
       sock_put(sk);
       tcp_flush_puts();
@@ -524,6 +564,7 @@ let connect_tw_seq: u32 = 0;
 function tcp_twsk_unique(sk: Sock, sktw: Sock, twp: bool): bool {
   const tw = tcp_twsk(sktw);
   let reuse = tcp_tw_reuse;
+  if (tw.tw_substate == <u32>TCP_FIN_WAIT2) reuse = 0;
   if (reuse == 2 && !ipv4_is_loopback(sktw.inet_daddr) && !ipv4_is_loopback(sktw.inet_rcv_saddr)) reuse = 0;
   if (tw.tw_tstamp_ok == 0) return false;
   if (twp && (reuse == 0 || <i32>(jiffies - (tw.tw_entry_stamp + tcp_tw_reuse_delay)) <= 0)) return false;

@@ -9,9 +9,9 @@
 // sk_private is a tcp_timewait_sock; no tcp_sock, no queues in use, no file:
 //   0 tw_rcv_nxt │ 4 tw_snd_nxt │ 8 tw_rcv_wnd │ 12 tw_ts_recent │ 16 tw_ts_recent_stamp
 //  20 tw_ts_offset │ 24 tw_entry_stamp │ 28 tw_last_oow_ack_time │ 32 tw_rcv_wscale
-//  36 tw_tstamp_ok │ 40 tw_kill │ 44 sk │ 48 pool_next │ 52 tw_timer (timer_list, 24)
-// kstack: an orphan's FIN_WAIT2 keeps its full sock (Linux moves it to a timewait sock
-// with tw_substate FIN_WAIT2); it counts against tcp_max_tw_buckets all the same.
+//  36 tw_tstamp_ok │ 40 tw_kill │ 44 tw_substate │ 48 sk │ 52 pool_next │ 56 tw_timer (24)
+// An orphan in FIN_WAIT2 lives in one too (tw_substate FIN_WAIT2; ss shows the substate)
+// unless its timeout is longer than TCP_TIMEWAIT_LEN.
 import { jiffies } from "../kernel/clock";
 import { mod_timer, del_timer, timer_pending, timer_setup, TimerList, SIZEOF_TIMER_LIST } from "../kernel/timer";
 import { SNMP_INC_STATS, LINUX_MIB_TW, LINUX_MIB_TWKILLED } from "../kernel/mib";
@@ -33,6 +33,8 @@ import { inet_ehash_insert, inet_ehash_remove, inet_bhash_add, inet_put_port } f
   tw_tstamp_ok: u32;
   /** inet_twsk_schedule: a timewait of at most 4 s ends as TWKilled rather than TW. */
   tw_kill: u32;
+  /** TIME_WAIT, or FIN_WAIT2 for an orphan still waiting for the peer's FIN. */
+  tw_substate: u32;
   sk: usize;
   pool_next: usize;
 }
@@ -97,10 +99,10 @@ export function tcp_minisocks_register_put(fn: u32): void { put_fn = fn; }
 /**
  * inet_twsk_alloc() + tcp_time_wait()'s copy + inet_twsk_hashdance_schedule(): a
  * timewait sock takes sk's place in ehash and holds its port in bhash; its timer runs
- * TCP_TIMEWAIT_LEN. The caller then ends sk (tcp_done). Preconditions: sk is in ehash
+ * timeo ms. The caller then ends sk (tcp_done). Preconditions: sk is in ehash
  * and holds its port; the caller checked tcp_max_tw_buckets.
  */
-export function inet_twsk_hashdance(sk: Sock, tp: TcpSock): void {
+export function inet_twsk_hashdance(sk: Sock, tp: TcpSock, substate: u32, timeo: u32): void {
   const tw = tw_get();
   const t = sk_alloc(sk.sk_family, sk.sk_type, sk.sk_protocol, tw_prot());
   t.sk_private = changetype<usize>(tw);
@@ -132,13 +134,14 @@ export function inet_twsk_hashdance(sk: Sock, tp: TcpSock): void {
   tw.tw_ts_recent_stamp = tp.ts_recent_stamp;
   tw.tw_ts_offset = tp.tsoffset;
   tw.tw_entry_stamp = jiffies;
+  tw.tw_substate = substate;
   // The hashdance: the tw enters bhash on sk's port and ehash in sk's place.
   inet_bhash_add(t, sk.inet_num);
   t.inet_sport = sk.inet_sport;
   inet_ehash_remove(sk);
   inet_ehash_insert(t);
   timer_setup(tw_timer(tw), tw_timer_handler.index, changetype<usize>(tw));
-  inet_twsk_schedule(t, TCP_TIMEWAIT_LEN);
+  inet_twsk_schedule(t, timeo);
   tcp_tw_count++;
 }
 
@@ -189,6 +192,7 @@ export function inet_twsk_diag_fill(sk: Sock, out: usize): void {
     store<u32>(out, 3, 28);
     store<f64>(out, <f64>(<i32>(tw_timer(tw).expires - jiffies)), 32);
   }
+  store<u32>(out, tw.tw_substate); // inet_twsk_diag_fill: idiag_state = tw_substate
   memory.fill(out + 128, 0, 232);
-  store<u8>(out + 128, <u8>TCP_TIME_WAIT);
+  store<u8>(out + 128, <u8>tw.tw_substate);
 }

@@ -96,12 +96,13 @@ export function tcp_state_init(): void { tcp_minisocks_register_put(sock_put_lat
 
 /**
  * tcp_time_wait(): the connection enters TIME_WAIT (60 s, TCP_TIMEWAIT_LEN, whatever
- * `timeo` says), or an orphan waits in FIN_WAIT2 for `timeo` ms. TIME_WAIT moves to a
- * timewait mini-sock (tcp_minisocks.ts) and the sock itself is done (tcp_done): a file
- * still open on it sees CLOSE, as in Linux. Past tcp_max_tw_buckets (inet_twsk_alloc
- * fails) the socket is closed at once, without a RST, and TCPTimeWaitOverflow counts it.
- * kstack: the FIN_WAIT2 orphan keeps its full sock (Linux: a timewait sock with
- * tw_substate FIN_WAIT2) and counts against the same limit.
+ * `timeo` says), or an orphan waits in FIN_WAIT2 for `timeo` ms (at least one RTO). Both
+ * move to a timewait mini-sock (tcp_minisocks.ts) and the sock itself is done
+ * (tcp_done): a file still open on it sees CLOSE, as in Linux. Past tcp_max_tw_buckets
+ * (inet_twsk_alloc fails) the socket is closed at once, without a RST, and
+ * TCPTimeWaitOverflow counts it. kstack: a FIN_WAIT2 wait longer than TCP_TIMEWAIT_LEN
+ * (tcp_fin_timeout > 60) keeps the full sock on its keepalive timer, counted alike (Linux
+ * waits the excess on the full sock and then moves to a timewait sock).
  */
 export function tcp_time_wait(sk: Sock, state: u32, timeo: u32): void {
   const tp = tcp_sk(sk);
@@ -113,17 +114,19 @@ export function tcp_time_wait(sk: Sock, state: u32, timeo: u32): void {
       return;
     }
   } else {
-    tcp_tw_bucket_put(sk); // an orphan's FIN_WAIT2 count passes to its timewait sock
+    tcp_tw_bucket_put(sk); // the count passes to the timewait sock
   }
-  if (state == <u32>TCP_TIME_WAIT) {
-    if (trace_states != 0) host_trace_state(changetype<usize>(sk), sk.sk_state, TCP_TIME_WAIT);
-    inet_twsk_hashdance(sk, tp);
+  if (timeo < tp.rto) timeo = tp.rto;
+  if (state == <u32>TCP_TIME_WAIT || timeo <= TCP_TIMEWAIT_LEN) {
+    if (state == <u32>TCP_TIME_WAIT) timeo = TCP_TIMEWAIT_LEN;
+    if (trace_states != 0) host_trace_state(changetype<usize>(sk), sk.sk_state, state);
+    inet_twsk_hashdance(sk, tp, state, timeo);
     tcp_done(sk);
     return;
   }
   tcp_tw_count_add(1);
   // The orphan's queues can never be read; Linux's timewait sock has none.
   if ((sk.sk_flags & SOCK_DEAD) != 0) skb_queue_purge(sk.sk_receive_queue);
-  tp.tw_bucket = timeo <= 4000 ? 2 : 1;
+  tp.tw_bucket = 1;
   mod_timer(keepalive_timer(tp), jiffies + timeo);
 }

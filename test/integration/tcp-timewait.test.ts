@@ -85,6 +85,34 @@ describe('TIME_WAIT', () => {
     await expectNoLeaks(net);
   });
 
+  it('an orphan in FIN_WAIT2 is a timewait sock too; the peer’s FIN is ACKed and starts TIME_WAIT (tw_substate)', async () => {
+    const { net, a, b } = await pair({ delayMs: 1 });
+    const server = b.spawn(async (sys) => {
+      const l = await listenOn(sys, '0.0.0.0', 80);
+      const c = await sys.accept(l);
+      await sys.nanosleep(1000); // CLOSE_WAIT for a second
+      await sys.close(c);
+      await sys.close(l);
+    });
+    const client = a.spawn(async (sys) => {
+      await sys.nanosleep(1);
+      const fd = await sys.socket(C.AF_INET, C.SOCK_STREAM, 0);
+      expect(await sys.connect(fd, { addr: '10.0.0.2', port: 80 })).toBe(0);
+      await sys.close(fd);
+    });
+    await net.run({ untilMs: 500 });
+    expect(a.ss()).toMatchObject([{ state: 'FIN-WAIT-2', pid: null, recvQ: 0, timer: expect.stringMatching(/^\(timewait,/) }]);
+    expect(a.stats()).toMatchObject({ sockets: 1, tcpSocks: 0 });
+    const before = segs(net.trace()).length;
+    await net.run({ untilMs: 1100 });
+    const after = segs(net.trace()).slice(before);
+    expect(flow(after)).toEqual(['10.0.0.2>10.0.0.1 F.', '10.0.0.1>10.0.0.2 .']);
+    expect(a.ss()).toMatchObject([{ state: 'TIME-WAIT', timer: '(timewait,59sec,0)' }]);
+    expect(await client.exited).toEqual({ code: 0 });
+    expect(await server.exited).toEqual({ code: 0 });
+    await expectNoLeaks(net);
+  });
+
   it('tcp_max_tw_buckets: a connection past the limit closes at once (TCPTimeWaitOverflow)', async () => {
     const { net, a, b } = await pair({ delayMs: 1 });
     a.sysctl('net.ipv4.tcp_max_tw_buckets', 2);
