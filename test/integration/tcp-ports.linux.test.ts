@@ -132,7 +132,7 @@ const cases: PinnedCase[] = [
     sysctls: { 'net.ipv4.ip_local_port_range': '40000 40009' },
     steps: [
       tcp('l'), ['bind', 'l', LO, 5000], ['listen', 'l', 64], tcp('m'), ['bind', 'm', LO, 5001], ['listen', 'm', 8],
-      ...range10((i) => [tcp(`c${i}`), ['connect', `c${i}`, LO, 5000], ['portparity', `c${i}`]]),
+      ...range10<Step>((i) => [tcp(`c${i}`), ['connect', `c${i}`, LO, 5000], ['portparity', `c${i}`]]),
       tcp('x'), ['connect', 'x', LO, 5000],
       tcp('b'), ['bind', 'b', LO, 0],
       tcp('d'), ['connect', 'd', LO, 5001],
@@ -147,9 +147,9 @@ const cases: PinnedCase[] = [
     sysctls: { 'net.ipv4.ip_local_port_range': '40000 40009' },
     steps: [
       tcp('l'), ['bind', 'l', LO, 5000], ['listen', 'l', 64], tcp('m'), ['bind', 'm', LO, 5001], ['listen', 'm', 64],
-      ...range10((i) => [tcp(`b${i}`), ['bind', `b${i}`, LO, 0], ['connect', `b${i}`, LO, 5000 + (i % 2)]]),
+      ...range10<Step>((i) => [tcp(`b${i}`), ['bind', `b${i}`, LO, 0], ['connect', `b${i}`, LO, 5000 + (i % 2)]]),
       tcp('x'), ['bind', 'x', LO, 0], ['connect', 'x', LO, 5001],
-      ...range10((i) => [['close', `b${i}`] as Step]),
+      ...range10<Step>((i) => [['close', `b${i}`] as Step]),
       ['sleep', 20],
     ],
     linux: ['fd', 0, 0, 'fd', 0, 0, ...range10(() => ['fd', 0, 0]), 'fd', '-EADDRINUSE', '-EADDRNOTAVAIL', ...range10(() => [0]), 0],
@@ -159,8 +159,8 @@ const cases: PinnedCase[] = [
     sysctls: { 'net.ipv4.ip_local_port_range': '40000 40009' },
     steps: [
       tcp('l'), ['bind', 'l', LO, 5000], ['listen', 'l', 64], tcp('m'), ['bind', 'm', LO, 5001], ['listen', 'm', 64],
-      ...range10((i) => [tcp(`a${i}`), noPort(`a${i}`), ['bind', `a${i}`, LO, 0], ['connect', `a${i}`, LO, 5000]]),
-      ...range10((i) => [tcp(`b${i}`), noPort(`b${i}`), ['bind', `b${i}`, LO, 0], ['connect', `b${i}`, LO, 5001]]),
+      ...range10<Step>((i) => [tcp(`a${i}`), noPort(`a${i}`), ['bind', `a${i}`, LO, 0], ['connect', `a${i}`, LO, 5000]]),
+      ...range10<Step>((i) => [tcp(`b${i}`), noPort(`b${i}`), ['bind', `b${i}`, LO, 0], ['connect', `b${i}`, LO, 5001]]),
       tcp('x'), noPort('x'), ['bind', 'x', LO, 0], ['connect', 'x', LO, 5000],
     ],
     linux: ['fd', 0, 0, 'fd', 0, 0, ...range10(() => ['fd', 0, 0, 0]), ...range10(() => ['fd', 0, 0, 0]), 'fd', 0, 0, '-EADDRNOTAVAIL'],
