@@ -46,12 +46,8 @@ import { Sock } from "../core/sock";
   ts_recent: u32;
   ts_recent_stamp: u32;
   tsoffset: u32;
-  // ── TIME_WAIT (inet_timewait_sock / tcp_timewait_sock) ──
-  /** tw_entry_stamp: when TIME_WAIT began (tcp_twsk_unique's tcp_tw_reuse_delay). */
-  tw_entry_stamp: u32;
-  /** Counted in tcp_max_tw_buckets: 0 no, 1 yes, 2 yes and tw_kill (a short timeout). */
+  /** An orphan in a FIN_WAIT2 longer than 60 s, counted in tcp_max_tw_buckets (tcp_state.ts). */
   tw_bucket: u32;
-  tw_last_oow_ack_time: u32;
   // ── RTT and RTO (RFC 6298, tcp_rtt_estimator) ──
   srtt_us: u32;
   mdev_us: u32;
