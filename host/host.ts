@@ -21,6 +21,8 @@ export interface Counters { [group: string]: { [field: string]: number } }
 export interface KernelStats {
   skbInUse: number; timers: number; sockets: number; files: number; tasks: number;
   ipfragQueues: number; neighbours: number; skbFreeSmall: number; skbFreeLarge: number;
+  /** struct tcp_sock in use (a TIME_WAIT connection holds none: a timewait mini-sock). */
+  tcpSocks: number;
 }
 
 /** One line of `ss -tanmi` (API.md host.ss()). */
@@ -147,7 +149,8 @@ export class Host {
 
   /**
    * Runs fn(sys) as a process on this host's thread; every syscall returns a promise.
-   * uid/gid (default 0, root) are its credentials: kill(2) checks them (EPERM).
+   * uid/gid (default 0, root) are its credentials: kill(2) checks them (EPERM), and so do
+   * SO_REUSEPORT groups (same uid) and ports below 1024.
    */
   spawn(fn: (sys: Sys) => unknown, opts: { name?: string; uid?: number; gid?: number } = {}): Process {
     const pid = this.allocPid();
@@ -334,6 +337,7 @@ export class Host {
       skbInUse: x.stat_skb_inuse(), timers: x.stat_timers(), sockets: x.stat_socks(), files: x.stat_files(),
       tasks: x.stat_tasks(), ipfragQueues: x.stat_ipfrag_queues(), neighbours: x.stat_neigh(),
       skbFreeSmall: x.stat_skb_free_small(), skbFreeLarge: x.stat_skb_free_large(),
+      tcpSocks: x.stat_tcp_socks(),
     };
   }
 

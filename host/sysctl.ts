@@ -46,11 +46,13 @@ export function defaultSysctls(): Map<string, Entry> {
   int('net.core.somaxconn', 4096, tcp(16), 0);
   int('net.ipv4.tcp_fin_timeout', 60, tcp(8), 1);
   int('net.ipv4.tcp_syncookies', 1, tcp(21), 0, 2);
-  int('net.ipv4.tcp_tw_reuse', 2, undefined, 0, 2);
+  int('net.ipv4.tcp_tw_reuse', 2, tcp(40), 0, 2);
   int('net.ipv4.tcp_max_syn_backlog', 512, tcp(15), 0);
   int('net.ipv4.tcp_syn_linear_timeouts', 4, tcp(20), 0, 1000);
   int('net.ipv4.tcp_abort_on_overflow', 0, tcp(17), 0, 1);
-  int('net.ipv4.tcp_max_tw_buckets', 262144, undefined, 0);
+  int('net.ipv4.tcp_max_tw_buckets', 262144, tcp(42), 0);
+  int('net.ipv4.tcp_tw_reuse_delay', 1000, tcp(41), 1, 60000);
+  int('net.ipv4.tcp_rfc1337', 0, tcp(43), 0, 1);
   int('net.ipv4.tcp_syn_retries', 6, tcp(5), 1, 127);
   int('net.ipv4.tcp_synack_retries', 5, tcp(6), 0, 255);
   int('net.ipv4.tcp_retries1', 3, tcp(18), 0, 255);

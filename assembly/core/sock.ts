@@ -10,6 +10,7 @@ import { init_waitqueue_head, __wake_up, waitqueue_active } from "../kernel/wait
 import { skb_queue_head_init, skb_dequeue, skb_queue_purge_reason, SIZEOF_SKB_QUEUE } from "./skb_queue";
 import { kfree_skb_reason, SkBuff } from "./skbuff";
 import { SKB_DROP_REASON_NOT_SPECIFIED } from "../kernel/drop_reason";
+import { reuseport_detach_sock } from "./sock_reuseport";
 
 // sk_shutdown bits
 // @ts-ignore: decorator
@@ -92,6 +93,8 @@ export function set_core_mem(which: u32, v: i32): void {
   sk_userlocks: u32;
   sk_reuse: u32;
   sk_reuseport: u32;
+  /** The SO_REUSEPORT group (core/sock_reuseport.ts) a listener or UDP socket is in, or 0. */
+  sk_reuseport_cb: usize;
   /** Timeouts in ms; 0 = wait forever (MAX_SCHEDULE_TIMEOUT). */
   sk_rcvtimeo: u32;
   sk_sndtimeo: u32;
@@ -245,6 +248,7 @@ export function sk_alloc(family: u32, type: u32, protocol: u32, prot: Proto): So
 export function sk_free(sk: Sock): void {
   const prot = changetype<Proto>(sk.sk_prot);
   if (prot.destroy != 0) call_indirect<void>(prot.destroy, changetype<usize>(sk));
+  if (sk.sk_reuseport_cb != 0) reuseport_detach_sock(sk); // sk_destruct
   skb_queue_purge_reason(sk.sk_receive_queue, SKB_DROP_REASON_NOT_SPECIFIED);
   if (sk.all_prev != 0) changetype<Sock>(sk.all_prev).all_next = sk.all_next;
   else all_head = sk.all_next;

@@ -12,6 +12,7 @@ import { timer_pending, TimerList } from "../kernel/timer";
 import { Sock, SOCK_DEAD } from "../core/sock";
 import { IPPROTO_TCP } from "../abi/in";
 import { TCP_LISTEN, TCP_TIME_WAIT, TCP_FIN_WAIT2, TCP_SYN_SENT, TCP_SYN_RECV } from "../abi/tcp_states";
+import { sk_is_tw, inet_twsk_diag_fill } from "../tcp/tcp_timewait";
 import { tcp_sk, retransmit_timer, keepalive_timer, ICSK_TIME_RETRANS, ICSK_TIME_PROBE0 } from "../tcp/tcp_sock";
 import { RequestSock, rsk_timer } from "../tcp/request_sock";
 
@@ -39,6 +40,10 @@ export function inet_diag_fill(skp: usize, out: usize): void {
   store<u32>(out, <u32>sk.sk_wmem_queued, 64);
   store<u32>(out, sk.sk_type, 68);
   store<u32>(out, sk.sk_drops, 72);
+  if (sk.sk_protocol == <u32>IPPROTO_TCP && sk_is_tw(sk)) {
+    inet_twsk_diag_fill(sk, out);
+    return;
+  }
   if (sk.sk_protocol != <u32>IPPROTO_TCP || sk.sk_private == 0) {
     store<u32>(out, <u32>sk.sk_rmem_alloc, 20);
     store<u32>(out, <u32>sk.sk_wmem_alloc, 24);

@@ -4,8 +4,15 @@
 //   bhash  local port → every socket holding it (bind conflicts, port choice)
 // Chains are intrusive (sk->ehash_next, sk->bind_next), so a lookup allocates nothing and
 // costs O(1) however many connections exist (the per-segment cost must not grow).
+//
+// Linux keeps one struct inet_bind_bucket per port in use; kstack walks the bhash chain
+// for its owners and keeps the one bucket property that is not a function of them in
+// tb_connect[port]: the bucket was made by __inet_hash_connect (tb->fastreuse and
+// tb->fastreuseport both -1) and no bind() has joined it since, so connect() may share it.
+import { jhash_3words } from "../lib/jhash";
 import { prandom_u32 } from "../kernel/random";
 import { Sock } from "../core/sock";
+import { reuseport_alloc, reuseport_add_sock, reuseport_detach_sock, reuseport_select_sock } from "../core/sock_reuseport";
 import { TCP_LISTEN, TCP_TIME_WAIT } from "../abi/tcp_states";
 
 // @ts-ignore: decorator
@@ -19,6 +26,12 @@ let lhash: usize = 0;
 let bhash: usize = 0;
 let hash_secret: u32 = 0;
 let ehash_count: u32 = 0;
+let tb_connect: usize = 0;
+/** INET_TABLE_PERTURB_SIZE (1 << CONFIG_INET_TABLE_PERTURB_ORDER, 16 by default). */
+// @ts-ignore: decorator
+@inline export const INET_TABLE_PERTURB_SIZE: u32 = 1 << 16;
+/** table_perturb[]: __inet_hash_connect's per-destination-class offsets (Linux 5.17+). */
+export let table_perturb: usize = 0;
 
 export function inet_hashinfo_init(): void {
   ehash = heap.alloc(<usize>EHASH_SIZE << 2);
@@ -28,20 +41,22 @@ export function inet_hashinfo_init(): void {
   bhash = heap.alloc(<usize>BHASH_SIZE << 2);
   memory.fill(bhash, 0, <usize>BHASH_SIZE << 2);
   hash_secret = prandom_u32();
+  tb_connect = heap.alloc(65536);
+  memory.fill(tb_connect, 0, 65536);
+  // get_random_sleepable_once(table_perturb): random from the first use; seeded here.
+  table_perturb = heap.alloc(<usize>INET_TABLE_PERTURB_SIZE << 2);
+  for (let i: u32 = 0; i < INET_TABLE_PERTURB_SIZE; i++) store<u32>(table_perturb + (<usize>i << 2), prandom_u32());
 }
 
 export function inet_ehash_count(): u32 { return ehash_count; }
 
-/** inet_ehashfn(): a keyed mix of the 4-tuple (jhash's role). */
-// @ts-ignore: decorator
-@inline function ehashfn(laddr: u32, lport: u32, faddr: u32, fport: u32): u32 {
-  let h = laddr ^ hash_secret;
-  h = (h ^ (h >>> 16)) * 0x7feb352d;
-  h ^= faddr + 0x9e3779b9;
-  h = (h ^ (h >>> 15)) * 0x846ca68b;
-  h ^= (lport << 16) | fport;
-  h = (h ^ (h >>> 16)) * 0x7feb352d;
-  return h ^ (h >>> 15);
+/**
+ * inet_ehashfn() (Linux 6.15+): lport + jhash_3words(laddr, faddr, fport, secret), so a
+ * connection's local port moves it to the next bucket and the rest is a keyed hash;
+ * reuseport_select_sock scales the same value onto a SO_REUSEPORT group.
+ */
+export function ehashfn(laddr: u32, lport: u32, faddr: u32, fport: u32): u32 {
+  return lport + jhash_3words(laddr, faddr, fport, hash_secret);
 }
 // @ts-ignore: decorator
 @inline function ebucket(laddr: u32, lport: u32, faddr: u32, fport: u32): usize {
@@ -88,26 +103,60 @@ export function inet_lookup_established(saddr: u32, sport: u32, daddr: u32, dpor
   return null;
 }
 
-export function inet_lhash_insert(sk: Sock): void {
+/**
+ * __inet_hash() for a listener: a SO_REUSEPORT listener joins the group of another
+ * listener on the same address and port owned by the same uid (inet_reuseport_add_sock),
+ * or starts one. Head insertion, as Linux does for IPv4. Returns 0 or -ENOMEM.
+ */
+export function inet_lhash_insert(sk: Sock): i32 {
   const b = pbucket(lhash, sk.inet_num);
+  if (sk.sk_reuseport != 0) {
+    let p = load<usize>(b);
+    let joined = false;
+    while (p != 0) {
+      const sk2 = changetype<Sock>(p);
+      p = sk2.ehash_next;
+      if (sk2 !== sk && sk2.inet_num == sk.inet_num && sk2.sk_state == <u32>TCP_LISTEN &&
+          sk2.sk_bound_dev_if == sk.sk_bound_dev_if && sk2.sk_reuseport != 0 &&
+          sk2.sk_uid == sk.sk_uid && sk2.inet_rcv_saddr == sk.inet_rcv_saddr) {
+        const rc = reuseport_add_sock(sk, sk2);
+        if (rc != 0) return rc;
+        joined = true;
+        break;
+      }
+    }
+    if (!joined) reuseport_alloc(sk);
+  }
   sk.ehash_next = load<usize>(b);
   store<usize>(b, changetype<usize>(sk));
+  return 0;
 }
 
+/** inet_unhash() of a listener; with tcp_migrate_req = 0 it just leaves its group. */
 export function inet_lhash_remove(sk: Sock): void {
   chain_del(pbucket(lhash, sk.inet_num), sk, offsetof<Sock>("ehash_next"));
+  reuseport_detach_sock(sk);
 }
 
-/** __inet_lookup_listener(): an exact address beats a wildcard (compute_score). */
-export function inet_lookup_listener(daddr: u32, dport: u32): Sock | null {
+/**
+ * __inet_lookup_listener(): a listener bound to daddr beats a wildcard one (the lookup by
+ * (daddr, port) comes before the one by (INADDR_ANY, port)); among equals the first in
+ * the chain. A SO_REUSEPORT listener hands over to its group's choice by the 4-tuple
+ * hash (inet_lookup_reuseport with inet_ehashfn).
+ */
+export function inet_lookup_listener(daddr: u32, dport: u32, saddr: u32 = 0, sport: u32 = 0): Sock | null {
   let best: Sock | null = null;
   let p = load<usize>(pbucket(lhash, dport));
   while (p != 0) {
     const sk = changetype<Sock>(p);
     p = sk.ehash_next;
     if (sk.inet_num != dport || sk.sk_state != <u32>TCP_LISTEN) continue;
-    if (sk.inet_rcv_saddr == daddr) return sk;
+    if (sk.inet_rcv_saddr == daddr) { best = sk; break; }
     if (sk.inet_rcv_saddr == 0 && best === null) best = sk;
+  }
+  if (best !== null && best.sk_reuseport_cb != 0) {
+    const sel = reuseport_select_sock(best, ehashfn(daddr, dport, saddr, sport));
+    if (sel !== null) return sel;
   }
   return best;
 }
@@ -130,24 +179,39 @@ export function inet_put_port(sk: Sock): void {
   sk.inet_num = 0;
 }
 
+/** A bind() holds the port now: the bucket is no longer connect()'s to share. */
+export function inet_csk_update_fastreuse(port: u32): void { store<u8>(tb_connect + port, 0); }
+/** __inet_hash_connect made the bucket (fastreuse = fastreuseport = -1). */
+export function inet_bucket_set_connect(port: u32): void { store<u8>(tb_connect + port, 1); }
+/** The port's bucket may be shared by connect() (tb->fastreuse < 0 && tb->fastreuseport < 0). */
+export function inet_bucket_connect_only(port: u32): bool { return load<u8>(tb_connect + port) != 0; }
+
 /**
- * inet_csk_bind_conflict(): may sk take `port`? Another holder conflicts unless the
- * addresses differ, or both set SO_REUSEADDR and the other is not listening, or both set
- * SO_REUSEPORT under the same uid.
+ * inet_csk_bind_conflict(): may sk take `port`? For every other owner whose address
+ * overlaps (inet_rcv_saddr_equal with wildcards) and device matches, inet_bind_conflict():
+ * - both SO_REUSEADDR and the owner is not listening: no conflict when relaxed (an
+ *   explicit bind), a conflict for bind(0) (relax = false);
+ * - otherwise no conflict only if reuseport_ok and both set SO_REUSEPORT and the owner is
+ *   in TIME_WAIT or has the same uid.
+ * An explicit bind() and listen() ask with relax = reuseport_ok = true,
+ * inet_csk_find_open_port with both false. A TIME_WAIT owner keeps the sk_reuse and
+ * sk_reuseport of its socket (tw_reuse, tw_reuseport).
  */
-export function inet_bind_conflict(sk: Sock, port: u32, for_listen: bool): bool {
+export function inet_bind_conflict(sk: Sock, port: u32, relax: bool, reuseport_ok: bool): bool {
   let p = load<usize>(pbucket(bhash, port));
   while (p != 0) {
     const sk2 = changetype<Sock>(p);
     p = sk2.bind_next;
     if (sk2 === sk || sk2.inet_num != port) continue;
+    if (sk.sk_bound_dev_if != 0 && sk2.sk_bound_dev_if != 0 && sk.sk_bound_dev_if != sk2.sk_bound_dev_if) continue;
     const overlap = sk2.inet_rcv_saddr == 0 || sk.inet_rcv_saddr == 0 || sk2.inet_rcv_saddr == sk.inet_rcv_saddr;
     if (!overlap) continue;
-    const listening2 = sk2.sk_state == <u32>TCP_LISTEN;
-    if (sk.sk_reuse != 0 && sk2.sk_reuse != 0 && !listening2 && !for_listen) continue;
-    if (sk.sk_reuse != 0 && sk2.sk_reuse != 0 && sk2.sk_state == <u32>TCP_TIME_WAIT) continue;
-    if (sk.sk_reuseport != 0 && sk2.sk_reuseport != 0 && sk.sk_uid == sk2.sk_uid) continue;
-    return true;
+    const tw2 = sk2.sk_state == <u32>TCP_TIME_WAIT;
+    if (sk.sk_reuse != 0 && sk2.sk_reuse != 0 && sk2.sk_state != <u32>TCP_LISTEN) {
+      if (!relax || (!reuseport_ok && sk.sk_reuseport != 0 && sk2.sk_reuseport != 0 && (tw2 || sk.sk_uid == sk2.sk_uid))) return true;
+    } else if (!reuseport_ok || sk.sk_reuseport == 0 || sk2.sk_reuseport == 0 || (!tw2 && sk.sk_uid != sk2.sk_uid)) {
+      return true;
+    }
   }
   return false;
 }

@@ -26,12 +26,12 @@ import { TcpSock, tcp_sk, tcp_sock_alloc, tcp_sock_free, retransmit_timer, delac
 import { cb_seq, cb_end_seq, cb_flags, cb_set_seq, cb_set_end_seq, cb_set_flags, cb_set_sacked } from "./tcp_skb_cb";
 import { TCPHDR_ACK, TCPHDR_FIN, TCPHDR_PSH, TCPHDR_SYN } from "./tcphdr";
 import { tcp_alloc_skb, tcp_queue_skb, tcp_push, tcp_write_xmit, tcp_send_fin, tcp_send_active_reset, tcp_send_ack, __tcp_select_window, tcp_receive_window, tcp_skb_truesize, tcp_update_mss, tcp_advmss_for, tcp_win_from_space, tcp_set_window_clamp, tcp_stream_memory_free, tcp_mark_push, forced_push, tcp_push_pending_frames, TCP_NAGLE_NORMAL, TCP_NAGLE_CORK, TCP_NAGLE_PUSH } from "./tcp_output";
-import { tcp_set_state, tcp_done, tcp_clear_xmit_timers, tcp_flush_puts, tcp_time_wait } from "./tcp_state";
+import { tcp_set_state, tcp_done, tcp_clear_xmit_timers, tcp_flush_puts, tcp_time_wait, tcp_state_init } from "./tcp_state";
 import { tcp_write_queue_purge, tcp_ooo_purge, tcp_write_space } from "./tcp_input";
-import { tcp_v4_connect, tcp_ipv4_init, tcp_ipv4_register_init, tcp_ipv4_register_port_check, tcp_accept_dequeue } from "./tcp_ipv4";
+import { tcp_v4_connect, tcp_ipv4_init, tcp_ipv4_register_init, tcp_accept_dequeue } from "./tcp_ipv4";
 import { tcp_write_timer, tcp_delack_timer, tcp_keepalive_timer } from "./tcp_timer";
-import { inet_bhash_add, inet_bind_conflict, inet_lhash_insert, inet_put_port, inet_port_used } from "./inet_hashtables";
-import { tcp_wmem_def, tcp_rmem_def, tcp_keepalive_time, tcp_keepalive_intvl, tcp_keepalive_probes, tcp_fin_timeout, tcp_rmem_max, somaxconn } from "./tcp_sysctl";
+import { inet_bhash_add, inet_bind_conflict, inet_lhash_insert, inet_put_port, inet_port_used, inet_csk_update_fastreuse } from "./inet_hashtables";
+import { tcp_wmem_def, tcp_rmem_def, tcp_keepalive_time, tcp_keepalive_intvl, tcp_keepalive_probes, tcp_fin_timeout, tcp_rmem_max, somaxconn, tcp_notsent_lowat } from "./tcp_sysctl";
 
 // @ts-ignore: decorator
 @inline const SS_UNCONNECTED: u32 = 1;
@@ -71,38 +71,59 @@ function tcp_destroy(skp: usize): void {
 
 // ───── ports ─────
 
-/** Whether port is free for connect()'s use of sk (no bound, unconnected holder). */
-function connect_port_ok(skp: usize, port: u32): bool {
-  return !inet_port_used(port);
+/**
+ * inet_csk_find_open_port() (Linux 6.x): bind(0) and listen() without bind. With
+ * SO_REUSEADDR the lower half of ip_local_port_range is tried first, then the upper
+ * half. Within a half: a random odd offset, stepping by two, then the even ports
+ * (__inet_hash_connect starts on the range's own parity, so bind(0) and connect() use
+ * different ports first). A port is taken only when no owner's address overlaps (relax
+ * = false: not even SO_REUSEADDR/SO_REUSEPORT share it here; ip_autobind_reuse = 0).
+ * Returns the port, or 0 when the range is exhausted.
+ */
+function inet_csk_find_open_port(sk: Sock): u32 {
+  let attempt_half: u32 = sk.sk_reuse != 0 ? 1 : 0;
+  for (;;) {
+    let low = ip_local_port_low;
+    let high = ip_local_port_high + 1; // [32768, 60999] -> [32768, 61000[
+    if (high - low < 4) attempt_half = 0;
+    if (attempt_half != 0) {
+      const half = low + (((high - low) >> 2) << 1);
+      if (attempt_half == 1) high = half;
+      else low = half;
+    }
+    let remaining = high - low;
+    if (remaining > 1) remaining &= ~1;
+    let offset = prandom_u32_max(remaining) | 1;
+    for (;;) {
+      let port = low + offset;
+      for (let i: u32 = 0; i < remaining; i += 2, port += 2) {
+        if (port >= high) port -= remaining;
+        if (!inet_bind_conflict(sk, port, false, false)) return port;
+      }
+      offset--;
+      if ((offset & 1) != 0) break; // both parities scanned
+    }
+    if (attempt_half != 1) break;
+    attempt_half = 2; // now the upper half
+  }
+  return 0;
 }
 
 /**
- * inet_csk_get_port(): bind(port 0) picks from an odd offset of ip_local_port_range
- * (connect() uses the other parity: __inet_hash_connect), stepping by two.
+ * inet_csk_get_port(): bind(port) and listen()'s check. A given port is refused on an
+ * inet_csk_bind_conflict(relax, reuseport_ok) — EADDRINUSE, as is an exhausted range
+ * for port 0 (__inet_bind's err stays -EADDRINUSE).
  */
 function tcp_get_port(skp: usize, snum: u32): i32 {
   const sk = changetype<Sock>(skp);
   if (snum == 0) {
-    const low = ip_local_port_low;
-    const high = ip_local_port_high;
-    let remaining = high - low + 1;
-    if (remaining > 1) remaining &= ~1;
-    let offset = prandom_u32_max(remaining) | 1;
-    for (let pass = 0; pass < 2; pass++) {
-      for (let i: u32 = 0; i < remaining; i += 2) {
-        const port = low + ((offset + i) % remaining);
-        if (port > high) continue;
-        if (!inet_port_used(port)) {
-          inet_bhash_add(sk, port);
-          return 0;
-        }
-      }
-      offset--;
-    }
+    snum = inet_csk_find_open_port(sk);
+    if (snum == 0) return -EADDRINUSE;
+  } else if (inet_bind_conflict(sk, snum, true, true)) {
     return -EADDRINUSE;
   }
-  if (inet_bind_conflict(sk, snum, false)) return -EADDRINUSE;
   inet_bhash_add(sk, snum);
+  inet_csk_update_fastreuse(snum);
   return 0;
 }
 
@@ -153,11 +174,17 @@ function tcp_listen(skp: usize, backlog: i32): i32 {
   if (sk.inet_num == 0) {
     const rc = tcp_get_port(skp, 0);
     if (rc != 0) return -EADDRINUSE;
-  } else if (inet_bind_conflict(sk, sk.inet_num, true)) {
+  } else if (inet_bind_conflict(sk, sk.inet_num, true, true)) {
+    // inet_csk_listen_start asks get_port again, now as a listener: a SO_REUSEADDR
+    // owner that listens already conflicts (no two listeners without SO_REUSEPORT).
     return -EADDRINUSE;
   }
   tcp_set_state(sk, TCP_LISTEN);
-  inet_lhash_insert(sk);
+  const err = inet_lhash_insert(sk);
+  if (err != 0) {
+    tcp_set_state(sk, TCP_CLOSE);
+    return err;
+  }
   return 0;
 }
 
@@ -827,6 +854,6 @@ export function tcp_init(): void {
   p.close_finish = tcp_close_finish.index;
   register_proto(<u32>SOCK_STREAM, <u32>IPPROTO_TCP, p);
   tcp_ipv4_register_init(tcp_init_sock.index);
-  tcp_ipv4_register_port_check(connect_port_ok.index);
   tcp_ipv4_init();
+  tcp_state_init();
 }

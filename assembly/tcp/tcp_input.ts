@@ -1059,13 +1059,23 @@ export function tcp_rcv_state_process(sk: Sock, skb: SkBuff): void {
         if ((sk.sk_flags & SOCK_DEAD) == 0) {
           sk_state_change(sk);
         } else {
-          // Orphaned: FIN_WAIT2 lasts tcp_fin_timeout (TCP_LINGER2 may change it).
-          const tmo = tp.linger2 > 0 ? <u32>tp.linger2 * 1000 : tcp_fin_timeout * 1000;
-          tcp_time_wait(sk, TCP_FIN_WAIT2, tmo);
           if (tp.linger2 < 0) {
             // TCP_LINGER2 < 0: no FIN_WAIT2 at all: reset (tcp_close's rule).
             tcp_done(sk);
             kfree_skb_reason(skb, SKB_DROP_REASON_NOT_SPECIFIED);
+            return;
+          }
+          // Orphaned: FIN_WAIT2 lasts tcp_fin_timeout (TCP_LINGER2 may change it).
+          const tmo = tp.linger2 > 0 ? <u32>tp.linger2 * 1000 : tcp_fin_timeout * 1000;
+          // With the peer's FIN in this segment the full sock stays (Linux: "Bad case. We
+          // could lose such FIN otherwise"): tcp_fin ACKs it and then enters TIME_WAIT;
+          // so does a segment with data, which the full sock answers. A bare ACK hands
+          // over to a timewait sock (tcp_time_wait(FIN_WAIT2); "goto consume").
+          if (cb_end_seq(skb) != cb_seq(skb)) {
+            mod_timer(keepalive_timer(tp), jiffies + tmo);
+          } else {
+            tcp_time_wait(sk, TCP_FIN_WAIT2, tmo);
+            consume_skb(skb);
             return;
           }
         }

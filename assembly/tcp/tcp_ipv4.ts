@@ -3,13 +3,14 @@
 // tcp_v4_syn_recv_sock, tcp_v4_send_reset, tcp_v4_connect), tcp_input.c (tcp_conn_request),
 // syncookies.c (cookie_v4_check), tcp_minisocks.c (tcp_timewait_state_process,
 // tcp_create_openreq_child), inet_hashtables.c (__inet_hash_connect).
-import { ld8, ld16be, ld32be } from "../lib/bytes";
+import { ld8, ld16be, ld32be, st32be } from "../lib/bytes";
+import { jhash_3words } from "../lib/jhash";
 import { csum_fold, csum_partial, csum_tcpudp_nofold, csum_tcpudp_magic } from "../lib/checksum";
 import { after, before } from "../lib/seq";
 import { jiffies, ktime_ns } from "../kernel/clock";
-import { prandom_u32 } from "../kernel/random";
+import { prandom_u32, prandom_u32_max } from "../kernel/random";
 import { mod_timer } from "../kernel/timer";
-import { SNMP_INC_STATS, TCP_MIB_INSEGS, TCP_MIB_INERRS, TCP_MIB_INCSUMERRORS, TCP_MIB_OUTRSTS, TCP_MIB_OUTSEGS, TCP_MIB_ACTIVEOPENS, TCP_MIB_PASSIVEOPENS, LINUX_MIB_LISTENOVERFLOWS, LINUX_MIB_LISTENDROPS, LINUX_MIB_TCPACKSKIPPEDTIMEWAIT, LINUX_MIB_TCPREQQFULLDOCOOKIES, LINUX_MIB_TCPREQQFULLDROP, LINUX_MIB_SYNCOOKIESSENT, LINUX_MIB_SYNCOOKIESRECV, LINUX_MIB_SYNCOOKIESFAILED, LINUX_MIB_OUTOFWINDOWICMPS } from "../kernel/mib";
+import { SNMP_INC_STATS, TCP_MIB_INSEGS, TCP_MIB_INERRS, TCP_MIB_INCSUMERRORS, TCP_MIB_OUTRSTS, TCP_MIB_OUTSEGS, TCP_MIB_ACTIVEOPENS, TCP_MIB_PASSIVEOPENS, LINUX_MIB_LISTENOVERFLOWS, LINUX_MIB_LISTENDROPS, LINUX_MIB_TCPACKSKIPPEDTIMEWAIT, LINUX_MIB_TCPREQQFULLDOCOOKIES, LINUX_MIB_TCPREQQFULLDROP, LINUX_MIB_SYNCOOKIESSENT, LINUX_MIB_SYNCOOKIESRECV, LINUX_MIB_SYNCOOKIESFAILED, LINUX_MIB_OUTOFWINDOWICMPS, LINUX_MIB_TWRECYCLED, LINUX_MIB_PAWSTIMEWAIT, LINUX_MIB_TCPACKSKIPPEDFINWAIT2 } from "../kernel/mib";
 import { SKB_DROP_REASON_NO_SOCKET, SKB_DROP_REASON_PKT_TOO_SMALL, SKB_DROP_REASON_TCP_CSUM, SKB_DROP_REASON_NOT_SPECIFIED, SKB_DROP_REASON_OTHERHOST } from "../kernel/drop_reason";
 import { consume_skb, kfree_skb_reason, SkBuff, skb_cb, skb_pull, skb_trim, PACKET_HOST, skb_put } from "../core/skbuff";
 import { Sock, Proto, sk_alloc, sk_data_ready, sock_hold, sock_put, SOCK_DEAD, SOCK_KEEPOPEN, RCV_SHUTDOWN, SEND_SHUTDOWN } from "../core/sock";
@@ -24,11 +25,12 @@ import { TCP_LISTEN, TCP_TIME_WAIT, TCP_SYN_RECV, TCP_SYN_SENT, TCP_CLOSE, TCP_F
 import { TcpSock, tcp_sk, keepalive_timer, TCP_TIMEWAIT_LEN, TCP_TIMEOUT_INIT } from "./tcp_sock";
 import { cb_set_seq, cb_set_end_seq, cb_set_ack_seq, cb_set_flags, cb_set_wnd, cb_set_opts, cb_set_mss, cb_set_ts_val, cb_set_ts_ecr, cb_set_wscale, cb_set_sacked, cb_seq, cb_end_seq, cb_ack_seq, cb_flags, cb_opts, cb_ts_val, cb_ts_ecr, cb_mss, cb_wscale, OPT_MSS, OPT_WSCALE, OPT_SACK_PERM, OPT_TSTAMP, OPT_SACK } from "./tcp_skb_cb";
 import { tcph_doff, tcph_flags, tcph_seq, tcph_ack_seq, tcph_window, tcph_source, tcph_dest, tcph_fill, TCPH_LEN_MIN, TCPH_CHECK, TCPHDR_ACK, TCPHDR_FIN, TCPHDR_RST, TCPHDR_SYN, TCPOPT_EOL, TCPOPT_NOP, TCPOPT_MSS, TCPOPT_WINDOW, TCPOPT_SACK_PERM, TCPOPT_SACK, TCPOPT_TIMESTAMP } from "./tcphdr";
-import { inet_lookup_established, inet_lookup_listener, inet_ehash_insert, inet_bhash_add, inet_tuple_taken } from "./inet_hashtables";
+import { inet_lookup_established, inet_lookup_listener, inet_ehash_insert, inet_bhash_add, inet_tuple_taken, inet_port_used, inet_bucket_connect_only, inet_bucket_set_connect, table_perturb, INET_TABLE_PERTURB_SIZE } from "./inet_hashtables";
 import { tcp_rcv_state_process, tcp_apply_syn_options, tcp_input_register, tcp_input_register_reset, tcp_synack_rtt_meas } from "./tcp_input";
 import { tcp_send_synack, tcp_send_ack, tcp_send_active_reset, tcp_select_initial_window, tcp_update_mss, tcp_advmss_for, tcp_connect, tcp_alloc_skb, tcp_full_space, tcp_clamp_window_to_locked_rcvbuf } from "./tcp_output";
 import { tcp_set_state, tcp_done, tcp_flush_puts } from "./tcp_state";
-import { tcp_timestamps, tcp_window_scaling, tcp_sack, tcp_max_syn_backlog, tcp_syncookies } from "./tcp_sysctl";
+import { TcpTimewaitSock, tcp_twsk, inet_twsk_schedule, inet_twsk_deschedule_put } from "./tcp_timewait";
+import { tcp_timestamps, tcp_window_scaling, tcp_sack, tcp_max_syn_backlog, tcp_syncookies, tcp_abort_on_overflow, tcp_tw_reuse, tcp_tw_reuse_delay, tcp_rfc1337 } from "./tcp_sysctl";
 import { RequestSock, rsk_timer, rsk_listener, reqsk_alloc, reqsk_free, reqsk_hash_init, reqsk_hash_add, reqsk_hash_del, reqsk_lookup } from "./request_sock";
 import { tcp_check_req, tcp_req_send, tcp_req_advmss, reqsk_timer_handler, reqsk_queue_removed, inet_csk_reqsk_queue_drop, tcp_minisocks_register } from "./tcp_minisocks";
 import { cookie_v4_init_sequence, cookie_mss_encoded, cookie_v4_check_mss, tcp_synq_overflow, tcp_synq_no_recent_overflow, TS_OPT_SACK, TS_OPT_WSCALE_MASK } from "./tcp_syncookies";
@@ -104,15 +106,12 @@ function skb_push_hdr(skb: SkBuff): usize {
   return skb.data;
 }
 
-/** tcp_v4_send_ack() for TIME_WAIT: an ACK from a socket that keeps only its numbers. */
-function tcp_tw_send_ack(sk: Sock): void {
-  tcp_send_ack(sk);
-}
-
 // ───── ISN and timestamps (RFC 6528, secure_tcp_seq / secure_tcp_ts_off) ─────
 
 let isn_secret: u32 = 0;
 let ts_secret: u32 = 0;
+/** net_secret's role for secure_ipv4_port_ephemeral. */
+let port_secret: u32 = 0;
 function mix4(a: u32, b: u32, c: u32, d: u32, key: u32): u32 {
   let h = a ^ key;
   h = (h ^ (h >>> 16)) * 0x7feb352d;
@@ -242,7 +241,9 @@ function tcp_conn_request(listener: Sock, skb: SkBuff): void {
     req.mss = cookie_mss_encoded();
     req.syncookie = 1;
   } else {
-    req.snt_isn = secure_tcp_seq(req.ir_loc_addr, req.ir_rmt_addr, req.ir_num, req.ir_rmt_port);
+    // A SYN that reopened a TIME_WAIT connection brings its ISN (tcp_conn_request's
+    // tcp_tw_isn, set by tcp_timewait_state_process): past the old connection's snd_nxt.
+    req.snt_isn = tcp_tw_isn != 0 ? tcp_tw_isn : secure_tcp_seq(req.ir_loc_addr, req.ir_rmt_addr, req.ir_num, req.ir_rmt_port);
   }
   tcp_openreq_init_rwin(listener, req, tcp_req_advmss(listener, daddr) - (req.tstamp_ok != 0 ? 12 : 0));
   if (!want_cookie) {
@@ -305,6 +306,9 @@ function tcp_v4_syn_recv_sock(listenerp: usize, skbp: usize, reqp: usize): usize
   const cp = tcp_sk(child);
   // Inherit what a clone of the listener would (inet_csk_clone_lock).
   child.sk_uid = listener.sk_uid;
+  child.sk_reuse = listener.sk_reuse; // so its TIME_WAIT has tw_reuse / tw_reuseport
+  child.sk_reuseport = listener.sk_reuseport;
+  child.sk_bound_dev_if = listener.sk_bound_dev_if;
   child.sk_sndbuf = listener.sk_sndbuf;
   child.sk_rcvbuf = listener.sk_rcvbuf;
   child.sk_userlocks = listener.sk_userlocks;
@@ -465,33 +469,144 @@ export function tcp_accept_dequeue(listener: Sock): Sock | null {
 
 // ───── TIME_WAIT ─────
 
+// @ts-ignore: decorator
+@inline const TCP_TW_SUCCESS: u32 = 0;
+// @ts-ignore: decorator
+@inline const TCP_TW_SYN: u32 = 1;
+// @ts-ignore: decorator
+@inline const TCP_TW_ACK: u32 = 2;
+// @ts-ignore: decorator
+@inline const TCP_TW_RST: u32 = 3;
+/** TCP_PAWS_MSL (s): a RST whose timestamp is this much older is still accepted. */
+// @ts-ignore: decorator
+@inline const TCP_PAWS_MSL_MS: u32 = 60000;
+
 /**
- * tcp_timewait_state_process(): a bare ACK or RST in window is dropped (RST kills the
- * TIME_WAIT socket, tcp_rfc1337 = 0); a SYN with a higher sequence number may reopen
- * the connection; everything else is answered with an ACK and the timer restarts.
- * Returns a listener to hand a reopening SYN to, or null when consumed.
+ * The ISN for a connection that a SYN reopens out of TIME_WAIT (Linux: the per-cpu
+ * tcp_tw_isn, written by tcp_v4_rcv and read once by tcp_conn_request); 0 = none.
  */
-function tcp_timewait_process(sk: Sock, skb: SkBuff): bool {
-  const tp = tcp_sk(sk);
+let tcp_tw_isn: u32 = 0;
+
+/**
+ * tcp_timewait_state_process() for the TIME_WAIT substate (RFC 1122 §4.2.2.13, RFC 7323
+ * PAWS). An in-window bare ACK restarts the 60 s; an in-window RST kills the socket
+ * (TIME_WAIT assassination; with tcp_rfc1337 = 1 it is ignored instead); a SYN with a
+ * higher sequence number or a newer timestamp may open a new connection (TCP_TW_SYN,
+ * with an ISN above everything sent: tw_snd_nxt + 65535 + 2); anything else is ACKed
+ * (TCP_TW_ACK, at most one per tcp_invalid_ratelimit) and restarts the timer if it
+ * carried an ACK or failed PAWS.
+ */
+function tcp_timewait_state_process(sk: Sock, skb: SkBuff): u32 {
+  const tw = tcp_twsk(sk);
   const flags = cb_flags(skb);
-  const paws_reject = tp.tstamp_ok != 0 && (cb_opts(skb) & OPT_TSTAMP) != 0 && <i32>(cb_ts_val(skb) - tp.ts_recent) < 0 && (flags & TCPHDR_RST) == 0;
-  if (!paws_reject && cb_seq(skb) == tp.rcv_nxt && (cb_seq(skb) == cb_end_seq(skb) || (flags & TCPHDR_RST) != 0)) {
-    if ((flags & TCPHDR_RST) != 0) tcp_done(sk); // TIME_WAIT assassination (RFC 1337 notwithstanding)
-    else mod_timer(keepalive_timer(tp), jiffies + TCP_TIMEWAIT_LEN);
-    consume_skb(skb);
-    return false;
+  const rst = (flags & TCPHDR_RST) != 0;
+  const saw_tstamp = tw.tw_tstamp_ok != 0 && (cb_opts(skb) & OPT_TSTAMP) != 0;
+  // tcp_paws_reject(): an older timestamp than ts_recent, unless this is a RST and
+  // ts_recent is more than TCP_PAWS_MSL old.
+  let paws_reject = false;
+  if (saw_tstamp && tw.tw_ts_recent != 0 && <i32>(tw.tw_ts_recent - cb_ts_val(skb)) > 0) {
+    paws_reject = !(rst && <i32>(jiffies - tw.tw_ts_recent_stamp) >= <i32>TCP_PAWS_MSL_MS);
   }
-  if ((flags & TCPHDR_SYN) != 0 && (flags & (TCPHDR_RST | TCPHDR_ACK)) == 0 && !paws_reject &&
-      (after(cb_seq(skb), tp.rcv_nxt) || ((cb_opts(skb) & OPT_TSTAMP) != 0 && <i32>(tp.ts_recent - cb_ts_val(skb)) < 0))) {
-    tcp_done(sk);
-    return true;
+  if (tw.tw_substate == <u32>TCP_FIN_WAIT2) {
+    // "Just repeat all the checks of tcp_rcv_state_process()".
+    const seq = cb_seq(skb);
+    const end_seq = cb_end_seq(skb);
+    const s_win = tw.tw_rcv_nxt;
+    const e_win = tw.tw_rcv_nxt + tw.tw_rcv_wnd;
+    const in_window = seq == s_win || (after(end_seq, s_win) && before(seq, e_win)) || (seq == e_win && seq == end_seq);
+    if (paws_reject || !in_window) return tcp_tw_oow_ack(tw, LINUX_MIB_TCPACKSKIPPEDFINWAIT2);
+    if (rst) {
+      inet_twsk_deschedule_put(sk);
+      return TCP_TW_SUCCESS;
+    }
+    if ((flags & TCPHDR_SYN) != 0 && !before(seq, s_win)) return TCP_TW_RST;
+    // A duplicate ACK.
+    if ((flags & TCPHDR_ACK) == 0 || !after(end_seq, s_win) || end_seq == seq) return TCP_TW_SUCCESS;
+    // New data after the half-duplex close, or anything but the FIN: reset.
+    if ((flags & TCPHDR_FIN) == 0 || end_seq != s_win + 1) return TCP_TW_RST;
+    // The FIN: true TIME_WAIT now.
+    tw.tw_substate = TCP_TIME_WAIT;
+    tw.tw_rcv_nxt = end_seq;
+    if (saw_tstamp) {
+      tw.tw_ts_recent_stamp = jiffies;
+      tw.tw_ts_recent = cb_ts_val(skb);
+    }
+    inet_twsk_schedule(sk, TCP_TIMEWAIT_LEN);
+    return TCP_TW_ACK;
   }
-  if ((flags & TCPHDR_RST) == 0) {
-    if (paws_reject || (flags & TCPHDR_ACK) != 0) mod_timer(keepalive_timer(tp), jiffies + TCP_TIMEWAIT_LEN);
-    tcp_tw_send_ack(sk);
+  if (!paws_reject && cb_seq(skb) == tw.tw_rcv_nxt && (cb_seq(skb) == cb_end_seq(skb) || rst)) {
+    // In window: only a bare ACK or a RST can be here.
+    if (rst) {
+      if (tcp_rfc1337 == 0) {
+        inet_twsk_deschedule_put(sk);
+        return TCP_TW_SUCCESS;
+      }
+    } else {
+      inet_twsk_schedule(sk, TCP_TIMEWAIT_LEN);
+    }
+    if (saw_tstamp) {
+      tw.tw_ts_recent = cb_ts_val(skb);
+      tw.tw_ts_recent_stamp = jiffies;
+    }
+    return TCP_TW_SUCCESS;
   }
-  consume_skb(skb);
-  return false;
+  if ((flags & TCPHDR_SYN) != 0 && !rst && (flags & TCPHDR_ACK) == 0 && !paws_reject &&
+      (after(cb_seq(skb), tw.tw_rcv_nxt) || (saw_tstamp && <i32>(tw.tw_ts_recent - cb_ts_val(skb)) < 0))) {
+    let isn = tw.tw_snd_nxt + 65535 + 2;
+    if (isn == 0) isn++;
+    tcp_tw_isn = isn;
+    return TCP_TW_SYN;
+  }
+  if (paws_reject) SNMP_INC_STATS(LINUX_MIB_PAWSTIMEWAIT);
+  if (!rst) {
+    // A SYN without ACK may be an old duplicate or a new SYN below rcv_nxt: no restart.
+    if (paws_reject || (flags & TCPHDR_ACK) != 0) inet_twsk_schedule(sk, TCP_TIMEWAIT_LEN);
+    return tcp_tw_oow_ack(tw, LINUX_MIB_TCPACKSKIPPEDTIMEWAIT);
+  }
+  return TCP_TW_SUCCESS;
+}
+
+/**
+ * tcp_timewait_check_oow_rate_limit(): an ACK, unless one went out less than
+ * tcp_invalid_ratelimit (500 ms) ago (tcp_oow_rate_limited; `mib` counts the skip).
+ */
+function tcp_tw_oow_ack(tw: TcpTimewaitSock, mib: u32): u32 {
+  if (tw.tw_last_oow_ack_time != 0 && <i32>(jiffies - tw.tw_last_oow_ack_time) < 500) {
+    SNMP_INC_STATS(mib);
+    return TCP_TW_SUCCESS;
+  }
+  tw.tw_last_oow_ack_time = jiffies != 0 ? jiffies : 1;
+  return TCP_TW_ACK;
+}
+
+/**
+ * tcp_v4_timewait_ack() → tcp_v4_send_ack(): an ACK from the numbers a timewait sock
+ * kept, sent like a RST from the control socket; the timestamp option goes along when
+ * there is a ts_recent to echo.
+ */
+function tcp_v4_timewait_ack(sk: Sock): void {
+  const tw = tcp_twsk(sk);
+  const out = tcp_alloc_skb(0);
+  if (out === null) return;
+  const ts = tw.tw_ts_recent != 0;
+  const len: u32 = TCPH_LEN_MIN + (ts ? 12 : 0);
+  out.data -= len;
+  out.len += len;
+  out.transport_header = out.data;
+  const h = out.data;
+  tcph_fill(h, sk.inet_sport, sk.inet_dport, tw.tw_snd_nxt, tw.tw_rcv_nxt, len, TCPHDR_ACK, tw.tw_rcv_wnd >> tw.tw_rcv_wscale);
+  if (ts) {
+    store<u8>(h + 20, TCPOPT_NOP);
+    store<u8>(h + 21, TCPOPT_NOP);
+    store<u8>(h + 22, TCPOPT_TIMESTAMP);
+    store<u8>(h + 23, 10);
+    st32be(h + 24, jiffies + tw.tw_ts_offset);
+    st32be(h + 28, tw.tw_ts_recent);
+  }
+  const saddr = sk.inet_rcv_saddr != 0 ? sk.inet_rcv_saddr : sk.inet_saddr;
+  store<u16>(h + TCPH_CHECK, <u16>csum_tcpudp_magic(saddr, sk.inet_daddr, len, IPPROTO_TCP, csum_partial(h, <i32>len, 0)), 0, 1);
+  SNMP_INC_STATS(TCP_MIB_OUTSEGS);
+  ip_build_and_send(out, saddr, sk.inet_daddr, IPPROTO_TCP, IPDEFTTL, sk.tos, 1, -1);
 }
 
 // ───── tcp_v4_rcv ─────
@@ -575,12 +690,34 @@ function tcp_v4_rcv(skbp: usize): void {
   let sk = inet_lookup_established(saddr, sport, daddr, dport);
   if (sk !== null) {
     sock_hold(sk);
-    if (sk.sk_state == <u32>TCP_TIME_WAIT || (sk.sk_state == <u32>TCP_FIN_WAIT2 && (sk.sk_flags & SOCK_DEAD) != 0 && false)) {
-      const reopen = tcp_timewait_process(sk, skb);
+    if (sk.sk_state == <u32>TCP_TIME_WAIT) {
+      const st = tcp_timewait_state_process(sk, skb);
+      if (st == TCP_TW_SYN) {
+        // A new incarnation: the listener takes the SYN and the TIME_WAIT socket goes.
+        const l = inet_lookup_listener(daddr, dport, saddr, sport);
+        if (l !== null) {
+          inet_twsk_deschedule_put(sk);
+          sock_put(sk);
+          tcp_flush_puts();
+          sock_hold(l);
+          tcp_v4_listen_rcv(l, skb);
+          tcp_tw_isn = 0; // not taken if the SYN was dropped
+          sock_put(l);
+          tcp_flush_puts();
+          return;
+        }
+        tcp_tw_isn = 0;
+      }
+      if (st == TCP_TW_RST) {
+        tcp_v4_send_reset(skbp);
+        inet_twsk_deschedule_put(sk);
+      } else if (st != TCP_TW_SUCCESS) {
+        tcp_v4_timewait_ack(sk); // TCP_TW_ACK (and a SYN no one listens for)
+      }
+      consume_skb(skb);
       sock_put(sk);
       tcp_flush_puts();
-      if (!reopen) return;
-      sk = null;
+      return;
     } else {
       tcp_rcv_state_process(sk, skb);
       sock_put(sk);
@@ -606,7 +743,7 @@ function tcp_v4_rcv(skbp: usize): void {
       return;
     }
   }
-  const listener = inet_lookup_listener(daddr, dport);
+  const listener = inet_lookup_listener(daddr, dport, saddr, sport);
   if (listener !== null) {
     sock_hold(listener);
     tcp_v4_listen_rcv(listener, skb);
@@ -668,43 +805,97 @@ function tcp_v4_err(skbp: usize, type: u32, code: u32, info: u32, inner: usize):
 
 // ───── active open ─────
 
+/** The write_seq a TIME_WAIT takeover hands to tcp_v4_connect (0 = none). */
+let connect_tw_seq: u32 = 0;
+
+// @ts-ignore: decorator
+@inline function ipv4_is_loopback(a: u32): bool { return (a >>> 24) == 127; }
+
 /**
- * __inet_hash_connect(): picks a local port for connect(). Since Linux 4.6, connect()
- * starts from an offset of the same parity as the range's low end (bind(0) takes the
- * other parity), stepping by two, then tries the other parity; a port is fine when the
- * 4-tuple is unused (another destination may share it).
+ * tcp_twsk_unique(): may sk take over the 4-tuple of TIME_WAIT socket tw? Only if tw
+ * used timestamps (Linux tests tw_ts_recent_stamp; kstack's stamps are jiffies, which
+ * may be 0, so it asks tstamp_ok), and either the port was bound by the caller (bind
+ * before connect: twp == NULL), or tcp_tw_reuse allows it (2: only with a loopback
+ * address at either end) and tcp_tw_reuse_delay ms have passed since TIME_WAIT began.
+ * The new connection starts above anything tw sent (tw_snd_nxt + 65535 + 2) and
+ * inherits its ts_recent.
  */
-function tcp_hash_connect(sk: Sock): i32 {
-  if (sk.inet_num != 0) {
-    if (inet_tuple_taken(sk.inet_rcv_saddr, sk.inet_num, sk.inet_daddr, sk.inet_dport) !== null) return -EADDRNOTAVAIL;
-    return 0;
-  }
-  const low = ip_local_port_low;
-  const high = ip_local_port_high;
-  let remaining = high - low + 1;
-  if (remaining > 1) remaining &= ~1;
-  let offset = mix4(sk.inet_rcv_saddr, sk.inet_daddr, sk.inet_dport, 0, isn_secret) % remaining;
-  offset &= ~1;
-  for (let pass = 0; pass < 2; pass++) {
-    for (let i: u32 = 0; i < remaining; i += 2) {
-      const port = low + ((offset + i) % remaining);
-      if (port > high) continue;
-      if (port_usable_for_connect(sk, port)) {
-        inet_bhash_add(sk, port);
-        return 0;
-      }
-    }
-    offset++;
-  }
-  return -EADDRNOTAVAIL;
+function tcp_twsk_unique(sk: Sock, sktw: Sock, twp: bool): bool {
+  const tw = tcp_twsk(sktw);
+  let reuse = tcp_tw_reuse;
+  if (tw.tw_substate == <u32>TCP_FIN_WAIT2) reuse = 0;
+  if (reuse == 2 && !ipv4_is_loopback(sktw.inet_daddr) && !ipv4_is_loopback(sktw.inet_rcv_saddr)) reuse = 0;
+  if (tw.tw_tstamp_ok == 0) return false;
+  if (twp && (reuse == 0 || <i32>(jiffies - (tw.tw_entry_stamp + tcp_tw_reuse_delay)) <= 0)) return false;
+  const tp = tcp_sk(sk);
+  let seq = tw.tw_snd_nxt + 65535 + 2;
+  if (seq == 0) seq = 1;
+  connect_tw_seq = seq;
+  tp.ts_recent = tw.tw_ts_recent;
+  tp.ts_recent_stamp = tw.tw_ts_recent_stamp;
+  return true;
 }
 
-let bind_port_used_fn: u32 = 0;
-/** tcp.ts registers the bind-hash test (a port held by a bound, non-connected socket). */
-export function tcp_ipv4_register_port_check(fn: u32): void { bind_port_used_fn = fn; }
-function port_usable_for_connect(sk: Sock, port: u32): bool {
-  if (inet_tuple_taken(sk.inet_rcv_saddr, port, sk.inet_daddr, sk.inet_dport) !== null) return false;
-  return bind_port_used_fn == 0 || call_indirect<bool>(bind_port_used_fn, changetype<usize>(sk), port);
+/**
+ * __inet_check_established(): is (rcv_saddr, lport, daddr, dport) free? A TIME_WAIT
+ * socket on it may be taken over (tcp_twsk_unique): it is killed at once (no RST) and
+ * TcpExt TWRecycled counts it. Anything else there: EADDRNOTAVAIL.
+ */
+function __inet_check_established(sk: Sock, lport: u32, twp: bool): i32 {
+  const sk2 = inet_tuple_taken(sk.inet_rcv_saddr, lport, sk.inet_daddr, sk.inet_dport);
+  if (sk2 === null) return 0;
+  if (sk2.sk_state != <u32>TCP_TIME_WAIT || !tcp_twsk_unique(sk, sk2, twp)) return -EADDRNOTAVAIL;
+  SNMP_INC_STATS(LINUX_MIB_TWRECYCLED);
+  inet_twsk_deschedule_put(sk2);
+  return 0;
+}
+
+/**
+ * __inet_hash_connect() (Linux 6.x): picks connect()'s local port, or checks the one
+ * bind() gave. The scan starts at an offset drawn from the destination,
+ * table_perturb[secure_port_ephemeral(saddr, daddr, dport) & (SIZE - 1)] + its upper 32
+ * bits, rounded to the range's own parity, steps by two, then does the other parity. A
+ * port whose bucket bind() made (fastreuse or fastreuseport >= 0) is skipped; one that
+ * only connect() holds is shared when this 4-tuple is unique; a free one is taken. The
+ * perturbation then moves by max(i, random(8) * 2) + 2, so the next connect to the same
+ * destination class starts past this port. EADDRNOTAVAIL when every port is used.
+ */
+function tcp_hash_connect(sk: Sock): i32 {
+  if (sk.inet_num != 0) return __inet_check_established(sk, sk.inet_num, false);
+  const low = ip_local_port_low;
+  const high = ip_local_port_high + 1; // [32768, 60999] -> [32768, 61000[
+  let remaining = high - low;
+  if (remaining > 1) remaining &= ~1;
+  // inet_sk_port_offset(): a keyed 64-bit hash of (rcv_saddr, daddr, dport) (siphash in
+  // Linux's secure_ipv4_port_ephemeral; two jhashes here).
+  const po_lo = jhash_3words(sk.inet_rcv_saddr, sk.inet_daddr, sk.inet_dport, port_secret);
+  const po_hi = jhash_3words(sk.inet_rcv_saddr, sk.inet_daddr, sk.inet_dport, ~port_secret);
+  const index = po_lo & (INET_TABLE_PERTURB_SIZE - 1);
+  const pslot = table_perturb + (<usize>index << 2);
+  let offset = (load<u32>(pslot) + po_hi) % remaining;
+  offset &= ~1; // the range's own parity first; inet_csk_get_port does the opposite
+  for (;;) {
+    let port = low + offset;
+    for (let i: u32 = 0; i < remaining; i += 2, port += 2) {
+      if (port >= high) port -= remaining;
+      let ok = false;
+      if (inet_port_used(port)) {
+        if (!inet_bucket_connect_only(port)) continue;
+        ok = __inet_check_established(sk, port, true) == 0;
+        if (!ok) continue;
+      } else {
+        inet_bucket_set_connect(port);
+      }
+      let step = prandom_u32_max(8) * 2;
+      if (i > step) step = i;
+      store<u32>(pslot, load<u32>(pslot) + step + 2);
+      inet_bhash_add(sk, port);
+      return 0;
+    }
+    offset++;
+    if ((offset & 1) == 0 || remaining <= 1) break;
+  }
+  return -EADDRNOTAVAIL;
 }
 
 /** tcp_v4_connect(). */
@@ -716,6 +907,7 @@ export function tcp_v4_connect(sk: Sock, daddr: u32, dport: u32): i32 {
   if (sk.inet_rcv_saddr == 0) sk.inet_rcv_saddr = sk.inet_saddr;
   sk.inet_daddr = daddr;
   sk.inet_dport = dport;
+  connect_tw_seq = 0;
   const rc = tcp_hash_connect(sk);
   if (rc != 0) {
     sk.inet_daddr = 0;
@@ -735,7 +927,9 @@ export function tcp_v4_connect(sk: Sock, daddr: u32, dport: u32): i32 {
   tcp_clamp_window_to_locked_rcvbuf(tp); // tcp_connect_init()
   tcp_select_initial_window(tp, tp.advmss, tp.wscale_ok != 0);
   tp.rcv_ssthresh = tp.rcv_wnd;
-  tp.write_seq = secure_tcp_seq(sk.inet_saddr, sk.inet_daddr, sk.inet_sport, sk.inet_dport);
+  // A TIME_WAIT takeover (tcp_twsk_unique) chose write_seq already.
+  tp.write_seq = connect_tw_seq != 0 ? connect_tw_seq : secure_tcp_seq(sk.inet_saddr, sk.inet_daddr, sk.inet_sport, sk.inet_dport);
+  connect_tw_seq = 0;
   if (tp.tstamp_ok != 0) tp.tsoffset = secure_tcp_ts_off(sk.inet_saddr, sk.inet_daddr);
   sk.inet_id = prandom_u32() & 0xffff;
   tcp_set_state(sk, TCP_SYN_SENT);
@@ -749,6 +943,7 @@ function tcp_send_active_reset_cb(skp: usize): void { tcp_send_active_reset(chan
 export function tcp_ipv4_init(): void {
   isn_secret = prandom_u32();
   ts_secret = prandom_u32();
+  port_secret = prandom_u32();
   inet_add_protocol(IPPROTO_TCP, tcp_v4_rcv.index, tcp_v4_err.index);
   tcp_input_register(tcp_child_established.index, tcp_v4_send_reset.index);
   reqsk_hash_init();

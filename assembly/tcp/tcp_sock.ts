@@ -46,6 +46,8 @@ import { Sock } from "../core/sock";
   ts_recent: u32;
   ts_recent_stamp: u32;
   tsoffset: u32;
+  /** An orphan in a FIN_WAIT2 longer than 60 s, counted in tcp_max_tw_buckets (tcp_state.ts). */
+  tw_bucket: u32;
   // ── RTT and RTO (RFC 6298, tcp_rtt_estimator) ──
   srtt_us: u32;
   mdev_us: u32;

@@ -2,7 +2,7 @@
 // sk_state for TCP sockets (DESIGN.md): it keeps CurrEstab/EstabResets, the hash tables
 // and the socket's reference for the protocol in step. Linux: net/ipv4/tcp.c
 // (tcp_set_state, tcp_done), tcp_minisocks.c (tcp_time_wait).
-import { SNMP_INC_STATS, SNMP_DEC_STATS, TCP_MIB_CURRESTAB, TCP_MIB_ESTABRESETS, TCP_MIB_ATTEMPTFAILS } from "../kernel/mib";
+import { SNMP_INC_STATS, SNMP_DEC_STATS, TCP_MIB_CURRESTAB, TCP_MIB_ESTABRESETS, TCP_MIB_ATTEMPTFAILS, LINUX_MIB_TCPTIMEWAITOVERFLOW } from "../kernel/mib";
 import { jiffies } from "../kernel/clock";
 import { skb_queue_purge } from "../core/skb_queue";
 import { mod_timer, del_timer, timer_pending } from "../kernel/timer";
@@ -10,6 +10,8 @@ import { Sock, sock_hold, sock_put, sk_state_change, SOCK_DEAD, RCV_SHUTDOWN, SE
 import { TCP_ESTABLISHED, TCP_CLOSE, TCP_CLOSE_WAIT, TCP_SYN_SENT, TCP_SYN_RECV, TCP_TIME_WAIT, TCP_LISTEN } from "../abi/tcp_states";
 import { TcpSock, tcp_sk, retransmit_timer, delack_timer, keepalive_timer, TCP_TIMEWAIT_LEN } from "./tcp_sock";
 import { inet_ehash_remove, inet_lhash_remove, inet_put_port } from "./inet_hashtables";
+import { tcp_max_tw_buckets } from "./tcp_sysctl";
+import { inet_twsk_hashdance, tcp_tw_count, tcp_tw_count_add, tcp_minisocks_register_put } from "./tcp_timewait";
 
 @external("env", "host_tcp_state")
 declare function host_trace_state(sk: usize, old: u32, state: u32): void;
@@ -36,6 +38,7 @@ export function tcp_set_state(sk: Sock, state: u32): void {
     if (old == <u32>TCP_LISTEN) inet_lhash_remove(sk);
     else if (in_ehash(old)) inet_ehash_remove(sk);
     if ((sk.sk_userlocks & SOCK_BINDPORT_LOCK) == 0) inet_put_port(sk);
+    tcp_tw_bucket_put(sk);
   }
   if ((old == <u32>TCP_ESTABLISHED || old == <u32>TCP_CLOSE_WAIT) && state != <u32>TCP_ESTABLISHED) {
     if (!(old == <u32>TCP_ESTABLISHED && state == <u32>TCP_CLOSE_WAIT)) SNMP_DEC_STATS(TCP_MIB_CURRESTAB);
@@ -81,18 +84,49 @@ export function tcp_done(sk: Sock): void {
   if ((sk.sk_flags & SOCK_DEAD) == 0) sk_state_change(sk);
 }
 
+function tcp_tw_bucket_put(sk: Sock): void {
+  const tp = tcp_sk(sk);
+  if (changetype<usize>(tp) == 0 || tp.tw_bucket == 0) return;
+  tp.tw_bucket = 0;
+  tcp_tw_count_add(-1);
+}
+
+function sock_put_later_cb(skp: usize): void { sock_put_later(changetype<Sock>(skp)); }
+export function tcp_state_init(): void { tcp_minisocks_register_put(sock_put_later_cb.index); }
+
 /**
- * tcp_time_wait(): enter TIME_WAIT (or stay in FIN_WAIT2 as an orphan) for `timeo` ms.
- * kstack keeps the full socket rather than a smaller inet_timewait_sock; the rules it
- * answers by are tcp_timewait_state_process's.
+ * tcp_time_wait(): the connection enters TIME_WAIT (60 s, TCP_TIMEWAIT_LEN, whatever
+ * `timeo` says), or an orphan waits in FIN_WAIT2 for `timeo` ms (at least one RTO). Both
+ * move to a timewait mini-sock (tcp_minisocks.ts) and the sock itself is done
+ * (tcp_done): a file still open on it sees CLOSE, as in Linux. Past tcp_max_tw_buckets
+ * (inet_twsk_alloc fails) the socket is closed at once, without a RST, and
+ * TCPTimeWaitOverflow counts it. kstack: a FIN_WAIT2 wait longer than TCP_TIMEWAIT_LEN
+ * (tcp_fin_timeout > 60) keeps the full sock on its keepalive timer, counted alike (Linux
+ * waits the excess on the full sock and then moves to a timewait sock).
  */
 export function tcp_time_wait(sk: Sock, state: u32, timeo: u32): void {
   const tp = tcp_sk(sk);
   tcp_clear_xmit_timers(tp);
-  if (state == <u32>TCP_TIME_WAIT) tcp_set_state(sk, TCP_TIME_WAIT);
-  // Linux hands an orphan over to a timewait mini-sock that has no queues (ss shows
-  // Recv-Q 0, skmem r0); kstack keeps the full sock, so it lets go of what no reader
-  // will ever take (the FIN, late data).
+  if (tp.tw_bucket == 0) {
+    if (tcp_tw_count >= tcp_max_tw_buckets) {
+      SNMP_INC_STATS(LINUX_MIB_TCPTIMEWAITOVERFLOW);
+      tcp_done(sk);
+      return;
+    }
+  } else {
+    tcp_tw_bucket_put(sk); // the count passes to the timewait sock
+  }
+  if (timeo < tp.rto) timeo = tp.rto;
+  if (state == <u32>TCP_TIME_WAIT || timeo <= TCP_TIMEWAIT_LEN) {
+    if (state == <u32>TCP_TIME_WAIT) timeo = TCP_TIMEWAIT_LEN;
+    if (trace_states != 0) host_trace_state(changetype<usize>(sk), sk.sk_state, state);
+    inet_twsk_hashdance(sk, tp, state, timeo);
+    tcp_done(sk);
+    return;
+  }
+  tcp_tw_count_add(1);
+  // The orphan's queues can never be read; Linux's timewait sock has none.
   if ((sk.sk_flags & SOCK_DEAD) != 0) skb_queue_purge(sk.sk_receive_queue);
-  mod_timer(keepalive_timer(tp), jiffies + (timeo < TCP_TIMEWAIT_LEN && state == <u32>TCP_TIME_WAIT ? TCP_TIMEWAIT_LEN : timeo));
+  tp.tw_bucket = 1;
+  mod_timer(keepalive_timer(tp), jiffies + timeo);
 }

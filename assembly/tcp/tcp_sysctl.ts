@@ -31,6 +31,11 @@ export let tcp_abort_on_overflow: u32 = 0;
 export let tcp_syncookies: u32 = 1;
 export let tcp_min_snd_mss: u32 = 48;
 export let tcp_base_mss: u32 = 1024;
+// ports and TIME_WAIT (tcp_sysctl_set 40..): 2 = reuse TIME_WAIT for loopback only.
+export let tcp_tw_reuse: u32 = 2;
+export let tcp_tw_reuse_delay: u32 = 1000;
+export let tcp_max_tw_buckets: u32 = 262144;
+export let tcp_rfc1337: u32 = 0;
 
 /** Sets one (index order as host/sysctl.ts passes them); returns -EINVAL when refused. */
 export function tcp_sysctl_set(which: u32, a: u32, b: u32, c: u32): i32 {
@@ -57,6 +62,10 @@ export function tcp_sysctl_set(which: u32, a: u32, b: u32, c: u32): i32 {
     case 19: tcp_orphan_retries = a; return 0;
     case 20: tcp_syn_linear_timeouts = a; return 0;
     case 21: tcp_syncookies = a; return 0;
+    case 40: tcp_tw_reuse = a; return 0;
+    case 41: tcp_tw_reuse_delay = a; return 0;
+    case 42: tcp_max_tw_buckets = a; return 0;
+    case 43: tcp_rfc1337 = a; return 0;
     default: return -22;
   }
 }

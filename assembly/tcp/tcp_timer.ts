@@ -3,7 +3,7 @@
 // ends FIN_WAIT2 orphans), and the TIME_WAIT timer (inet_twsk's).
 import { jiffies, time_after } from "../kernel/clock";
 import { mod_timer } from "../kernel/timer";
-import { SNMP_INC_STATS, LINUX_MIB_TCPTIMEOUTS, LINUX_MIB_TCPABORTONTIMEOUT, LINUX_MIB_TCPKEEPALIVE, LINUX_MIB_DELAYEDACKS } from "../kernel/mib";
+import { SNMP_INC_STATS, LINUX_MIB_TCPTIMEOUTS, LINUX_MIB_TCPABORTONTIMEOUT, LINUX_MIB_TCPKEEPALIVE, LINUX_MIB_DELAYEDACKS, LINUX_MIB_TW } from "../kernel/mib";
 import { Sock, sock_hold, sock_put, SOCK_DEAD, SOCK_KEEPOPEN } from "../core/sock";
 import { ETIMEDOUT } from "../abi/errno";
 import { TCP_SYN_SENT, TCP_SYN_RECV, TCP_FIN_WAIT2, TCP_TIME_WAIT, TCP_CLOSE, TCP_LISTEN, TCP_ESTABLISHED, TCP_CLOSE_WAIT } from "../abi/tcp_states";
@@ -186,6 +186,8 @@ export function tcp_keepalive_timer(tpp: usize): void {
   const state = sk.sk_state;
   if (state == <u32>TCP_TIME_WAIT || (state == <u32>TCP_FIN_WAIT2 && (sk.sk_flags & SOCK_DEAD) != 0)) {
     // TIME_WAIT over, or an orphan's FIN_WAIT2 timeout (tcp_fin_timeout): gone quietly.
+    // A long FIN_WAIT2 that Linux would have finished in a timewait sock: counted as TW.
+    if (tp.tw_bucket != 0) SNMP_INC_STATS(LINUX_MIB_TW);
     tcp_done(sk);
   } else if ((sk.sk_flags & SOCK_KEEPOPEN) != 0 && (state == <u32>TCP_ESTABLISHED || state == <u32>TCP_CLOSE_WAIT)) {
     // tcp_keepalive_timer(): idle since the last received data → probe; too many → ETIMEDOUT.

@@ -9,6 +9,8 @@ import { ENOIOCTLCMD } from "../abi/syscall";
 import { TCP_CLOSE, TCP_ESTABLISHED } from "../abi/tcp_states";
 import { csum_partial, csum_partial_copy_nocheck, csum_tcpudp_magic, csum_tcpudp_nofold, csum_fold } from "../lib/checksum";
 import { prandom_u32, prandom_u32_max } from "../kernel/random";
+import { jhash_3words } from "../lib/jhash";
+import { reuseport_alloc, reuseport_add_sock, reuseport_detach_sock, reuseport_select_sock } from "../core/sock_reuseport";
 import { SNMP_INC_STATS, UDP_MIB_INDATAGRAMS, UDP_MIB_NOPORTS, UDP_MIB_INERRORS, UDP_MIB_OUTDATAGRAMS, UDP_MIB_RCVBUFERRORS, UDP_MIB_SNDBUFERRORS, UDP_MIB_INCSUMERRORS, IPSTATS_MIB_OUTNOROUTES } from "../kernel/mib";
 import { SKB_DROP_REASON_NO_SOCKET, SKB_DROP_REASON_PKT_TOO_SMALL, SKB_DROP_REASON_UDP_CSUM, SKB_DROP_REASON_SOCKET_RCVBUFF } from "../kernel/drop_reason";
 import { alloc_skb, consume_skb, kfree_skb_reason, SkBuff, skb_cb, skb_put, skb_push, skb_reserve, skb_trim, MAX_HEADER, PACKET_HOST, SKB_TRUESIZE } from "../core/skbuff";
@@ -33,6 +35,27 @@ const udp_hash: usize = memory.data(UDP_HTABLE * 4, 4);
 // @ts-ignore: decorator
 @inline function chain(port: u32): usize { return udp_hash + (<usize>(port & (UDP_HTABLE - 1)) << 2); }
 
+/** udp_ehash_secret: keys the SO_REUSEPORT choice (udp_ehashfn). */
+let udp_ehash_secret: u32 = 0;
+
+/**
+ * udp_reuseport_add_sock(): a SO_REUSEPORT socket joins the group of one bound to the
+ * same address and port by the same uid, or starts one. Returns 0 or -ENOMEM.
+ */
+function udp_reuseport_add_sock(sk: Sock): i32 {
+  let p = load<usize>(chain(sk.inet_num));
+  while (p != 0) {
+    const sk2 = changetype<Sock>(p);
+    p = sk2.hash_next;
+    if (sk2 !== sk && sk2.inet_num == sk.inet_num && sk2.sk_reuseport != 0 && sk2.sk_reuseport_cb != 0 &&
+        sk2.sk_uid == sk.sk_uid && sk2.sk_bound_dev_if == sk.sk_bound_dev_if && sk2.inet_rcv_saddr == sk.inet_rcv_saddr) {
+      return reuseport_add_sock(sk, sk2);
+    }
+  }
+  reuseport_alloc(sk);
+  return 0;
+}
+
 function udp_hash_add(sk: Sock): void {
   const c = chain(sk.inet_num);
   sk.hash_next = load<usize>(c);
@@ -53,6 +76,7 @@ export function udp_unhash(sk: Sock): void {
   sk.hash_next = 0;
   sk.inet_num = 0;
   sk.inet_sport = 0;
+  reuseport_detach_sock(sk);
 }
 
 /** udp_lib_lport_inuse(): would binding sk to port conflict with a socket already there? */
@@ -96,6 +120,11 @@ function udp_get_port(skp: usize, snum: u32): i32 {
   }
   sk.inet_num = snum;
   sk.inet_sport = snum;
+  if (sk.sk_reuseport != 0 && udp_reuseport_add_sock(sk) != 0) {
+    sk.inet_num = 0;
+    sk.inet_sport = 0;
+    return -EADDRINUSE;
+  }
   udp_hash_add(sk);
   return 0;
 }
@@ -125,6 +154,13 @@ function udp_lookup(saddr: u32, sport: u32, daddr: u32, dport: u32): Sock | null
     if (score > best_score) {
       best = sk;
       best_score = score;
+      // udp4_lib_lookup2: an unconnected member of a SO_REUSEPORT group hands over to
+      // the group's choice by udp_ehashfn. kstack: Linux goes on scoring when the group
+      // has connected members (reuseport_has_conns); here the choice stands.
+      if (sk.sk_state != <u32>TCP_ESTABLISHED && sk.sk_reuseport_cb != 0) {
+        const sel = reuseport_select_sock(sk, jhash_3words(daddr, saddr, (dport << 16) | sport, udp_ehash_secret));
+        if (sel !== null) return sel;
+      }
     }
   }
   return best;
@@ -384,6 +420,7 @@ function udp_err(skbp: usize, type: u32, code: u32, info: u32, inner: usize): vo
 const udp_prot: usize = memory.data(offsetof<Proto>(), 4);
 
 export function udp_init(): void {
+  udp_ehash_secret = prandom_u32();
   const p = changetype<Proto>(udp_prot);
   p.close = udp_close.index;
   p.get_port = udp_get_port.index;

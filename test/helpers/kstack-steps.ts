@@ -151,7 +151,8 @@ async function runOne(c: LinuxCase, opts: KstackRunOptions): Promise<LinuxResult
     engine: opts.engine ?? process.env.KSTACK_ENGINE ?? 'wasm',
   });
   const h = net.addHost({ name: 'h', ip: opts.hostIp ?? '10.0.0.1' });
-  for (const [k, v] of Object.entries(opts.sysctls ?? {})) h.sysctl(k, v);
+  // Run-wide sysctls (opts), then the case's own (linuxRun does the same on Linux).
+  for (const [k, v] of Object.entries({ ...(opts.sysctls ?? {}), ...(c.sysctls ?? {}) })) h.sysctl(k, v);
 
   // Sysctls a getsockopt step divides by, read on the host before the process starts.
   // kstack's defaults must be Linux's (net.core.rmem_max = wmem_max = 212992); if the
@@ -312,6 +313,10 @@ async function runOne(c: LinuxCase, opts: KstackRunOptions): Promise<LinuxResult
           case 'recvfrom': {
             const r = await sys.recvfrom(fd, new Uint8Array(Number(s[2])), konst(s[3]));
             return typeof r === 'number' ? err(r) : { n: r.n, addr: fmt(r.addr) };
+          }
+          case 'portparity': {
+            const r = await sys.getsockname(fd);
+            return typeof r === 'number' ? err(r) : r.port % 2 ? 'odd' : 'even';
           }
           case 'getsockname':
           case 'getpeername': {

@@ -25,6 +25,7 @@
 //   ['recvtext', s, bufsize, flags]         → the bytes received as a latin1 string
 //   ['recvfrom', s, bufsize, flags]         → { n, addr: 'ip:port' } or '-ENAME'
 //   ['getsockname', s] / ['getpeername', s] → 'ip:port' or '-ENAME'
+//   ['portparity', s]                       → 'odd' or 'even': the parity of s's local port
 //   ['setsockopt', s, level, name, value]   → 0 or '-ENAME'
 //   ['getsockopt', s, level, name]          → the int value or '-ENAME'
 //   ['getsockopt', s, level, name, sysctl]  → the value divided by that sysctl's value
@@ -63,6 +64,12 @@ export type Step = [string, ...Arg[]];
 export interface LinuxCase {
   name: string;
   steps: Step[];
+  /**
+   * Sysctls for this case ('net.ipv4.ip_local_port_range': '40000 40009'). Linux runs
+   * such a case in a network namespace of its own (unshare -n, loopback up), so this
+   * machine's settings are never touched; kstack sets them on its host.
+   */
+  sysctls?: Record<string, string | number>;
 }
 export type StepResult = number | string | { n: number; addr: string };
 /** One entry per step of the case, in order. */
@@ -280,6 +287,8 @@ def run_case(case):
             return {'n': r, 'addr': fmt(addr)}
         if op == 'getsockname':
             return fmt(s.getsockname())
+        if op == 'portparity':
+            return 'odd' if s.getsockname()[1] % 2 else 'even'
         if op == 'getpeername':
             return fmt(s.getpeername())
         if op == 'setsockopt':
@@ -334,16 +343,28 @@ print(json.dumps([run_case(c) for c in cases]))
 
 /** Runs every case against this machine's kernel in one python3 process. */
 export function linuxRun(cases: LinuxCase[], opts: { sysctls?: Record<string, string | number> } = {}): LinuxResult[] {
-  // With sysctls, the cases run in a network namespace of their own (unshare -n, as root)
-  // so that the settings never reach anything else using this machine's loopback.
-  const set = Object.entries(opts.sysctls ?? {}).map(([k, v]) => `sysctl -qw ${k}=${v} && `).join('');
-  const [cmd, args] = opts.sysctls ? ['unshare', ['-n', 'sh', '-c', `ip link set lo up && ${set}exec python3 -c "$1"`, 'sh', PY]] : ['python3', ['-c', PY]];
-  const out = execFileSync(cmd, args as string[], {
-    input: JSON.stringify(cases),
-    encoding: 'utf8',
-    maxBuffer: 64 << 20,
-  });
-  return JSON.parse(out) as LinuxResult[];
+  // Cases with sysctls (run-wide in opts, or the case's own) run in a network namespace of
+  // their own (unshare -n, as root), so that the settings never reach anything else using
+  // this machine's loopback; the rest run together in one python3.
+  const sysctlsOf = (c: LinuxCase) => (opts.sysctls || c.sysctls ? { ...(opts.sysctls ?? {}), ...(c.sysctls ?? {}) } : null);
+  const plain = cases.filter((c) => !sysctlsOf(c));
+  const results = new Map<LinuxCase, LinuxResult>();
+  if (plain.length) {
+    const out = execFileSync('python3', ['-c', PY], { input: JSON.stringify(plain), encoding: 'utf8', maxBuffer: 64 << 20 });
+    (JSON.parse(out) as LinuxResult[]).forEach((r, i) => results.set(plain[i]!, r));
+  }
+  for (const c of cases) {
+    const sys = sysctlsOf(c);
+    if (!sys) continue;
+    const set = Object.entries(sys).map(([k, v]) => `sysctl -qw ${k}=${JSON.stringify(String(v))}`).join(' && ');
+    const out = execFileSync('unshare', ['-n', 'sh', '-c', `ip link set lo up && ${set} && exec python3 -c "$0"`, PY], {
+      input: JSON.stringify([c]),
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    });
+    results.set(c, (JSON.parse(out) as LinuxResult[])[0]!);
+  }
+  return cases.map((c) => results.get(c)!);
 }
 
 /** The numeric values of C constant names on this machine (python's socket/fcntl/os/termios). */
