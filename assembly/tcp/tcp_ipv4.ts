@@ -200,6 +200,11 @@ function tcp_v4_conn_request(listener: Sock, skb: SkBuff): void {
   cp.linger2 = lp.linger2;
   cp.user_mss = lp.user_mss;
   cp.window_clamp = lp.window_clamp;
+  // tcp_ca_openreq_child(): the listener's TCP_CONGESTION choice, else the default.
+  if (lp.ca_setsockopt != 0) {
+    cp.ca_ops = lp.ca_ops;
+    cp.ca_setsockopt = 1;
+  }
   child.inet_rcv_saddr = iph_daddr(iph);
   child.inet_saddr = iph_daddr(iph);
   child.inet_daddr = iph_saddr(iph);
