@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { benchCsum } from './bench/csum.mjs';
 import { benchUdp } from './bench/udp.mjs';
 import { benchTcp } from './bench/tcp.mjs';
+import { benchCc } from './bench/cc.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -117,6 +118,14 @@ if (!only || only === 'tcp') {
     const name = e === 'wasm' ? 'Wasm engine' : 'JS engine';
     lines.push(`| TCP 1 Gbit/s 5 ms link (virtual clock): kstack ${name}, simulated throughput | ${mib(r.total)}, 64 KiB writes | ${r.error ? fail(r) : `${fmt(r.simMbitps, 0)} Mbit/s`} | ${r.error ? '' : `${fmt(r.simMbitps / 1000)}× link rate`} | | ${r.error ? 'FAIL' : ''} |`);
     lines.push(`| TCP 1 Gbit/s 5 ms link (virtual clock): kstack ${name}, simulated bytes per wall second | ${mib(r.total)}, 64 KiB writes | ${r.error ? '—' : `${fmt(r.simBytesPerWallSec / 1e6, 1)} MB/s`} | ${r.error ? '' : `${fmt(r.virtualMs / r.wallMs)} s simulated per s`} | | |`);
+  }
+}
+
+if (!only || only === 'cc') {
+  log('cc…');
+  for (const r of await benchCc({ quick, log })) {
+    const name = `TCP ${r.cc} 1 Gbit/s 10 ms link (virtual clock): kstack ${r.engine === 'wasm' ? 'Wasm' : 'JS'} engine, simulated s per wall s`;
+    lines.push(`| ${name} | ${r.total / 1048576} MiB | ${r.error ? `FAIL: ${r.error}` : `${fmt(r.simPerWall)} s/s`} | ${r.error ? '' : `${fmt(r.simMbitps, 0)} Mbit/s simulated`} | | ${r.error ? 'FAIL' : ''} |`);
   }
 }
 
