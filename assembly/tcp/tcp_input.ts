@@ -4,16 +4,18 @@
 // tcp_data_queue, tcp_ofo_queue, tcp_fin, tcp_reset, tcp_validate_incoming (RFC 5961,
 // RFC 7323 PAWS), tcp_rtt_estimator (RFC 6298), __tcp_ack_snd_check.
 import { after, before } from "../lib/seq";
+import { ld32be } from "../lib/bytes";
 import { rb_link_node, rb_insert_color, rb_erase, rb_first, rb_next, rb_left, rb_right, RB_LEFT, RB_RIGHT } from "../lib/rbtree";
 import { jiffies, ktime_ns } from "../kernel/clock";
 import { del_timer, mod_timer, timer_pending } from "../kernel/timer";
-import { SNMP_INC_STATS, LINUX_MIB_TCPABORTONDATA, LINUX_MIB_TCPCHALLENGEACK, LINUX_MIB_TCPSYNCHALLENGE, LINUX_MIB_PAWSESTAB, LINUX_MIB_TCPOFOQUEUE, LINUX_MIB_TCPRCVQDROP, LINUX_MIB_TCPZEROWINDOWDROP, LINUX_MIB_TCPRENORECOVERY, LINUX_MIB_TCPSACKRECOVERY, LINUX_MIB_TCPFULLUNDO, LINUX_MIB_TCPPARTIALUNDO, LINUX_MIB_TCPLOSSUNDO, LINUX_MIB_DELAYEDACKS, LINUX_MIB_TCPPUREACKS, LINUX_MIB_TCPHPACKS } from "../kernel/mib";
+import { SNMP_INC_STATS, LINUX_MIB_TCPABORTONDATA, LINUX_MIB_TCPCHALLENGEACK, LINUX_MIB_TCPSYNCHALLENGE, LINUX_MIB_PAWSESTAB, LINUX_MIB_TCPOFOQUEUE, LINUX_MIB_TCPRCVQDROP, LINUX_MIB_TCPZEROWINDOWDROP, LINUX_MIB_TCPDSACKOLDSENT, LINUX_MIB_TCPDSACKOFOSENT, LINUX_MIB_TCPOFOMERGE, LINUX_MIB_TCPDSACKRECV, LINUX_MIB_TCPDSACKUNDO, LINUX_MIB_TCPSACKRENEGING, LINUX_MIB_TCPRENORECOVERY, LINUX_MIB_TCPSACKRECOVERY, LINUX_MIB_TCPFULLUNDO, LINUX_MIB_TCPPARTIALUNDO, LINUX_MIB_TCPLOSSUNDO, LINUX_MIB_DELAYEDACKS, LINUX_MIB_TCPPUREACKS, LINUX_MIB_TCPHPACKS } from "../kernel/mib";
 import { SKB_DROP_REASON_NOT_SPECIFIED, SKB_DROP_REASON_SOCKET_RCVBUFF } from "../kernel/drop_reason";
 import { consume_skb, kfree_skb_reason, SkBuff, skb_cb, skb_pull, skb_trim, SKB_CB_OFF, skb_cloned, skb_tailroom, skb_put, skb_copybreak, SKB_SMALL_SIZE, SKB_TRUESIZE } from "../core/skbuff";
 import { skb_peek, skb_peek_tail, skb_queue_tail, skb_unlink, skb_dequeue } from "../core/skb_queue";
 import { Sock, sk_data_ready, sk_state_change, sk_error_report, skb_set_owner_r, skb_orphan, SOCK_DEAD, SOCK_DONE, RCV_SHUTDOWN, SEND_SHUTDOWN, SOCK_KEEPOPEN, SOCK_SNDBUF_LOCK, sk_write_space } from "../core/sock";
 import { ECONNREFUSED, ECONNRESET, EPIPE } from "../abi/errno";
 import { TCP_ESTABLISHED, TCP_SYN_SENT, TCP_SYN_RECV, TCP_FIN_WAIT1, TCP_FIN_WAIT2, TCP_TIME_WAIT, TCP_CLOSE, TCP_CLOSE_WAIT, TCP_LAST_ACK, TCP_CLOSING } from "../abi/tcp_states";
+import { sack_start, sack_end, sack_set, TCP_NUM_SACKS } from "./tcp_sock";
 import { TcpSock, tcp_sk, tp_sk, keepalive_timer, ICSK_TIME_PROBE0, ICSK_TIME_RETRANS, ICSK_ACK_SCHED, ICSK_ACK_NOW, ICSK_ACK_PUSHED, TCP_RTO_MIN, TCP_RTO_MAX, TCP_ATO_MIN, TCP_TIMEWAIT_LEN, TCP_INIT_CWND, TCP_INFINITE_SSTHRESH } from "./tcp_sock";
 import { cb_set_end_seq, cb_seq, cb_end_seq, cb_ack_seq, cb_flags, cb_wnd, cb_opts, cb_ts_val, cb_ts_ecr, cb_mss, cb_wscale, cb_tx_time, cb_retrans, cb_set_seq, cb_sacked, cb_set_sacked, OPT_MSS, OPT_WSCALE, OPT_SACK_PERM, OPT_TSTAMP, TCPCB_SACKED_ACKED, TCPCB_SACKED_RETRANS, TCPCB_LOST, TCPCB_EVER_RETRANS } from "./tcp_skb_cb";
 import { TCPHDR_ACK, TCPHDR_FIN, TCPHDR_RST, TCPHDR_SYN, TCPHDR_PSH } from "./tcphdr";
@@ -59,6 +61,7 @@ export function tcp_ooo_purge(tp: TcpSock): void {
     n = next;
   }
   tp.ooo_last = 0;
+  tp.num_sacks = 0; // tcp_sack_reset()
 }
 
 // ───── RTT and RTO (RFC 6298, as tcp_rtt_estimator) ─────
@@ -244,13 +247,9 @@ export function tcp_sndbuf_expand(sk: Sock, tp: TcpSock): void {
 
 // ───── loss recovery: Linux's tcp_fastretrans_alert machine (NewReno without SACK) ─────
 
-/**
- * tcp_is_sack(): whether recovery may use the peer's SACK blocks. kstack: SACK blocks are
- * neither sent nor read yet, so a connection that negotiated SACK-permitted still recovers
- * as NewReno (duplicate ACKs counted as tcp_add_reno_sack does).
- */
+/** tcp_is_sack(): SACK-permitted was exchanged; else recovery is NewReno's (tcp_is_reno). */
 // @ts-ignore: decorator
-@inline function tcp_is_sack(tp: TcpSock): bool { return false; }
+@inline function tcp_is_sack(tp: TcpSock): bool { return tp.sack_ok != 0; }
 
 /** tcp_init_undo(): remember where this episode began, to undo it if it proves spurious. */
 function tcp_init_undo(tp: TcpSock): void {
@@ -440,6 +439,123 @@ function tcp_newreno_mark_lost(sk: Sock, tp: TcpSock, snd_una_advanced: bool): v
   }
 }
 
+/**
+ * tcp_sack_mark_lost(): RFC 6675 §4 IsLost — a segment not SACKed with at least DupThresh
+ * (tp->reordering) SACKed segments above it is lost. kstack: Linux marks by time (RACK,
+ * RFC 8985) by default; this is its pre-RACK rule (tcp_update_scoreboard).
+ */
+function tcp_sack_mark_lost(sk: Sock, tp: TcpSock): void {
+  let above = tp.sacked_out;
+  if (above < tp.reordering) return;
+  let skb = tcp_rtx_head(sk);
+  while (skb !== null && above >= tp.reordering) {
+    const sacked = cb_sacked(skb);
+    if ((sacked & TCPCB_SACKED_ACKED) != 0) above--;
+    else if ((sacked & TCPCB_LOST) == 0) tcp_mark_skb_lost(tp, skb);
+    skb = tcp_rtx_next(sk, skb);
+  }
+}
+
+/** tcp_identify_packet_loss(). */
+function tcp_identify_packet_loss(sk: Sock, tp: TcpSock, flag: u32): void {
+  if (tcp_rtx_head(sk) === null) return;
+  if (tcp_is_sack(tp)) tcp_sack_mark_lost(sk, tp);
+  else tcp_newreno_mark_lost(sk, tp, (flag & FLAG_SND_UNA_ADVANCED) != 0);
+}
+
+/** tcp_try_undo_dsack(): D-SACKs showed every retransmission unnecessary (RFC 2883 §4.3). */
+function tcp_try_undo_dsack(sk: Sock, tp: TcpSock): bool {
+  if (tp.undo_marker != 0 && tp.undo_retrans == 0) {
+    tcp_undo_cwnd_reduction(sk, tp, false);
+    SNMP_INC_STATS(LINUX_MIB_TCPDSACKUNDO);
+    return true;
+  }
+  return false;
+}
+
+// @ts-ignore: decorator
+@inline const FLAG_DATA_SACKED: u32 = 0x20;
+// @ts-ignore: decorator
+@inline const FLAG_DSACKING_ACK: u32 = 0x800;
+
+/**
+ * tcp_sacktag_write_queue(): the SACK blocks of an ACK (RFC 2018) onto the scoreboard.
+ * A first block below the ACK, or inside the second, is a D-SACK (RFC 2883 §4): a
+ * retransmission that was not needed, counted against undo_retrans. Newly SACKed
+ * segments leave the pipe (sacked_out) and count as delivered. kstack: only whole
+ * segments are tagged (Linux splits a partly SACKed skb: tcp_match_skb_to_sack).
+ */
+function tcp_sacktag_write_queue(sk: Sock, tp: TcpSock, ack_skb: SkBuff, prior_snd_una: u32): u32 {
+  const off = cb_sacked(ack_skb);
+  if (off == 0 || !tcp_is_sack(tp) || ack_skb.transport_header == 0) return 0;
+  const p = ack_skb.transport_header + <usize>off;
+  let n = (<u32>load<u8>(p, 1) - 2) >> 3;
+  if (n > 4) n = 4;
+  let flag: u32 = 0;
+  const ack = cb_ack_seq(ack_skb);
+  const s0 = ld32be(p + 2);
+  const e0 = ld32be(p + 6);
+  let dup = false;
+  if (before(s0, ack)) dup = true;
+  else if (n > 1) {
+    const s1 = ld32be(p + 10);
+    const e1 = ld32be(p + 14);
+    if (!after(e0, e1) && !before(s0, s1)) dup = true;
+  }
+  if (dup) {
+    SNMP_INC_STATS(LINUX_MIB_TCPDSACKRECV);
+    flag |= FLAG_DSACKING_ACK;
+    // tcp_check_dsack(): a D-SACK wholly below the old snd_una still proves one spurious
+    // retransmission of this episode.
+    if (tp.undo_marker != 0 && tp.undo_retrans > 0 && !after(e0, prior_snd_una) && after(e0, tp.undo_marker)) tp.undo_retrans--;
+  }
+  for (let i: u32 = 0; i < n; i++) {
+    const start = ld32be(p + 2 + 8 * i);
+    const end = ld32be(p + 6 + 8 * i);
+    const is_dsack = dup && i == 0;
+    // tcp_is_sackblock_valid()
+    if (!before(start, end) || after(end, tp.snd_nxt)) continue;
+    if (!is_dsack && !after(start, tp.snd_una)) continue;
+    let skb = tcp_rtx_head(sk);
+    while (skb !== null) {
+      const seq = cb_seq(skb);
+      if (!before(seq, end)) break;
+      const next = tcp_rtx_next(sk, skb);
+      if (!before(seq, start) && !after(cb_end_seq(skb), end)) {
+        let sacked = cb_sacked(skb);
+        if (is_dsack) {
+          if ((sacked & TCPCB_EVER_RETRANS) != 0 && tp.undo_marker != 0 && tp.undo_retrans > 0 && after(cb_end_seq(skb), tp.undo_marker)) tp.undo_retrans--;
+        } else if ((sacked & TCPCB_SACKED_ACKED) == 0) {
+          // tcp_sacktag_one()
+          if ((sacked & TCPCB_SACKED_RETRANS) != 0) {
+            // Not tagged lost: the retransmission is believed still in flight.
+            if ((sacked & TCPCB_LOST) != 0) {
+              sacked &= ~(TCPCB_LOST | TCPCB_SACKED_RETRANS);
+              if (tp.lost_out > 0) tp.lost_out--;
+              if (tp.retrans_out > 0) tp.retrans_out--;
+            }
+          } else if ((sacked & TCPCB_LOST) != 0) {
+            sacked &= ~TCPCB_LOST;
+            if (tp.lost_out > 0) tp.lost_out--;
+          }
+          sacked |= TCPCB_SACKED_ACKED;
+          flag |= FLAG_DATA_SACKED;
+          tp.sacked_out++;
+          tp.delivered++;
+        }
+        // A D-SACKed or SACKed retransmission is no longer in flight.
+        if (is_dsack && (sacked & TCPCB_SACKED_RETRANS) != 0) {
+          sacked &= ~TCPCB_SACKED_RETRANS;
+          if (tp.retrans_out > 0) tp.retrans_out--;
+        }
+        cb_set_sacked(skb, sacked);
+      }
+      skb = next;
+    }
+  }
+  return flag;
+}
+
 /** tcp_enter_recovery(): fast retransmit and recovery begin (RFC 5681 §3.2, RFC 6675 §5). */
 function tcp_enter_recovery(tp: TcpSock): void {
   SNMP_INC_STATS(tcp_is_sack(tp) ? LINUX_MIB_TCPSACKRECOVERY : LINUX_MIB_TCPRENORECOVERY);
@@ -500,14 +616,15 @@ function tcp_fastretrans_alert(sk: Sock, tp: TcpSock, skb: SkBuff, num_dupack: u
     } else if (tcp_try_undo_partial(sk, tp, skb)) {
       return false;
     }
-    tcp_newreno_mark_lost(sk, tp, (flag & FLAG_SND_UNA_ADVANCED) != 0);
+    if (tcp_try_undo_dsack(sk, tp)) tcp_try_keep_open(sk, tp);
+    tcp_identify_packet_loss(sk, tp, flag);
     if (tp.ca_state != TCP_CA_Recovery) {
       if (tp.lost_out == 0) return false; // !tcp_time_to_recover()
       tcp_enter_recovery(tp);
     }
   } else if (tp.ca_state == TCP_CA_Loss) {
     if (!tcp_process_loss(sk, tp, skb, flag, num_dupack)) return false;
-    tcp_newreno_mark_lost(sk, tp, (flag & FLAG_SND_UNA_ADVANCED) != 0);
+    tcp_identify_packet_loss(sk, tp, flag);
     if (tp.ca_state != TCP_CA_Open) return true;
     fallthrough = true;
   } else {
@@ -518,7 +635,8 @@ function tcp_fastretrans_alert(sk: Sock, tp: TcpSock, skb: SkBuff, num_dupack: u
       if ((flag & FLAG_SND_UNA_ADVANCED) != 0) tp.sacked_out = 0;
       tcp_add_reno_sack(tp, num_dupack);
     }
-    tcp_newreno_mark_lost(sk, tp, (flag & FLAG_SND_UNA_ADVANCED) != 0);
+    if (tp.ca_state <= TCP_CA_Disorder) tcp_try_undo_dsack(sk, tp);
+    tcp_identify_packet_loss(sk, tp, flag);
     // tcp_time_to_recover(): something is marked lost.
     if (tp.lost_out == 0) {
       tcp_try_to_open(sk, tp);
@@ -577,6 +695,7 @@ function tcp_ack(sk: Sock, skb: SkBuff): i32 {
     tp.retransmits = 0;
     tp.probes_out = 0;
   }
+  if (cb_sacked(skb) != 0) flag |= tcp_sacktag_write_queue(sk, tp, skb, prior_snd_una);
   const r = tcp_clean_rtx_queue(sk, tp, ack, skb);
   const acked = r >> 1;
   if (acked > 0) flag |= FLAG_DATA_ACKED;
@@ -592,8 +711,8 @@ function tcp_ack(sk: Sock, skb: SkBuff): i32 {
     // tcp_ack_is_dubious(): a duplicate ACK (RFC 5681 §2: no data, no window change,
     // nothing acked), or any ACK while not Open, goes through the recovery machine.
     let rexmit = false;
-    if ((flag & FLAG_NOT_DUP) == 0 || tp.ca_state != TCP_CA_Open) {
-      const num_dupack: u32 = (flag & (FLAG_SND_UNA_ADVANCED | FLAG_NOT_DUP)) == 0 && (cb_flags(skb) & TCPHDR_FIN) == 0 ? 1 : 0;
+    if ((flag & FLAG_NOT_DUP) == 0 || (flag & (FLAG_DATA_SACKED | FLAG_DSACKING_ACK)) != 0 || tp.ca_state != TCP_CA_Open) {
+      const num_dupack: u32 = (flag & (FLAG_SND_UNA_ADVANCED | FLAG_NOT_DUP | FLAG_DSACKING_ACK)) == 0 && (cb_flags(skb) & TCPHDR_FIN) == 0 ? 1 : 0;
       rexmit = tcp_fastretrans_alert(sk, tp, skb, num_dupack, flag);
     }
     // tcp_cong_control(): PRR sets cwnd in a reduction; otherwise the algorithm grows it
@@ -836,6 +955,82 @@ function tcp_rcv_unshare(skb: SkBuff): SkBuff {
   return n;
 }
 
+// ───── SACK blocks we send (RFC 2018 §4, RFC 2883; tcp_sack_new_ofo_skb and friends) ─────
+
+/** tcp_sack_extend(): merges [seq, end_seq) into block i when they touch or overlap. */
+function tcp_sack_extend(tp: TcpSock, i: u32, seq: u32, end_seq: u32): bool {
+  const s = sack_start(tp, i);
+  const e = sack_end(tp, i);
+  if (!after(seq, e) && !after(s, end_seq)) {
+    sack_set(tp, i, before(seq, s) ? seq : s, after(end_seq, e) ? end_seq : e);
+    return true;
+  }
+  return false;
+}
+
+/** tcp_sack_maybe_coalesce(): the first block may now cover others; fold them in. */
+function tcp_sack_maybe_coalesce(tp: TcpSock): void {
+  let i: u32 = 1;
+  while (i < tp.num_sacks) {
+    if (tcp_sack_extend(tp, 0, sack_start(tp, i), sack_end(tp, i))) {
+      tp.num_sacks--;
+      for (let j = i; j < tp.num_sacks; j++) sack_set(tp, j, sack_start(tp, j + 1), sack_end(tp, j + 1));
+      continue;
+    }
+    i++;
+  }
+}
+
+/**
+ * tcp_sack_new_ofo_skb(): RFC 2018 §4 — the block holding the newest segment goes first;
+ * the others follow, most recent first; with all four in use the oldest is forgotten.
+ */
+function tcp_sack_new_ofo_skb(tp: TcpSock, seq: u32, end_seq: u32): void {
+  const cur = tp.num_sacks;
+  for (let i: u32 = 0; i < cur; i++) {
+    if (tcp_sack_extend(tp, i, seq, end_seq)) {
+      const s = sack_start(tp, i);
+      const e = sack_end(tp, i);
+      for (let j = i; j > 0; j--) sack_set(tp, j, sack_start(tp, j - 1), sack_end(tp, j - 1));
+      sack_set(tp, 0, s, e);
+      if (cur > 1) tcp_sack_maybe_coalesce(tp);
+      return;
+    }
+  }
+  const n = cur < TCP_NUM_SACKS ? cur : TCP_NUM_SACKS - 1;
+  for (let j = n; j > 0; j--) sack_set(tp, j, sack_start(tp, j - 1), sack_end(tp, j - 1));
+  sack_set(tp, 0, seq, end_seq);
+  tp.num_sacks = n + 1;
+}
+
+/** tcp_sack_remove(): blocks that rcv_nxt has reached are no longer out of order. */
+function tcp_sack_remove(tp: TcpSock): void {
+  if (tp.ooo_root == 0) {
+    tp.num_sacks = 0;
+    return;
+  }
+  let n = tp.num_sacks;
+  let i: u32 = 0;
+  while (i < n) {
+    if (!before(tp.rcv_nxt, sack_start(tp, i))) {
+      for (let j = i + 1; j < n; j++) sack_set(tp, j - 1, sack_start(tp, j), sack_end(tp, j));
+      n--;
+      continue;
+    }
+    i++;
+  }
+  tp.num_sacks = n;
+}
+
+/** tcp_dsack_set(): RFC 2883 — report a duplicate in the first block of the next ACK. */
+function tcp_dsack_set(tp: TcpSock, seq: u32, end_seq: u32): void {
+  if (tp.sack_ok == 0) return;
+  SNMP_INC_STATS(before(seq, tp.rcv_nxt) ? LINUX_MIB_TCPDSACKOLDSENT : LINUX_MIB_TCPDSACKOFOSENT);
+  tp.dsack = 1;
+  tp.dsack_start = seq;
+  tp.dsack_end = end_seq;
+}
+
 /** tcp_ofo_queue(): moves segments that became in-order from the OOO tree. */
 function tcp_ofo_queue(sk: Sock, tp: TcpSock): void {
   const root = ooo_root(tp);
@@ -887,7 +1082,11 @@ function tcp_data_queue_ofo(sk: Sock, tp: TcpSock, skb: SkBuff): void {
     parent = node;
     const cur = ooo_skb(node);
     if (!before(seq, cb_seq(cur)) && !after(end, cb_end_seq(cur))) {
-      kfree_skb_reason(skb, SKB_DROP_REASON_NOT_SPECIFIED); // already held
+      // Already held: a duplicate, reported by D-SACK; its block moves to the front.
+      SNMP_INC_STATS(LINUX_MIB_TCPOFOMERGE);
+      tcp_dsack_set(tp, seq, end);
+      if (tp.sack_ok != 0) tcp_sack_new_ofo_skb(tp, seq, end);
+      kfree_skb_reason(skb, SKB_DROP_REASON_NOT_SPECIFIED);
       return;
     }
     if (before(seq, cb_seq(cur))) {
@@ -902,6 +1101,7 @@ function tcp_data_queue_ofo(sk: Sock, tp: TcpSock, skb: SkBuff): void {
   rb_link_node(ooo_node(skb), parent, link);
   rb_insert_color(ooo_node(skb), root);
   tp.ooo_last = changetype<usize>(skb);
+  if (tp.sack_ok != 0) tcp_sack_new_ofo_skb(tp, seq, end);
 }
 
 /** tcp_data_queue(): data (and FIN) of an acceptable segment; consumes skb. */
@@ -950,11 +1150,14 @@ function tcp_data_queue(sk: Sock, skb0: SkBuff): void {
       // Filling a hole: ACK at once (RFC 5681 §4.2).
       if (tp.ooo_root == 0) tp.ack_pending |= ICSK_ACK_NOW;
     }
+    if (tp.num_sacks != 0) tcp_sack_remove(tp);
     if ((sk.sk_flags & SOCK_DEAD) == 0) sk_data_ready(sk);
     return;
   }
   if (!after(end, tp.rcv_nxt)) {
-    // A retransmission of data we have: ACK it at once (the sender may have lost ours).
+    // A retransmission of data we have: ACK it at once (the sender may have lost ours),
+    // with a D-SACK for it (RFC 2883 §4.1).
+    tcp_dsack_set(tp, seq, end);
     tcp_enter_quickack_mode(tp, TCP_MAX_QUICKACKS);
     tp.ack_pending |= ICSK_ACK_NOW;
     schedule_ack(tp);
@@ -969,7 +1172,8 @@ function tcp_data_queue(sk: Sock, skb0: SkBuff): void {
     return;
   }
   if (before(seq, tp.rcv_nxt)) {
-    // Partly old: keep only the new part, then treat it as in order.
+    // Partly old: keep only the new part, then treat it as in order (D-SACK the old part).
+    tcp_dsack_set(tp, seq, tp.rcv_nxt);
     skb_pull(skb, tp.rcv_nxt - seq);
     cb_set_seq(skb, tp.rcv_nxt);
     tcp_data_queue(sk, skb);

@@ -58,6 +58,9 @@ function tcp_parse_options(skb: SkBuff, h: usize, doff: u32): void {
       cb_set_ts_ecr(skb, ld32be(p + 6));
     } else if (kind == TCPOPT_SACK) {
       opts |= OPT_SACK;
+      // Whole blocks only: Linux keeps the option's offset in TCP_SKB_CB(skb)->sacked for
+      // tcp_sacktag_write_queue (TCPOLEN_SACK_BASE 2 + TCPOLEN_SACK_PERBLOCK 8 · n).
+      if (len >= 10 && ((len - 2) & 7) == 0 && !syn) cb_set_sacked(skb, <u32>(p - h));
     }
     p += len;
   }

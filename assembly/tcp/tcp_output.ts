@@ -17,9 +17,9 @@ import { NetDevice } from "../link/netdevice";
 import { IPDEFTTL } from "../ip/iphdr";
 import { IPPROTO_TCP } from "../abi/in";
 import { TCP_SYN_SENT, TCP_SYN_RECV, TCP_ESTABLISHED, TCP_CLOSE_WAIT, TCP_FIN_WAIT1, TCP_LAST_ACK, TCP_CLOSING } from "../abi/tcp_states";
-import { TcpSock, tcp_sk, tp_sk, retransmit_timer, delack_timer, ICSK_TIME_RETRANS, ICSK_TIME_PROBE0, ICSK_ACK_SCHED, ICSK_ACK_TIMER, TCP_RTO_MAX, TCP_RTO_MIN, TCP_MAX_WSCALE, MAX_TCP_WINDOW, TCP_INIT_CWND } from "./tcp_sock";
+import { TcpSock, tcp_sk, tp_sk, retransmit_timer, delack_timer, ICSK_TIME_RETRANS, ICSK_TIME_PROBE0, ICSK_ACK_SCHED, ICSK_ACK_TIMER, TCP_RTO_MAX, TCP_RTO_MIN, TCP_MAX_WSCALE, MAX_TCP_WINDOW, TCP_INIT_CWND, sack_start, sack_end } from "./tcp_sock";
 import { cb_seq, cb_set_seq, cb_end_seq, cb_set_end_seq, cb_flags, cb_set_flags, cb_set_tx_time, cb_retrans, cb_set_retrans, cb_set_sacked, cb_sacked, cb_tx_time, TCPCB_SACKED_ACKED, TCPCB_SACKED_RETRANS, TCPCB_LOST, TCPCB_EVER_RETRANS } from "./tcp_skb_cb";
-import { tcph_fill, TCPH_CHECK, TCPH_LEN_MIN, TCPHDR_ACK, TCPHDR_FIN, TCPHDR_PSH, TCPHDR_RST, TCPHDR_SYN, TCPOPT_MSS, TCPOPT_NOP, TCPOPT_SACK_PERM, TCPOPT_TIMESTAMP, TCPOPT_WINDOW } from "./tcphdr";
+import { tcph_fill, TCPH_CHECK, TCPH_LEN_MIN, TCPHDR_ACK, TCPHDR_FIN, TCPHDR_PSH, TCPHDR_RST, TCPHDR_SYN, TCPOPT_MSS, TCPOPT_NOP, TCPOPT_SACK, TCPOPT_SACK_PERM, TCPOPT_TIMESTAMP, TCPOPT_WINDOW } from "./tcphdr";
 import { tcp_rmem_max, tcp_slow_start_after_idle } from "./tcp_sysctl";
 import { tcp_ca_event, tcp_is_cwnd_limited, CA_EVENT_TX_START, CA_EVENT_CWND_RESTART } from "./tcp_cong";
 
@@ -241,6 +241,41 @@ function tcp_options_write(p: usize, tp: TcpSock, flags: u32, mss: u32): void {
   }
 }
 
+/**
+ * SACK blocks this segment carries (tcp_established_options): the D-SACK block, then the
+ * remembered blocks, as many as fit in the 40 option bytes (3 beside a timestamp, 4
+ * without). kstack: Linux shrinks the MSS while blocks are pending (tcp_current_mss); here
+ * a data segment carries only the blocks that fit beside its payload.
+ */
+function tcp_sack_blocks_to_send(tp: TcpSock, flags: u32, datalen: u32): u32 {
+  if ((flags & TCPHDR_SYN) != 0 || tp.sack_ok == 0) return 0;
+  let n = tp.num_sacks + tp.dsack;
+  if (n == 0) return 0;
+  const room: u32 = (40 - (tp.tstamp_ok != 0 ? 12 : 0) - 4) / 8;
+  if (n > room) n = room;
+  while (n > 0 && datalen > 0 && datalen + 4 + 8 * n > tp.mss_cache) n--;
+  return n;
+}
+
+/** Writes nop nop SACK with n blocks at p: D-SACK first (RFC 2883 §4), then the rest. */
+function tcp_sack_write(p: usize, tp: TcpSock, n: u32): void {
+  st8(p, TCPOPT_NOP); st8(p + 1, TCPOPT_NOP); st8(p + 2, TCPOPT_SACK); st8(p + 3, 2 + 8 * n);
+  p += 4;
+  let i: u32 = 0;
+  if (tp.dsack != 0) {
+    st32be(p, tp.dsack_start);
+    st32be(p + 4, tp.dsack_end);
+    p += 8;
+    i = 1;
+    tp.dsack = 0; // reported once
+  }
+  for (let b: u32 = 0; i < n; i++, b++) {
+    st32be(p, sack_start(tp, b));
+    st32be(p + 4, sack_end(tp, b));
+    p += 8;
+  }
+}
+
 /** tcp_event_ack_sent(): an ACK went out, so no delayed ACK is owed. */
 function tcp_event_ack_sent(tp: TcpSock): void {
   tp.ack_pending = 0;
@@ -262,7 +297,8 @@ export function tcp_transmit_skb(sk: Sock, skb: SkBuff, clone_it: bool): i32 {
     cb_set_tx_time(skb, ktime_ns);
   }
   const flags = cb_flags(skb);
-  const opts = tcp_options_size(tp, flags);
+  const sacks = tcp_sack_blocks_to_send(tp, flags, out.len);
+  const opts = tcp_options_size(tp, flags) + (sacks != 0 ? 4 + 8 * sacks : 0);
   const thlen = TCPH_LEN_MIN + opts;
   const h = skb_push(out, thlen);
   skb_reset_transport_header(out);
@@ -276,6 +312,7 @@ export function tcp_transmit_skb(sk: Sock, skb: SkBuff, clone_it: bool): i32 {
   const ack = (flags & TCPHDR_ACK) != 0 ? tp.rcv_nxt : 0;
   tcph_fill(h, sk.inet_sport, sk.inet_dport, cb_seq(skb), ack, thlen, flags, window);
   tcp_options_write(h + TCPH_LEN_MIN, tp, flags, tp.advmss);
+  if (sacks != 0) tcp_sack_write(h + TCPH_LEN_MIN + opts - 4 - 8 * sacks, tp, sacks);
   const len = out.len;
   store<u16>(h + TCPH_CHECK, <u16>csum_tcpudp_magic(sk.inet_saddr, sk.inet_daddr, len, IPPROTO_TCP, csum_partial(h, <i32>len, 0)), 0, 1);
   if ((flags & TCPHDR_ACK) != 0) tcp_event_ack_sent(tp);

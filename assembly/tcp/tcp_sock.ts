@@ -87,6 +87,20 @@ import { Sock } from "../core/sock";
   rate_mark_seq: u32;
   rate_mark_delivered: u32;
   rate_mark_us: u32;
+  // ── SACK (RFC 2018 / RFC 2883), receiver side: rx_opt.num_sacks, dsack ──
+  num_sacks: u32;
+  dsack: u32;
+  /** duplicate_sack[0] (D-SACK, sent first), then selective_acks[4], most recent first. */
+  dsack_start: u32;
+  dsack_end: u32;
+  sack_blocks: u32; // selective_acks[0].start_seq; 8 u32s: start/end × TCP_NUM_SACKS
+  sack_blocks_1: u32;
+  sack_blocks_2: u32;
+  sack_blocks_3: u32;
+  sack_blocks_4: u32;
+  sack_blocks_5: u32;
+  sack_blocks_6: u32;
+  sack_blocks_7: u32;
   snd_cwnd: u32;
   snd_ssthresh: u32;
   snd_cwnd_cnt: u32;
@@ -208,6 +222,20 @@ import { Sock } from "../core/sock";
 @inline export const TCP_RESOURCE_PROBE_INTERVAL: u32 = 500;
 // @ts-ignore: decorator
 @inline export const TCP_INIT_CWND: u32 = 10;
+/** TCP_NUM_SACKS: SACK blocks the receiver remembers. */
+// @ts-ignore: decorator
+@inline export const TCP_NUM_SACKS: u32 = 4;
+/** selective_acks[i].start_seq / end_seq. */
+// @ts-ignore: decorator
+@inline export function sack_start(tp: TcpSock, i: u32): u32 { return load<u32>(changetype<usize>(tp) + offsetof<TcpSock>("sack_blocks") + (<usize>i << 3)); }
+// @ts-ignore: decorator
+@inline export function sack_end(tp: TcpSock, i: u32): u32 { return load<u32>(changetype<usize>(tp) + offsetof<TcpSock>("sack_blocks") + (<usize>i << 3) + 4); }
+// @ts-ignore: decorator
+@inline export function sack_set(tp: TcpSock, i: u32, start: u32, end: u32): void {
+  const p = changetype<usize>(tp) + offsetof<TcpSock>("sack_blocks") + (<usize>i << 3);
+  store<u32>(p, start);
+  store<u32>(p, end, 4);
+}
 // @ts-ignore: decorator
 @inline export const TCP_INFINITE_SSTHRESH: u32 = 0x7fffffff;
 // @ts-ignore: decorator

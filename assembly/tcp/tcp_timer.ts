@@ -3,7 +3,7 @@
 // ends FIN_WAIT2 orphans), and the TIME_WAIT timer (inet_twsk's).
 import { jiffies } from "../kernel/clock";
 import { mod_timer } from "../kernel/timer";
-import { SNMP_INC_STATS, LINUX_MIB_TCPTIMEOUTS, LINUX_MIB_TCPABORTONTIMEOUT, LINUX_MIB_TCPKEEPALIVE, LINUX_MIB_DELAYEDACKS } from "../kernel/mib";
+import { SNMP_INC_STATS, LINUX_MIB_TCPSACKRENEGING, LINUX_MIB_TCPTIMEOUTS, LINUX_MIB_TCPABORTONTIMEOUT, LINUX_MIB_TCPKEEPALIVE, LINUX_MIB_DELAYEDACKS } from "../kernel/mib";
 import { Sock, sock_hold, sock_put, SOCK_DEAD, SOCK_KEEPOPEN } from "../core/sock";
 import { ETIMEDOUT } from "../abi/errno";
 import { TCP_SYN_SENT, TCP_SYN_RECV, TCP_FIN_WAIT2, TCP_TIME_WAIT, TCP_CLOSE, TCP_LISTEN, TCP_ESTABLISHED, TCP_CLOSE_WAIT } from "../abi/tcp_states";
@@ -79,11 +79,19 @@ function tcp_write_timeout(sk: Sock, tp: TcpSock): bool {
  * segment above what is still in flight, and the queue is resent in slow start (go-back-N).
  */
 function tcp_enter_loss(sk: Sock, tp: TcpSock): void {
-  // kstack: no RACK, so even recently sent segments are marked lost at once.
-  tp.sacked_out = 0;
-  let skb = tcp_rtx_head(sk);
+  // tcp_timeout_mark_lost(): a SACKed head means the receiver reneged (RFC 2018 §8):
+  // forget every SACK. kstack: no RACK, so even recently sent segments are marked lost.
+  const head = tcp_rtx_head(sk);
+  const is_reneg = head !== null && (cb_sacked(head) & TCPCB_SACKED_ACKED) != 0;
+  if (is_reneg) {
+    SNMP_INC_STATS(LINUX_MIB_TCPSACKRENEGING);
+    tp.sacked_out = 0;
+  } else if (tp.sack_ok == 0) {
+    tp.sacked_out = 0;
+  }
+  let skb = head;
   while (skb !== null) {
-    cb_set_sacked(skb, cb_sacked(skb) & ~TCPCB_SACKED_ACKED);
+    if (is_reneg) cb_set_sacked(skb, cb_sacked(skb) & ~TCPCB_SACKED_ACKED);
     tcp_mark_skb_lost(tp, skb);
     skb = tcp_rtx_next(sk, skb);
   }

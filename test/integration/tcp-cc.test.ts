@@ -220,11 +220,14 @@ describe('goodput', () => {
 });
 
 describe('loss recovery (NewReno: tcp_fastretrans_alert without SACK)', () => {
-  // 1 Mbit/s spaces the duplicate ACKs 8 ms apart, so each state is seen.
+  // 1 Mbit/s spaces the duplicate ACKs 8 ms apart, so each state is seen. Without SACK
+  // (net.ipv4.tcp_sack 0 on both ends), as tcp-sack.test.ts covers the SACK path.
   const LINK = { delayMs: 5, rateBps: 1e6 };
+  const noSack = (...hs: Host[]) => { for (const h of hs) h.sysctl('net.ipv4.tcp_sack', 0); };
 
   it('one lost segment: tcpi_ca_state goes Open → Disorder → Recovery → Open (TCPRenoRecovery, TCPFastRetrans, no timeout)', async () => {
     const { net, a, b, link } = await pairWithLink(LINK);
+    noSack(a, b);
     const server = b.spawn(serverReadAll);
     const client = a.spawn(async (sys) => {
       const fd = await connectTo(sys);
@@ -252,6 +255,7 @@ describe('loss recovery (NewReno: tcp_fastretrans_alert without SACK)', () => {
 
   it('two losses in one window: the partial ACK retransmits the second hole at once, without a timeout (RFC 6582)', async () => {
     const { net, a, b, link } = await pairWithLink(LINK);
+    noSack(a, b);
     a.sysctl('net.ipv4.tcp_congestion_control', 'reno');
     const server = b.spawn(serverReadAll);
     const client = a.spawn(async (sys) => {
