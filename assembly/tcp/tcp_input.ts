@@ -1270,6 +1270,10 @@ function tcp_validate_incoming(sk: Sock, skb: SkBuff): bool {
       SNMP_INC_STATS(LINUX_MIB_TCPSYNCHALLENGE);
       tcp_send_challenge_ack(sk);
     } else if ((flags & TCPHDR_RST) == 0) {
+      // tcp_send_dupack(): old data is reported by a D-SACK (RFC 2883 §4.1).
+      const seq = cb_seq(skb);
+      const end = cb_end_seq(skb);
+      if (end != seq && before(seq, tp.rcv_nxt)) tcp_dsack_set(tp, seq, after(end, tp.rcv_nxt) ? tp.rcv_nxt : end);
       tp.ack_pending |= ICSK_ACK_NOW;
       tcp_send_ack(sk);
     }

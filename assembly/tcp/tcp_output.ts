@@ -8,7 +8,7 @@ import { after, before } from "../lib/seq";
 import { jiffies, ktime_ns, time_after } from "../kernel/clock";
 import { mod_timer, del_timer, timer_pending } from "../kernel/timer";
 import { SNMP_INC_STATS, TCP_MIB_OUTSEGS, TCP_MIB_RETRANSSEGS, TCP_MIB_OUTRSTS, LINUX_MIB_TCPWANTZEROWINDOWADV, LINUX_MIB_TCPTOZEROWINDOWADV, LINUX_MIB_TCPFROMZEROWINDOWADV, LINUX_MIB_TCPWINPROBE, LINUX_MIB_TCPORIGDATASENT, LINUX_MIB_TCPLOSTRETRANSMIT, LINUX_MIB_TCPFASTRETRANS, LINUX_MIB_TCPSLOWSTARTRETRANS } from "../kernel/mib";
-import { alloc_skb, consume_skb, skb_clone, skb_put, skb_push, skb_reserve, skb_reset_transport_header, SkBuff, MAX_HEADER, SKB_TRUESIZE } from "../core/skbuff";
+import { skb_cloned, skb_copy, alloc_skb, consume_skb, skb_clone, skb_put, skb_push, skb_reserve, skb_reset_transport_header, SkBuff, MAX_HEADER, SKB_TRUESIZE } from "../core/skbuff";
 import { skb_peek, skb_peek_tail, skb_queue_tail, skb_queue_after, SIZEOF_SKB_QUEUE } from "../core/skb_queue";
 import { Sock, sysctl_rmem_max, SOCK_RCVBUF_LOCK } from "../core/sock";
 import { ip_build_and_send_rt, IP_PMTUDISC_WANT } from "../ip/ip_output";
@@ -291,7 +291,10 @@ export function tcp_transmit_skb(sk: Sock, skb: SkBuff, clone_it: bool): i32 {
   const tp = tcp_sk(sk);
   let out = skb;
   if (clone_it) {
-    const c = skb_clone(skb);
+    // __tcp_transmit_skb(): a copy still queued below us (a retransmission while the
+    // previous one waits in a qdisc or netem) shares the buffer, and pushing a header into
+    // it would rewrite that copy's header too: pskb_copy instead of skb_clone then.
+    const c = skb_cloned(skb) ? skb_copy(skb) : skb_clone(skb);
     if (c === null) return -105; // ENOBUFS: the retransmit timer will try again
     out = c;
     cb_set_tx_time(skb, ktime_ns);

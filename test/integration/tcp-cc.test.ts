@@ -363,3 +363,60 @@ describe('CUBIC HyStart', () => {
     await expectNoLeaks(net);
   });
 });
+
+describe('undo of spurious reductions (tcp_try_undo_*)', () => {
+  const LINK = { delayMs: 5 };
+
+  it('reordering, not loss: the ACK echoes the original\'s timestamp, so recovery is undone — cwnd and ssthresh restored (TCPFullUndo)', async () => {
+    const { net, a, b, link } = await pairWithLink(LINK);
+    const server = b.spawn(serverReadAll);
+    let after: Info | null = null;
+    const client = a.spawn(async (sys) => {
+      const fd = await connectTo(sys);
+      // The first segment takes 14 ms instead of 5: the SACKs of the next seven make it
+      // look lost (fast retransmit at 10 ms), but it arrives before its retransmission.
+      applyNetem(link.a, { delayMs: 14 });
+      expect(await sys.send(fd, new Uint8Array(1000))).toBe(1000);
+      applyNetem(link.a, LINK);
+      for (let k = 0; k < 7; k++) expect(await sys.send(fd, new Uint8Array(1000))).toBe(1000);
+      await sys.nanosleep(100);
+      after = await info(sys, fd);
+      await sys.close(fd);
+    });
+    const { states } = await runWatchingCaState(net, a, [client, server]);
+    expect(await server.exited).toEqual({ code: 8000 });
+    // (Disorder lasts less than the 1 ms sampling step here: the SACKs arrive together.)
+    expect(states).toEqual([0, 3, 0]);
+    // Undone to the window before recovery (10), which the same full ACK then grows in slow
+    // start (tcp_cong_control runs after tcp_fastretrans_alert): 11.
+    expect(after).toMatchObject({ tcpi_ca_state: 0, tcpi_snd_cwnd: 11, tcpi_snd_ssthresh: 0x7fffffff });
+    // The needless retransmission comes back as a D-SACK.
+    expect(tcpext(a)).toMatchObject({ TCPSackRecovery: 1, TCPFullUndo: 1, TCPDSACKRecv: 1, TCPTimeouts: 0 });
+    expect(tcpext(b).TCPDSACKOldSent).toBe(1);
+    await expectNoLeaks(net);
+  });
+
+  it('a spurious RTO (the ACK was only late): the D-SACK of the retransmission undoes the Loss state (TCPLossUndo)', async () => {
+    const { net, a, b, link } = await pairWithLink(LINK);
+    const server = b.spawn(serverReadAll);
+    let after: Info | null = null;
+    const client = a.spawn(async (sys) => {
+      const fd = await connectTo(sys);
+      // The ACK of this segment is held 1 s on the way back, long past the RTO.
+      applyNetem(link.b, { delayMs: 1000 });
+      expect(await sys.send(fd, new Uint8Array(1000))).toBe(1000);
+      await sys.nanosleep(8);
+      applyNetem(link.b, LINK);
+      await sys.nanosleep(1500);
+      after = await info(sys, fd);
+      await sys.close(fd);
+    });
+    const { states } = await runWatchingCaState(net, a, [client, server]);
+    expect(await server.exited).toEqual({ code: 1000 });
+    expect(states).toEqual([0, 4, 0]);
+    expect(after).toMatchObject({ tcpi_ca_state: 0, tcpi_snd_cwnd: 10, tcpi_snd_ssthresh: 0x7fffffff });
+    // kstack: no F-RTO, so Linux's TCPSpuriousRTOs (counted on F-RTO's path) stays 0 here too.
+    expect(tcpext(a)).toMatchObject({ TCPTimeouts: 1, TCPLossUndo: 1, TCPDSACKRecv: 1, TCPSpuriousRTOs: 0 });
+    await expectNoLeaks(net);
+  });
+});
