@@ -145,6 +145,16 @@ function tcp_disconnect(skp: usize): i32 {
   tp.snd_ssthresh = TCP_INFINITE_SSTHRESH;
   tp.retransmits = 0;
   tp.backoff = 0;
+  // The congestion state starts over with the next connection (tcp_disconnect: CA_Open,
+  // icsk_ca_priv zeroed, icsk_ca_initialized = 0; the TCP_CONGESTION choice stays).
+  tp.ca_state = TCP_CA_Open;
+  tp.ca_initialized = 0;
+  tp.snd_cwnd_cnt = 0;
+  tp.prior_ssthresh = 0;
+  tp.undo_marker = 0;
+  tp.is_cwnd_limited = 0;
+  tp.max_packets_out = 0;
+  tp.dsack = 0;
   tcp_flush_puts();
   return 0;
 }
