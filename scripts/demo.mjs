@@ -31,7 +31,8 @@ const { Network, formatFrame } = await import(pathToFileURL(join(root, 'build/ho
 console.log(`── ${pick.name}: ${pick.description}\n`);
 const say = (t, who, msg) => console.log(`${(t / 1000).toFixed(6)} ${who.padEnd(8)} │ ${msg}`);
 const net = await Network.create({ clock: 'virtual', seed: 1 });
-net.onFrame((t, frame) => console.log(`${formatFrame(t, frame)}`));
+// A scenario with thousands of frames (congestion) sets `quiet` and narrates instead.
+if (!pick.quiet) net.onFrame((t, frame) => console.log(`${formatFrame(t, frame)}`));
 await pick.run({ net, say: (who, msg) => say(net.now(), who, msg) });
 mkdirSync(join(root, 'out'), { recursive: true });
 const file = join(root, 'out', `${pick.name}.pcap`);
