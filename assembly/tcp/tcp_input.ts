@@ -722,6 +722,9 @@ function tcp_ack(sk: Sock, skb: SkBuff): i32 {
     else if ((flag & FLAG_DATA_ACKED) != 0) tcp_cong_avoid(tp, ack, delivered, jiffies);
     tcp_rate_update(tp);
     if (rexmit) tcp_xmit_retransmit_queue(sk);
+  } else if (prior_packets == 0 && (flag & FLAG_DSACKING_ACK) != 0 && tp.ca_initialized != 0) {
+    // tcp_ack's no_queue: nothing in flight, but a D-SACK may still undo a reduction.
+    tcp_fastretrans_alert(sk, tp, skb, 0, flag);
   }
   if ((flag & FLAG_SND_UNA_ADVANCED) != 0) {
     if (tp.packets_out == 0) tp.retrans_stamp = 0;

@@ -396,6 +396,33 @@ describe('undo of spurious reductions (tcp_try_undo_*)', () => {
     await expectNoLeaks(net);
   });
 
+  it('reordering without timestamps: the original arrives after its retransmission, and its D-SACK undoes the reduction (TCPDSACKUndo)', async () => {
+    const { net, a, b, link } = await pairWithLink(LINK);
+    for (const h of [a, b]) h.sysctl('net.ipv4.tcp_timestamps', 0);
+    const server = b.spawn(serverReadAll);
+    let after: Info | null = null;
+    const client = a.spawn(async (sys) => {
+      const fd = await connectTo(sys);
+      // 22 ms instead of 5: the fast retransmission (sent at 10 ms) overtakes it.
+      applyNetem(link.a, { delayMs: 22 });
+      expect(await sys.send(fd, new Uint8Array(1000))).toBe(1000);
+      applyNetem(link.a, LINK);
+      for (let k = 0; k < 7; k++) expect(await sys.send(fd, new Uint8Array(1000))).toBe(1000);
+      await sys.nanosleep(100);
+      after = await info(sys, fd);
+      await sys.close(fd);
+    });
+    await net.run({ untilIdle: true });
+    await client.exited;
+    expect(await server.exited).toEqual({ code: 8000 });
+    // Recovery ended with cwnd = ssthresh (7); the D-SACK then restored the prior window.
+    expect(after).toMatchObject({ tcpi_ca_state: 0, tcpi_snd_ssthresh: 0x7fffffff });
+    expect(after!.tcpi_snd_cwnd).toBeGreaterThanOrEqual(10);
+    expect(tcpext(a)).toMatchObject({ TCPSackRecovery: 1, TCPDSACKUndo: 1, TCPFullUndo: 0, TCPDSACKRecv: 1 });
+    expect(tcpext(b).TCPDSACKOldSent).toBe(1);
+    await expectNoLeaks(net);
+  });
+
   it('a spurious RTO (the ACK was only late): the D-SACK of the retransmission undoes the Loss state (TCPLossUndo)', async () => {
     const { net, a, b, link } = await pairWithLink(LINK);
     const server = b.spawn(serverReadAll);
