@@ -32,6 +32,8 @@ import { tcp_socks_inuse } from "./tcp/tcp_sock";
 import { sys_socket as _socket, sys_bind as _bind, sys_connect as _connect, sys_listen as _listen, sys_accept4 as _accept4, sys_getname as _getname, sys_shutdown as _shutdown, sys_close as _close, sys_close_wait as _close_wait } from "./sys/sys_socket";
 import { sys_sendto as _sendto, sys_recvfrom as _recvfrom } from "./sys/sys_rw";
 import { sys_setsockopt as _setsockopt, sys_getsockopt as _getsockopt, sys_setsockopt_linger as _setlinger, sys_getsockopt_linger as _getlinger } from "./sys/sys_sockopt";
+import { sys_setsockopt_str as _setsockopt_str } from "./sys/sys_sockopt";
+import { tcp_set_default_congestion_control, tcp_get_available_congestion_control } from "./tcp/tcp_cong";
 import { sys_fcntl as _fcntl, sys_ioctl as _ioctl } from "./sys/sys_fcntl";
 import { sys_task_create, sys_task_fork, sys_task_exit, sys_task_interrupt, sys_nanosleep as _nanosleep, sys_setrlimit as _setrlimit, sys_getrlimit as _getrlimit } from "./sys/sys_task";
 import { files_open, fd_sock, fd_max } from "./sys/fdtable";
@@ -322,6 +324,12 @@ export function sys_getsockopt(pid: u32, fd: i32, level: i32, name: i32): i32 { 
 export function sys_setsockopt_linger(pid: u32, fd: i32, onoff: i32, linger: i32): i32 { return _setlinger(pid, fd, onoff, linger); }
 /** getsockopt(SO_LINGER): l_onoff and l_linger at kstack_uaddr(). */
 export function sys_getsockopt_linger(pid: u32, fd: i32): i32 { return _getlinger(pid, fd, kstack_uaddr()); }
+/** setsockopt() with a string (TCP_CONGESTION): its `len` bytes at kstack_uarea(). */
+export function sys_setsockopt_str(pid: u32, fd: i32, level: i32, name: i32, len: u32): i32 { return ret(_setsockopt_str(pid, fd, level, name, uarea_base, len)); }
+/** net.ipv4.tcp_congestion_control: set from the name at kstack_uarea() (-ENOENT). */
+export function tcp_cc_sysctl_set(len: u32): i32 { return tcp_set_default_congestion_control(uarea_base, len); }
+/** net.ipv4.tcp_available_congestion_control, written at kstack_uarea(); returns its length. */
+export function tcp_cc_available(): u32 { return tcp_get_available_congestion_control(uarea_base); }
 export function sys_fcntl(pid: u32, fd: i32, cmd: i32, arg: i32): i32 { return _fcntl(pid, fd, cmd, arg); }
 export function sys_ioctl(pid: u32, fd: i32, cmd: u32, arg: i32): i32 { return _ioctl(pid, fd, cmd, arg); }
 export function sys_nanosleep(pid: u32, ms: f64): i32 { return _nanosleep(pid, ms); }

@@ -70,10 +70,9 @@ export function defaultSysctls(): Map<string, Entry> {
   m.set('net.ipv4.tcp_notsent_lowat', { value: '4294967295', arity: 1, min: 0, max: 4294967295, apply: (k, v) => k.x.tcp_sysctl(14, v[0] >>> 0, 0, 0) });
   m.set('net.ipv4.tcp_wmem', { value: '4096\t16384\t4194304', arity: 3, min: 1, max: 2147483647, apply: (k, v) => k.x.tcp_sysctl(0, v[0], v[1], v[2]) });
   m.set('net.ipv4.tcp_rmem', { value: '4096\t131072\t33554432', arity: 3, min: 1, max: 2147483647, apply: (k, v) => k.x.tcp_sysctl(1, v[0], v[1], v[2]) });
-  // Linux's default is cubic; kstack runs Reno until congestion control lands (issue 7),
-  // and the sysctl says what actually runs rather than what Linux would.
-  m.set('net.ipv4.tcp_congestion_control', { value: 'reno', arity: 0 });
-  m.set('net.ipv4.tcp_available_congestion_control', { value: 'reno', arity: -1 });
+  // The algorithms registered in the kernel (tcp_cong.ts); CUBIC is the default, as Linux's.
+  m.set('net.ipv4.tcp_congestion_control', { value: 'cubic', arity: 0 });
+  m.set('net.ipv4.tcp_available_congestion_control', { value: 'reno cubic', arity: -1 });
   return m;
 }
 
@@ -81,12 +80,19 @@ export function defaultSysctls(): Map<string, Entry> {
 export function sysctl(table: Map<string, Entry>, k: Kernel, name: string, value?: string | number): string | number {
   const e = table.get(name);
   if (!e) throw new Error(`sysctl: unknown name ${JSON.stringify(name)}`);
+  // The registered algorithms, as the kernel lists them (tcp_get_available_congestion_control).
+  if (name === 'net.ipv4.tcp_available_congestion_control') e.value = new TextDecoder().decode(k.u8().slice(k.uarea, k.uarea + k.x.tcp_cc_available()));
   const read = () => (e.arity === 1 ? Number(e.value) : e.value);
   if (value === undefined) return read();
   if (e.arity === -1) throw new Error(`sysctl: ${name} is read-only`);
   if (e.arity === 0) {
     if (typeof value !== 'string' || !/^[a-z0-9_]+$/.test(value)) throw new Error(`sysctl: bad value for ${name}`);
-    if (name === 'net.ipv4.tcp_congestion_control' && !String(table.get('net.ipv4.tcp_available_congestion_control')!.value).split(' ').includes(value)) throw new Error(`sysctl: ${name}: no such algorithm ${value}`);
+    if (name === 'net.ipv4.tcp_congestion_control') {
+      // tcp_set_default_congestion_control(): the kernel knows its algorithms (-ENOENT).
+      const bytes = new TextEncoder().encode(value);
+      k.u8().set(bytes, k.uarea);
+      if (k.x.tcp_cc_sysctl_set(bytes.length) < 0) throw new Error(`sysctl: ${name}: no such algorithm ${value}`);
+    }
     e.value = value;
     return read();
   }

@@ -13,7 +13,7 @@
 //
 //   * epoll_wait with one ready descriptor among N = 10 vs N = 100,000 watched;
 //   * a SYN flood: spoofed SYNs a listener answers per second, with request socks and with SYN cookies.
-//   node scripts/bench.mjs [--only=csum|udp|tcp|churn|epoll|listen] [--quick] [--no-write]
+//   node scripts/bench.mjs [--only=csum|udp|tcp|churn|epoll|listen|cc] [--quick] [--no-write]
 // Nothing here is a test: no figure is asserted, the PASS/MISS column is information.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -26,6 +26,7 @@ import { benchTcp } from './bench/tcp.mjs';
 import { benchChurn } from './bench/churn.mjs';
 import { benchEpoll } from './bench/epoll.mjs';
 import { benchListen } from './bench/listen.mjs';
+import { benchCc } from './bench/cc.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -148,6 +149,14 @@ if (!only || only === 'epoll') {
   for (const [what, small, big] of [['Sys.epoll_wait (promise API)', r.smallNs, r.bigNs], ['kernel export sys_epoll_wait', r.kernelSmallNs, r.kernelBigNs]]) {
     lines.push(`| epoll_wait, 1 ready of N watched: ${what} | N = 10 | ${int(small)} ns | | | |`);
     lines.push(`| epoll_wait, 1 ready of N watched: ${what} | N = 100,000 | ${int(big)} ns | ${fmt(big / small)}× N = 10 | ≤ ${EPOLL_TARGET}× | ${mark(big / small <= EPOLL_TARGET)} |`);
+  }
+}
+
+if (!only || only === 'cc') {
+  log('cc…');
+  for (const r of await benchCc({ quick, log })) {
+    const name = `TCP ${r.cc} 1 Gbit/s 10 ms link (virtual clock): kstack ${r.engine === 'wasm' ? 'Wasm' : 'JS'} engine, simulated s per wall s`;
+    lines.push(`| ${name} | ${r.total / 1048576} MiB | ${r.error ? `FAIL: ${r.error}` : `${fmt(r.simPerWall)} s/s`} | ${r.error ? '' : `${fmt(r.simMbitps, 0)} Mbit/s simulated`} | | ${r.error ? 'FAIL' : ''} |`);
   }
 }
 

@@ -32,8 +32,8 @@ console.log(`── ${pick.name}: ${pick.description}\n`);
 const say = (t, who, msg) => console.log(`${(t / 1000).toFixed(6)} ${who.padEnd(8)} │ ${msg}`);
 const net = await Network.create({ clock: 'virtual', seed: 1 });
 // A scenario with thousands of frames prints only those its `trace(t, frame)` keeps
-// (`trace: false` prints none); the pcap always has them all.
-if (pick.trace !== false) {
+// (`trace: false` or `quiet: true` prints none); the pcap always has them all.
+if (pick.trace !== false && !pick.quiet) {
   net.onFrame((t, frame) => {
     if (typeof pick.trace !== 'function' || pick.trace(t, frame)) console.log(`${formatFrame(t, frame)}`);
   });

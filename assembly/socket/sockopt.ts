@@ -3,7 +3,7 @@
 // Transports see an option first (struct proto setsockopt) and return -ENOPROTOOPT to
 // pass it down here, as udp_setsockopt does for non-SOL_UDP levels.
 import { TCP_ESTABLISHED, TCP_LISTEN } from "../abi/tcp_states";
-import { EINVAL, ENOPROTOOPT, EPERM, ENOTCONN } from "../abi/errno";
+import { EINVAL, ENOPROTOOPT, EOPNOTSUPP, EPERM, ENOTCONN } from "../abi/errno";
 import { SOL_IP, SOL_SOCKET, SO_DEBUG, SO_REUSEADDR, SO_TYPE, SO_ERROR, SO_DONTROUTE, SO_BROADCAST, SO_SNDBUF, SO_RCVBUF, SO_KEEPALIVE, SO_OOBINLINE, SO_NO_CHECK, SO_PRIORITY, SO_REUSEPORT, SO_RCVLOWAT, SO_SNDLOWAT, SO_RCVTIMEO_OLD, SO_SNDTIMEO_OLD, SO_ACCEPTCONN, SO_SNDBUFFORCE, SO_RCVBUFFORCE, SO_MARK, SO_PROTOCOL, SO_DOMAIN, SOCK_STREAM } from "../abi/socket";
 import { IP_TOS, IP_TTL, IP_MTU_DISCOVER, IP_RECVERR, IP_MTU, IP_FREEBIND, IP_BIND_ADDRESS_NO_PORT } from "../abi/in";
 import { Sock, sk_prot, sock_error, sysctl_rmem_max, sysctl_wmem_max, SOCK_MIN_RCVBUF, SOCK_MIN_SNDBUF, SOCK_RCVBUF_LOCK, SOCK_SNDBUF_LOCK, SOCK_BROADCAST, SOCK_KEEPOPEN, SOCK_LINGER, SK_LINGER_FOREVER } from "../core/sock";
@@ -195,5 +195,8 @@ export function sock_common_getsockopt(sk: Sock, level: i32, name: i32, out: usi
   }
   if (level == SOL_SOCKET) return sock_getsockopt(sk, name);
   if (level == SOL_IP) return ip_getsockopt(sk, name);
-  return -ENOPROTOOPT;
+  // The protocol's own level: its default branch (-ENOPROTOOPT). Any other level reaches
+  // ip_getsockopt(), where not SOL_IP is -EOPNOTSUPP (ip_setsockopt says -ENOPROTOOPT).
+  if (level == <i32>sk.sk_protocol) return -ENOPROTOOPT;
+  return -EOPNOTSUPP;
 }

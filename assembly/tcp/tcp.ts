@@ -20,7 +20,7 @@ import { ENOIOCTLCMD, KSTACK_MSG_CONT } from "../abi/syscall";
 import { IPPROTO_TCP } from "../abi/in";
 import { SOL_SOCKET, SOL_TCP, SO_KEEPALIVE, MSG_PEEK, MSG_DONTWAIT, MSG_WAITALL, MSG_MORE, MSG_OOB, MSG_TRUNC, SOCK_STREAM } from "../abi/socket";
 import { SIOCINQ, SIOCOUTQ, SIOCOUTQNSD } from "../abi/ioctl";
-import { TCP_NODELAY, TCP_MAXSEG, TCP_CORK, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT, TCP_SYNCNT, TCP_LINGER2, TCP_INFO, TCP_QUICKACK, TCP_USER_TIMEOUT, TCP_NOTSENT_LOWAT, TCP_WINDOW_CLAMP, TCPI_OPT_TIMESTAMPS, TCPI_OPT_SACK, TCPI_OPT_WSCALE } from "../abi/tcp";
+import { TCP_CONGESTION, TCP_NODELAY, TCP_MAXSEG, TCP_CORK, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT, TCP_SYNCNT, TCP_LINGER2, TCP_INFO, TCP_QUICKACK, TCP_USER_TIMEOUT, TCP_NOTSENT_LOWAT, TCP_WINDOW_CLAMP, TCPI_OPT_TIMESTAMPS, TCPI_OPT_SACK, TCPI_OPT_WSCALE } from "../abi/tcp";
 import { TCP_ESTABLISHED, TCP_SYN_SENT, TCP_SYN_RECV, TCP_FIN_WAIT1, TCP_FIN_WAIT2, TCP_TIME_WAIT, TCP_CLOSE, TCP_CLOSE_WAIT, TCP_LAST_ACK, TCP_LISTEN, TCP_CLOSING } from "../abi/tcp_states";
 import { TcpSock, tcp_sk, tcp_sock_alloc, tcp_sock_free, retransmit_timer, delack_timer, keepalive_timer, TCP_TIMEOUT_INIT, TCP_INIT_CWND, TCP_INFINITE_SSTHRESH, TCP_MSS_DEFAULT, MAX_TCP_KEEPIDLE, MAX_TCP_KEEPINTVL, MAX_TCP_KEEPCNT, ICSK_ACK_SCHED, ICSK_ACK_PUSHED, ICSK_ACK_PUSHED2, TCP_TIMEWAIT_LEN, inet_csk_ack_scheduled, inet_csk_in_pingpong_mode, inet_csk_enter_pingpong_mode, inet_csk_exit_pingpong_mode } from "./tcp_sock";
 import { cb_seq, cb_end_seq, cb_flags, cb_set_seq, cb_set_end_seq, cb_set_flags, cb_set_sacked } from "./tcp_skb_cb";
@@ -31,12 +31,17 @@ import { tcp_write_queue_purge, tcp_ooo_purge, tcp_write_space } from "./tcp_inp
 import { tcp_v4_connect, tcp_ipv4_init, tcp_ipv4_register_init, tcp_accept_dequeue } from "./tcp_ipv4";
 import { tcp_write_timer, tcp_delack_timer, tcp_keepalive_timer } from "./tcp_timer";
 import { inet_bhash_add, inet_bind_conflict, inet_lhash_insert, inet_put_port, inet_port_used, inet_csk_update_fastreuse } from "./inet_hashtables";
+import { tcp_assign_congestion_control, tcp_set_congestion_control, tcp_ca_name_copy, ca_ops, tcp_ca_set_default } from "./tcp_cong";
+import { tcp_reno_register } from "./tcp_reno";
+import { tcp_cubic_register } from "./tcp_cubic";
 import { tcp_wmem_def, tcp_rmem_def, tcp_keepalive_time, tcp_keepalive_intvl, tcp_keepalive_probes, tcp_fin_timeout, tcp_rmem_max, somaxconn, tcp_notsent_lowat } from "./tcp_sysctl";
 
 // @ts-ignore: decorator
 @inline const SS_UNCONNECTED: u32 = 1;
 // @ts-ignore: decorator
 @inline const TCP_CA_Open: u32 = 0;
+// @ts-ignore: decorator
+@inline const TCP_REORDERING: u32 = 3;
 
 /** tcp_init_sock(). */
 function tcp_init_sock(skp: usize): void {
@@ -52,6 +57,9 @@ function tcp_init_sock(skp: usize): void {
   tp.keepalive_intvl = tcp_keepalive_intvl;
   tp.keepalive_probes = tcp_keepalive_probes;
   tp.ca_state = TCP_CA_Open;
+  tp.snd_cwnd_clamp = 0xffffffff;
+  tp.reordering = TCP_REORDERING; // sysctl_tcp_reordering
+  tcp_assign_congestion_control(tp);
   sk.sk_sndbuf = <i32>tcp_wmem_def;
   sk.sk_rcvbuf = <i32>tcp_rmem_def;
 }
@@ -159,6 +167,16 @@ function tcp_disconnect(skp: usize): i32 {
   tp.snd_ssthresh = TCP_INFINITE_SSTHRESH;
   tp.retransmits = 0;
   tp.backoff = 0;
+  // The congestion state starts over with the next connection (tcp_disconnect: CA_Open,
+  // icsk_ca_priv zeroed, icsk_ca_initialized = 0; the TCP_CONGESTION choice stays).
+  tp.ca_state = TCP_CA_Open;
+  tp.ca_initialized = 0;
+  tp.snd_cwnd_cnt = 0;
+  tp.prior_ssthresh = 0;
+  tp.undo_marker = 0;
+  tp.is_cwnd_limited = 0;
+  tp.max_packets_out = 0;
+  tp.dsack = 0;
   tcp_flush_puts();
   return 0;
 }
@@ -731,6 +749,12 @@ function tcp_setsockopt(skp: usize, level: i32, name: i32, val: i32): i32 {
   }
 }
 
+/** setsockopt(TCP_CONGESTION) with the name's `len` bytes at buf (do_tcp_setsockopt's string case). */
+export function tcp_setsockopt_congestion(sk: Sock, buf: usize, len: u32): i32 {
+  // strncpy_from_sockptr(name, optval, min(TCP_CA_NAME_MAX - 1, optlen)).
+  return tcp_set_congestion_control(tcp_sk(sk), buf, len < 15 ? len : 15);
+}
+
 /** do_tcp_getsockopt(); TCP_INFO fills struct tcp_info at out (tcp_info.ts layout). */
 function tcp_getsockopt(skp: usize, level: i32, name: i32, out: usize): i32 {
   const sk = changetype<Sock>(skp);
@@ -761,6 +785,8 @@ function tcp_getsockopt(skp: usize, level: i32, name: i32, out: usize): i32 {
       return 0;
     case TCP_WINDOW_CLAMP: return <i32>tp.window_clamp;
     case TCP_INFO: return tcp_get_info(sk, tp, out);
+    // The algorithm's name (the host reads it as a string; Linux pads to TCP_CA_NAME_MAX).
+    case TCP_CONGESTION: return <i32>tcp_ca_name_copy(ca_ops(tp), out);
     default: return -ENOPROTOOPT;
   }
 }
@@ -778,7 +804,7 @@ export function tcp_diag_get_info(skp: usize, out: usize): i32 {
 }
 
 function tcp_get_info(sk: Sock, tp: TcpSock, out: usize): i32 {
-  memory.fill(out, 0, 232);
+  memory.fill(out, 0, 240);
   store<u8>(out, <u8>sk.sk_state);                       // 0 tcpi_state
   store<u8>(out, <u8>tp.ca_state, 1);                    // 1 tcpi_ca_state
   store<u8>(out, <u8>tp.retransmits, 2);                 // 2 tcpi_retransmits
@@ -811,7 +837,7 @@ function tcp_get_info(sk: Sock, tp: TcpSock, out: usize): i32 {
   store<u32>(out, tp.snd_ssthresh, 76);                  // 76 tcpi_snd_ssthresh
   store<u32>(out, tp.snd_cwnd, 80);                      // 80 tcpi_snd_cwnd
   store<u32>(out, tp.advmss, 84);                        // 84 tcpi_advmss
-  store<u32>(out, 3, 88);                                // 88 tcpi_reordering
+  store<u32>(out, tp.reordering, 88);                    // 88 tcpi_reordering
   store<u32>(out, 0, 92);                                // 92 tcpi_rcv_rtt
   store<u32>(out, tp.rcvq_space, 96);                    // 96 tcpi_rcv_space
   store<u32>(out, tp.total_retrans, 100);                // 100 tcpi_total_retrans
@@ -820,14 +846,19 @@ function tcp_get_info(sk: Sock, tp: TcpSock, out: usize): i32 {
   store<u32>(out, tp.segs_out, 136);                     // 136 tcpi_segs_out
   store<u32>(out, tp.segs_in, 140);                      // 140 tcpi_segs_in
   store<u32>(out, tcp_inq(sk, tp) != 0 ? tp.write_seq - tp.snd_nxt : tp.write_seq - tp.snd_nxt, 144); // 144 tcpi_notsent_bytes
-  store<u32>(out, tp.data_segs_in, 156);                 // 156 tcpi_data_segs_in
-  store<u32>(out, tp.data_segs_out, 160);                // 160 tcpi_data_segs_out
-  store<u32>(out, tp.delivered, 176);                    // 176 tcpi_delivered
-  store<f64>(out, tp.bytes_sent, 192);                   // 192 tcpi_bytes_sent
-  store<f64>(out, tp.bytes_retrans, 200);                // 200 tcpi_bytes_retrans
-  store<u32>(out, tp.snd_wnd, 220);                      // 220 tcpi_snd_wnd
-  store<u32>(out, tp.rcv_wnd, 224);                      // 224 tcpi_rcv_wnd
-  return 232;
+  store<u32>(out, tp.data_segs_in, 152);                 // 152 tcpi_data_segs_in
+  store<u32>(out, tp.data_segs_out, 156);                // 156 tcpi_data_segs_out
+  // 160 tcpi_delivery_rate (bytes/s, f64 here): the last rate sample, as tcp_compute_delivery_rate.
+  let rate: f64 = 0;
+  if (tp.rate_interval_us != 0) rate = <f64>tp.rate_delivered * <f64>tp.mss_cache * 1e6 / <f64>tp.rate_interval_us;
+  store<f64>(out, Math.floor(rate), 160);
+  store<u32>(out, tp.delivered, 192);                    // 192 tcpi_delivered
+  store<f64>(out, tp.bytes_sent, 200);                   // 200 tcpi_bytes_sent
+  store<f64>(out, tp.bytes_retrans, 208);                // 208 tcpi_bytes_retrans
+  store<u32>(out, tp.rcv_ooopack, 224);                  // 224 tcpi_rcv_ooopack
+  store<u32>(out, tp.snd_wnd, 228);                      // 228 tcpi_snd_wnd
+  store<u32>(out, tp.rcv_wnd, 232);                      // 232 tcpi_rcv_wnd
+  return 240;
 }
 
 // ───── registration ─────
@@ -853,6 +884,9 @@ export function tcp_init(): void {
   p.destroy = tcp_destroy.index;
   p.close_finish = tcp_close_finish.index;
   register_proto(<u32>SOCK_STREAM, <u32>IPPROTO_TCP, p);
+  // Reno is built in (tcp_cong.c), CUBIC registers after it and is the default.
+  tcp_reno_register();
+  tcp_ca_set_default(tcp_cubic_register());
   tcp_ipv4_register_init(tcp_init_sock.index);
   tcp_ipv4_init();
   tcp_state_init();

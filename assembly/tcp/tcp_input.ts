@@ -4,22 +4,23 @@
 // tcp_data_queue, tcp_ofo_queue, tcp_fin, tcp_reset, tcp_validate_incoming (RFC 5961,
 // RFC 7323 PAWS), tcp_rtt_estimator (RFC 6298), __tcp_ack_snd_check.
 import { after, before } from "../lib/seq";
+import { ld32be } from "../lib/bytes";
 import { rb_link_node, rb_insert_color, rb_erase, rb_first, rb_next, rb_left, rb_right, RB_LEFT, RB_RIGHT } from "../lib/rbtree";
 import { jiffies, ktime_ns } from "../kernel/clock";
 import { del_timer, mod_timer, timer_pending } from "../kernel/timer";
-import { SNMP_INC_STATS, LINUX_MIB_TCPABORTONDATA, LINUX_MIB_TCPCHALLENGEACK, LINUX_MIB_TCPSYNCHALLENGE, LINUX_MIB_PAWSESTAB, LINUX_MIB_TCPOFOQUEUE, LINUX_MIB_TCPRCVQDROP, LINUX_MIB_TCPZEROWINDOWDROP, LINUX_MIB_TCPRENORECOVERY, LINUX_MIB_TCPFASTRETRANS, LINUX_MIB_DELAYEDACKLOST, LINUX_MIB_TCPPUREACKS, LINUX_MIB_TCPHPACKS } from "../kernel/mib";
+import { SNMP_INC_STATS, LINUX_MIB_TCPABORTONDATA, LINUX_MIB_TCPCHALLENGEACK, LINUX_MIB_TCPSYNCHALLENGE, LINUX_MIB_PAWSESTAB, LINUX_MIB_TCPOFOQUEUE, LINUX_MIB_TCPRCVQDROP, LINUX_MIB_TCPZEROWINDOWDROP, LINUX_MIB_TCPRENORECOVERY, LINUX_MIB_TCPFASTRETRANS, LINUX_MIB_DELAYEDACKLOST, LINUX_MIB_TCPPUREACKS, LINUX_MIB_TCPHPACKS, LINUX_MIB_TCPDSACKOLDSENT, LINUX_MIB_TCPDSACKOFOSENT, LINUX_MIB_TCPOFOMERGE, LINUX_MIB_TCPDSACKRECV, LINUX_MIB_TCPDSACKUNDO, LINUX_MIB_TCPSACKRENEGING, LINUX_MIB_TCPSACKRECOVERY, LINUX_MIB_TCPFULLUNDO, LINUX_MIB_TCPPARTIALUNDO, LINUX_MIB_TCPLOSSUNDO, LINUX_MIB_DELAYEDACKS } from "../kernel/mib";
 import { SKB_DROP_REASON_NOT_SPECIFIED, SKB_DROP_REASON_SOCKET_RCVBUFF } from "../kernel/drop_reason";
 import { consume_skb, kfree_skb_reason, SkBuff, skb_cb, skb_pull, skb_trim, SKB_CB_OFF, skb_cloned, skb_tailroom, skb_put, skb_copybreak, SKB_SMALL_SIZE, SKB_TRUESIZE } from "../core/skbuff";
 import { skb_peek, skb_peek_tail, skb_queue_tail, skb_unlink, skb_dequeue } from "../core/skb_queue";
 import { Sock, sk_data_ready, sk_state_change, sk_error_report, skb_set_owner_r, skb_orphan, SOCK_DEAD, SOCK_DONE, RCV_SHUTDOWN, SEND_SHUTDOWN, SOCK_KEEPOPEN, SOCK_SNDBUF_LOCK, sk_write_space } from "../core/sock";
 import { ECONNREFUSED, ECONNRESET, EPIPE } from "../abi/errno";
 import { TCP_ESTABLISHED, TCP_SYN_SENT, TCP_SYN_RECV, TCP_FIN_WAIT1, TCP_FIN_WAIT2, TCP_TIME_WAIT, TCP_CLOSE, TCP_CLOSE_WAIT, TCP_LAST_ACK, TCP_CLOSING } from "../abi/tcp_states";
-import { TcpSock, tcp_sk, tp_sk, keepalive_timer, ICSK_TIME_PROBE0, ICSK_TIME_RETRANS, ICSK_ACK_SCHED, ICSK_ACK_NOW, ICSK_ACK_PUSHED, ICSK_ACK_PUSHED2, ICSK_ACK_TIMER, TCP_DELACK_MAX, TCP_MSS_DEFAULT, TCP_MIN_MSS, inet_csk_in_pingpong_mode, inet_csk_enter_pingpong_mode, inet_csk_exit_pingpong_mode, delack_timer, TCP_RTO_MIN, TCP_RTO_MAX, TCP_ATO_MIN, TCP_TIMEWAIT_LEN, TCP_INIT_CWND, TCP_INFINITE_SSTHRESH } from "./tcp_sock";
-import { cb_set_end_seq, cb_seq, cb_end_seq, cb_ack_seq, cb_flags, cb_wnd, cb_opts, cb_ts_val, cb_ts_ecr, cb_mss, cb_wscale, cb_tx_time, cb_retrans, cb_set_seq, OPT_MSS, OPT_WSCALE, OPT_SACK_PERM, OPT_TSTAMP } from "./tcp_skb_cb";
+import { TcpSock, tcp_sk, tp_sk, keepalive_timer, ICSK_TIME_PROBE0, ICSK_TIME_RETRANS, ICSK_ACK_SCHED, ICSK_ACK_NOW, ICSK_ACK_PUSHED, ICSK_ACK_PUSHED2, ICSK_ACK_TIMER, TCP_DELACK_MAX, TCP_MSS_DEFAULT, TCP_MIN_MSS, inet_csk_in_pingpong_mode, inet_csk_enter_pingpong_mode, inet_csk_exit_pingpong_mode, delack_timer, TCP_RTO_MIN, TCP_RTO_MAX, TCP_ATO_MIN, TCP_TIMEWAIT_LEN, TCP_INIT_CWND, TCP_INFINITE_SSTHRESH, sack_start, sack_end, sack_set, TCP_NUM_SACKS } from "./tcp_sock";
+import { cb_set_end_seq, cb_seq, cb_end_seq, cb_ack_seq, cb_flags, cb_wnd, cb_opts, cb_ts_val, cb_ts_ecr, cb_mss, cb_wscale, cb_tx_time, cb_retrans, cb_set_seq, OPT_MSS, OPT_WSCALE, OPT_SACK_PERM, OPT_TSTAMP, cb_sacked, cb_set_sacked, TCPCB_SACKED_ACKED, TCPCB_SACKED_RETRANS, TCPCB_LOST, TCPCB_EVER_RETRANS } from "./tcp_skb_cb";
 import { TCPHDR_ACK, TCPHDR_FIN, TCPHDR_RST, TCPHDR_SYN, TCPHDR_PSH, TCPHDR_URG } from "./tcphdr";
-import { tcp_send_ack, tcp_send_delayed_ack, tcp_write_xmit, tcp_rearm_rto, tcp_clear_xmit_timer, tcp_retransmit_skb, tcp_rtx_head, tcp_update_mss, tcp_select_initial_window, tcp_win_from_space, tcp_space, tcp_full_space, tcp_set_window_clamp, tcp_receive_window, __tcp_select_window, tcp_time_stamp, tcp_send_fin, tcp_stream_memory_free, tcp_notsent_lowat, TCP_NAGLE_NORMAL } from "./tcp_output";
+import { tcp_send_ack, tcp_send_delayed_ack, tcp_write_xmit, tcp_rearm_rto, tcp_clear_xmit_timer, tcp_retransmit_skb, tcp_rtx_head, tcp_update_mss, tcp_select_initial_window, tcp_win_from_space, tcp_space, tcp_full_space, tcp_set_window_clamp, tcp_receive_window, __tcp_select_window, tcp_time_stamp, tcp_send_fin, tcp_stream_memory_free, tcp_notsent_lowat, TCP_NAGLE_NORMAL, tcp_packets_in_flight, tcp_in_cwnd_reduction, tcp_current_ssthresh, tcp_mark_skb_lost, tcp_xmit_retransmit_queue, tcp_rtx_next } from "./tcp_output";
 import { tcp_set_state, tcp_done, tcp_time_wait, tcp_clear_xmit_timers } from "./tcp_state";
-import { tcp_reno_cong_avoid, tcp_reno_ssthresh } from "./tcp_cong";
+import { tcp_ca_ssthresh, tcp_ca_undo_cwnd, tcp_ca_event, tcp_cong_avoid, tcp_ca_pkts_acked, tcp_init_congestion_control, tcp_set_ca_state, CA_EVENT_COMPLETE_CWR } from "./tcp_cong";
 import { fib_lookup, fib_nexthop } from "../ip/route";
 import { neigh_confirm } from "../link/neighbour";
 import { tcp_fin_timeout, tcp_wmem_max, tcp_rmem_max } from "./tcp_sysctl";
@@ -28,6 +29,10 @@ import { sk_wake_async_io } from "../core/sock";
 // TCP_CA_* (Linux's congestion-avoidance states)
 // @ts-ignore: decorator
 @inline const TCP_CA_Open: u32 = 0;
+// @ts-ignore: decorator
+@inline const TCP_CA_Disorder: u32 = 1;
+// @ts-ignore: decorator
+@inline const TCP_CA_CWR: u32 = 2;
 // @ts-ignore: decorator
 @inline const TCP_CA_Recovery: u32 = 3;
 // @ts-ignore: decorator
@@ -56,6 +61,7 @@ export function tcp_ooo_purge(tp: TcpSock): void {
     n = next;
   }
   tp.ooo_last = 0;
+  tp.num_sacks = 0; // tcp_sack_reset()
 }
 
 // ───── RTT and RTO (RFC 6298, as tcp_rtt_estimator) ─────
@@ -137,6 +143,7 @@ function tcp_clean_rtx_queue(sk: Sock, tp: TcpSock, ack: u32, skb_in: SkBuff): u
   let acked: u32 = 0;
   let rtt_us: i32 = -1;
   let first_tx: f64 = -1;
+  let last_tx: f64 = -1;
   let retrans_acked = false;
   let freed = false;
   for (;;) {
@@ -162,13 +169,20 @@ function tcp_clean_rtx_queue(sk: Sock, tp: TcpSock, ack: u32, skb_in: SkBuff): u
     // retransmitted (FLAG_RETRANS_DATA_ACKED) — the segments that waited behind a hole
     // would otherwise measure the whole recovery and inflate the RTO, loss after loss.
     if (cb_retrans(skb) != 0) retrans_acked = true;
-    else if (first_tx < 0) first_tx = cb_tx_time(skb);
+    else {
+      if (first_tx < 0) first_tx = cb_tx_time(skb);
+      last_tx = cb_tx_time(skb);
+    }
     const flags = cb_flags(skb);
     let data = cb_end_seq(skb) - cb_seq(skb);
     if ((flags & TCPHDR_SYN) != 0) data--;
     if ((flags & TCPHDR_FIN) != 0) data--;
     tp.bytes_acked += <f64>data;
-    tp.delivered++;
+    const sacked = cb_sacked(skb);
+    if ((sacked & TCPCB_SACKED_RETRANS) != 0 && tp.retrans_out > 0) tp.retrans_out--;
+    if ((sacked & TCPCB_LOST) != 0 && tp.lost_out > 0) tp.lost_out--;
+    if ((sacked & TCPCB_SACKED_ACKED) != 0) { if (tp.sacked_out > 0) tp.sacked_out--; }
+    else if (tcp_is_sack(tp)) tp.delivered++; // tcp_count_delivered (Reno counts in tcp_remove_reno_sacks)
     skb_unlink(skb, sk.sk_write_queue);
     sk.sk_wmem_queued -= <i32>skb.truesize;
     consume_skb(skb);
@@ -176,15 +190,22 @@ function tcp_clean_rtx_queue(sk: Sock, tp: TcpSock, ack: u32, skb_in: SkBuff): u
     acked++;
     freed = true;
   }
-  if (first_tx >= 0 && !retrans_acked) rtt_us = <i32>((ktime_ns - first_tx) / 1000);
+  // The congestion control's sample (ca_rtt_us) is the newest acked segment's age.
+  let ca_rtt_us: i32 = -1;
+  if (first_tx >= 0 && !retrans_acked) {
+    rtt_us = <i32>((ktime_ns - first_tx) / 1000);
+    ca_rtt_us = <i32>((ktime_ns - last_tx) / 1000);
+  }
   // RFC 7323 §4.1: with timestamps, the echoed value measures even retransmitted data.
   if ((cb_opts(skb_in) & OPT_TSTAMP) != 0 && tp.tstamp_ok != 0 && cb_ts_ecr(skb_in) != 0 && acked > 0) {
     const ts_rtt = <i32>(tcp_time_stamp(tp) - cb_ts_ecr(skb_in));
-    if (rtt_us < 0 && ts_rtt >= 0) rtt_us = ts_rtt * 1000;
+    if (rtt_us < 0 && ts_rtt >= 0) rtt_us = ca_rtt_us = ts_rtt * 1000;
   }
   if (acked > 0) tcp_ack_update_rtt(tp, rtt_us);
+  if (acked > 0 && !tcp_is_sack(tp)) tcp_remove_reno_sacks(tp, acked);
+  if (tp.ca_initialized != 0) tcp_ca_pkts_acked(tp, acked, ca_rtt_us);
   if (freed) tcp_check_space(sk);
-  return acked;
+  return (acked << 1) | (retrans_acked ? 1 : 0);
 }
 
 /**
@@ -223,25 +244,440 @@ export function tcp_sndbuf_expand(sk: Sock, tp: TcpSock): void {
   if (<i64>sk.sk_sndbuf < <i64>sndmem) sk.sk_sndbuf = <i32>sndmem;
 }
 
-/** Enters fast recovery after three duplicate ACKs (RFC 5681 §3.2, NewReno RFC 6582). */
-function tcp_fastretrans(sk: Sock, tp: TcpSock): void {
-  tp.snd_ssthresh = tcp_reno_ssthresh(tp);
-  tp.snd_cwnd = tp.snd_ssthresh + 3;
-  tp.high_seq = tp.snd_nxt;
-  tp.ca_state = TCP_CA_Recovery;
-  SNMP_INC_STATS(LINUX_MIB_TCPRENORECOVERY);
-  SNMP_INC_STATS(LINUX_MIB_TCPFASTRETRANS);
-  const head = tcp_rtx_head(sk);
-  if (head !== null) tcp_retransmit_skb(sk, head);
-}
-
 // FLAG_* results of tcp_ack
 // @ts-ignore: decorator
-@inline const FLAG_DATA_ACKED: u32 = 0x04;
+@inline const FLAG_DATA: u32 = 0x01;
 // @ts-ignore: decorator
 @inline const FLAG_WIN_UPDATE: u32 = 0x02;
 // @ts-ignore: decorator
+@inline const FLAG_DATA_ACKED: u32 = 0x04;
+// @ts-ignore: decorator
+@inline const FLAG_RETRANS_DATA_ACKED: u32 = 0x08;
+// @ts-ignore: decorator
 @inline const FLAG_SND_UNA_ADVANCED: u32 = 0x400;
+// @ts-ignore: decorator
+@inline const FLAG_NOT_DUP: u32 = FLAG_DATA | FLAG_WIN_UPDATE | FLAG_DATA_ACKED;
+
+// ───── loss recovery: Linux's tcp_fastretrans_alert machine (NewReno without SACK) ─────
+
+/** tcp_is_sack(): SACK-permitted was exchanged; else recovery is NewReno's (tcp_is_reno). */
+// @ts-ignore: decorator
+@inline function tcp_is_sack(tp: TcpSock): bool { return tp.sack_ok != 0; }
+
+/** tcp_init_undo(): remember where this episode began, to undo it if it proves spurious. */
+function tcp_init_undo(tp: TcpSock): void {
+  tp.undo_marker = tp.snd_una;
+  tp.undo_retrans = tp.retrans_out != 0 ? <i32>tp.retrans_out : -1;
+}
+
+/** tcp_init_cwnd_reduction(): PRR starts (RFC 6937 §3: ssthresh from the algorithm). */
+function tcp_init_cwnd_reduction(tp: TcpSock): void {
+  tp.high_seq = tp.snd_nxt;
+  tp.snd_cwnd_cnt = 0;
+  tp.prior_cwnd = tp.snd_cwnd;
+  tp.prr_delivered = 0;
+  tp.prr_out = 0;
+  tp.snd_ssthresh = tcp_ca_ssthresh(tp);
+}
+
+/**
+ * tcp_cwnd_reduction(): Proportional Rate Reduction (RFC 6937), Linux's default — send in
+ * proportion to what was delivered while pipe > ssthresh, then slow-start back up to
+ * ssthresh (PRR-SSRB); at least the fast retransmit goes.
+ */
+function tcp_cwnd_reduction(tp: TcpSock, newly_acked_sacked: u32, flag: u32): void {
+  if (newly_acked_sacked == 0 || tp.prior_cwnd == 0) return;
+  const in_flight = tcp_packets_in_flight(tp);
+  const delta = <i32>tp.snd_ssthresh - <i32>in_flight;
+  tp.prr_delivered += newly_acked_sacked;
+  let sndcnt: i32;
+  if (delta < 0) {
+    const dividend = <u64>tp.snd_ssthresh * <u64>tp.prr_delivered + <u64>tp.prior_cwnd - 1;
+    sndcnt = <i32>(dividend / <u64>tp.prior_cwnd) - <i32>tp.prr_out;
+  } else {
+    sndcnt = <i32>tp.prr_delivered - <i32>tp.prr_out;
+    if (sndcnt < <i32>newly_acked_sacked) sndcnt = <i32>newly_acked_sacked;
+    if ((flag & FLAG_SND_UNA_ADVANCED) != 0 && sndcnt > delta) sndcnt = delta;
+  }
+  // Force a fast retransmit upon entering fast recovery.
+  const floor = tp.prr_out != 0 ? 0 : 1;
+  if (sndcnt < floor) sndcnt = floor;
+  tp.snd_cwnd = in_flight + <u32>sndcnt;
+}
+
+/** tcp_end_cwnd_reduction(): cwnd = ssthresh when recovery (not undone) ends (RFC 6937 §3). */
+function tcp_end_cwnd_reduction(tp: TcpSock): void {
+  if (tp.snd_ssthresh < TCP_INFINITE_SSTHRESH && (tp.ca_state == TCP_CA_CWR || tp.undo_marker != 0)) {
+    tp.snd_cwnd = tp.snd_ssthresh;
+    tp.snd_cwnd_stamp = jiffies;
+  }
+  tcp_ca_event(tp, CA_EVENT_COMPLETE_CWR);
+}
+
+/** tcp_limit_reno_sacked(): dupACKs never count for more than the segments outstanding. */
+function tcp_limit_reno_sacked(tp: TcpSock): void {
+  let holes = tp.lost_out > 1 ? tp.lost_out : 1;
+  if (holes > tp.packets_out) holes = tp.packets_out;
+  if (tp.sacked_out + holes > tp.packets_out) tp.sacked_out = tp.packets_out - holes;
+}
+
+/** tcp_add_reno_sack(): without SACK, each duplicate ACK stands for one segment delivered. */
+function tcp_add_reno_sack(tp: TcpSock, num_dupack: u32): void {
+  if (num_dupack == 0) return;
+  const prior = tp.sacked_out;
+  tp.sacked_out += num_dupack;
+  tcp_limit_reno_sacked(tp);
+  if (tp.sacked_out > prior) tp.delivered += tp.sacked_out - prior;
+}
+
+/** tcp_remove_reno_sacks(): a cumulative ACK eats the duplicate ACKs it covers. */
+function tcp_remove_reno_sacks(tp: TcpSock, acked: u32): void {
+  tp.delivered += acked > tp.sacked_out + 1 ? acked - tp.sacked_out : 1;
+  if (acked - 1 >= tp.sacked_out) tp.sacked_out = 0;
+  else tp.sacked_out -= acked - 1;
+  tcp_limit_reno_sacked(tp);
+}
+
+/** tcp_any_retrans_done(). */
+function tcp_any_retrans_done(sk: Sock, tp: TcpSock): bool {
+  if (tp.retrans_out != 0) return true;
+  const head = tcp_rtx_head(sk);
+  return head !== null && (cb_sacked(head) & TCPCB_EVER_RETRANS) != 0;
+}
+
+/**
+ * tcp_packet_delayed(): the ACK echoes a timestamp older than our first retransmission,
+ * so the original got through — the retransmission was spurious (RFC 7323 §4 / Eifel).
+ */
+function tcp_packet_delayed(tp: TcpSock, skb: SkBuff): bool {
+  if (tp.retrans_stamp == 0 || tp.tstamp_ok == 0 || (cb_opts(skb) & OPT_TSTAMP) == 0) return false;
+  const ecr = cb_ts_ecr(skb);
+  return ecr != 0 && before(ecr - tp.tsoffset, tp.retrans_stamp);
+}
+
+/** tcp_may_undo(). */
+function tcp_may_undo(tp: TcpSock, skb: SkBuff): bool {
+  return tp.undo_marker != 0 && (tp.undo_retrans == 0 || tcp_packet_delayed(tp, skb));
+}
+
+/** tcp_undo_cwnd_reduction(): back to the window before the spurious reduction. */
+function tcp_undo_cwnd_reduction(sk: Sock, tp: TcpSock, unmark_loss: bool): void {
+  if (unmark_loss) {
+    let skb = tcp_rtx_head(sk);
+    while (skb !== null) {
+      cb_set_sacked(skb, cb_sacked(skb) & ~TCPCB_LOST);
+      skb = tcp_rtx_next(sk, skb);
+    }
+    tp.lost_out = 0;
+  }
+  if (tp.prior_ssthresh != 0) {
+    tp.snd_cwnd = tcp_ca_undo_cwnd(tp);
+    if (tp.prior_ssthresh > tp.snd_ssthresh) tp.snd_ssthresh = tp.prior_ssthresh;
+  }
+  tp.snd_cwnd_stamp = jiffies;
+  tp.undo_marker = 0;
+}
+
+/** tcp_try_undo_recovery(): at the end of recovery; true to hold the state (Reno, RFC 6582 §3.2). */
+function tcp_try_undo_recovery(sk: Sock, tp: TcpSock, skb: SkBuff): bool {
+  if (tcp_may_undo(tp, skb)) {
+    // Happy end! We did not retransmit anything or our original transmission succeeded.
+    tcp_undo_cwnd_reduction(sk, tp, false);
+    SNMP_INC_STATS(tp.ca_state == TCP_CA_Loss ? LINUX_MIB_TCPLOSSUNDO : LINUX_MIB_TCPFULLUNDO);
+  }
+  if (tp.snd_una == tp.high_seq && !tcp_is_sack(tp)) {
+    // Hold old state until something *above* high_seq is ACKed: for Reno a MUST, to prevent
+    // false fast retransmits (RFC 6582 §3.2 step 4).
+    if (!tcp_any_retrans_done(sk, tp)) tp.retrans_stamp = 0;
+    return true;
+  }
+  tcp_set_ca_state(tp, TCP_CA_Open);
+  return false;
+}
+
+/** tcp_try_undo_loss(): the RTO retransmission was spurious (timestamps). */
+function tcp_try_undo_loss(sk: Sock, tp: TcpSock, skb: SkBuff): bool {
+  if (!tcp_may_undo(tp, skb)) return false;
+  tcp_undo_cwnd_reduction(sk, tp, true);
+  SNMP_INC_STATS(LINUX_MIB_TCPLOSSUNDO);
+  tp.retransmits = 0;
+  // tcp_is_non_sack_preventing_reopen()
+  if (tp.snd_una == tp.high_seq && !tcp_is_sack(tp)) {
+    if (!tcp_any_retrans_done(sk, tp)) tp.retrans_stamp = 0;
+    return true;
+  }
+  if (tcp_is_sack(tp)) tcp_set_ca_state(tp, TCP_CA_Open);
+  return true;
+}
+
+/** tcp_try_undo_partial(): a partial ACK of the original, not the retransmission. */
+function tcp_try_undo_partial(sk: Sock, tp: TcpSock, skb: SkBuff): bool {
+  if (tp.undo_marker != 0 && tcp_packet_delayed(tp, skb)) {
+    // Plain luck! The hole was filled by a delayed packet rather than a retransmit.
+    if (tp.retrans_out != 0) return true;
+    if (!tcp_any_retrans_done(sk, tp)) tp.retrans_stamp = 0;
+    tcp_undo_cwnd_reduction(sk, tp, true);
+    SNMP_INC_STATS(LINUX_MIB_TCPPARTIALUNDO);
+    tcp_try_keep_open(sk, tp);
+  }
+  return false;
+}
+
+/** tcp_try_keep_open(): Disorder while anything is out of order or retransmitted, else Open. */
+function tcp_try_keep_open(sk: Sock, tp: TcpSock): void {
+  let state = TCP_CA_Open;
+  if (tp.sacked_out + tp.lost_out != 0 || tcp_any_retrans_done(sk, tp)) state = TCP_CA_Disorder;
+  if (tp.ca_state != state) {
+    tcp_set_ca_state(tp, state);
+    tp.high_seq = tp.snd_nxt;
+  }
+}
+
+/** tcp_try_to_open(). */
+function tcp_try_to_open(sk: Sock, tp: TcpSock): void {
+  if (!tcp_any_retrans_done(sk, tp)) tp.retrans_stamp = 0;
+  if (tp.ca_state != TCP_CA_CWR) tcp_try_keep_open(sk, tp);
+}
+
+/**
+ * tcp_newreno_mark_lost(): without SACK the head is lost once dupACKs reach the reordering
+ * degree (RFC 5681 §3.2: three), or when a partial ACK arrives in recovery (RFC 6582).
+ */
+function tcp_newreno_mark_lost(sk: Sock, tp: TcpSock, snd_una_advanced: bool): void {
+  const state = tp.ca_state;
+  if ((state < TCP_CA_Recovery && tp.sacked_out >= tp.reordering) || (state == TCP_CA_Recovery && snd_una_advanced)) {
+    const head = tcp_rtx_head(sk);
+    if (head === null || (cb_sacked(head) & TCPCB_LOST) != 0) return;
+    tcp_mark_skb_lost(tp, head);
+  }
+}
+
+/**
+ * tcp_sack_mark_lost(): RFC 6675 §4 IsLost — a segment not SACKed with at least DupThresh
+ * (tp->reordering) SACKed segments above it is lost. kstack: Linux marks by time (RACK,
+ * RFC 8985) by default; this is its pre-RACK rule (tcp_update_scoreboard).
+ */
+function tcp_sack_mark_lost(sk: Sock, tp: TcpSock): void {
+  let above = tp.sacked_out;
+  if (above < tp.reordering) return;
+  let skb = tcp_rtx_head(sk);
+  while (skb !== null && above >= tp.reordering) {
+    const sacked = cb_sacked(skb);
+    if ((sacked & TCPCB_SACKED_ACKED) != 0) above--;
+    else if ((sacked & TCPCB_LOST) == 0) tcp_mark_skb_lost(tp, skb);
+    skb = tcp_rtx_next(sk, skb);
+  }
+}
+
+/** tcp_identify_packet_loss(). */
+function tcp_identify_packet_loss(sk: Sock, tp: TcpSock, flag: u32): void {
+  if (tcp_rtx_head(sk) === null) return;
+  if (tcp_is_sack(tp)) tcp_sack_mark_lost(sk, tp);
+  else tcp_newreno_mark_lost(sk, tp, (flag & FLAG_SND_UNA_ADVANCED) != 0);
+}
+
+/** tcp_try_undo_dsack(): D-SACKs showed every retransmission unnecessary (RFC 2883 §4.3). */
+function tcp_try_undo_dsack(sk: Sock, tp: TcpSock): bool {
+  if (tp.undo_marker != 0 && tp.undo_retrans == 0) {
+    tcp_undo_cwnd_reduction(sk, tp, false);
+    SNMP_INC_STATS(LINUX_MIB_TCPDSACKUNDO);
+    return true;
+  }
+  return false;
+}
+
+// @ts-ignore: decorator
+@inline const FLAG_DATA_SACKED: u32 = 0x20;
+// @ts-ignore: decorator
+@inline const FLAG_DSACKING_ACK: u32 = 0x800;
+
+/**
+ * tcp_sacktag_write_queue(): the SACK blocks of an ACK (RFC 2018) onto the scoreboard.
+ * A first block below the ACK, or inside the second, is a D-SACK (RFC 2883 §4): a
+ * retransmission that was not needed, counted against undo_retrans. Newly SACKed
+ * segments leave the pipe (sacked_out) and count as delivered. kstack: only whole
+ * segments are tagged (Linux splits a partly SACKed skb: tcp_match_skb_to_sack).
+ */
+function tcp_sacktag_write_queue(sk: Sock, tp: TcpSock, ack_skb: SkBuff, prior_snd_una: u32): u32 {
+  const off = cb_sacked(ack_skb);
+  if (off == 0 || !tcp_is_sack(tp) || ack_skb.transport_header == 0) return 0;
+  const p = ack_skb.transport_header + <usize>off;
+  let n = (<u32>load<u8>(p, 1) - 2) >> 3;
+  if (n > 4) n = 4;
+  let flag: u32 = 0;
+  const ack = cb_ack_seq(ack_skb);
+  const s0 = ld32be(p + 2);
+  const e0 = ld32be(p + 6);
+  let dup = false;
+  if (before(s0, ack)) dup = true;
+  else if (n > 1) {
+    const s1 = ld32be(p + 10);
+    const e1 = ld32be(p + 14);
+    if (!after(e0, e1) && !before(s0, s1)) dup = true;
+  }
+  if (dup) {
+    SNMP_INC_STATS(LINUX_MIB_TCPDSACKRECV);
+    flag |= FLAG_DSACKING_ACK;
+    // tcp_check_dsack(): a D-SACK wholly below the old snd_una still proves one spurious
+    // retransmission of this episode.
+    if (tp.undo_marker != 0 && tp.undo_retrans > 0 && !after(e0, prior_snd_una) && after(e0, tp.undo_marker)) tp.undo_retrans--;
+  }
+  for (let i: u32 = 0; i < n; i++) {
+    const start = ld32be(p + 2 + 8 * i);
+    const end = ld32be(p + 6 + 8 * i);
+    const is_dsack = dup && i == 0;
+    // tcp_is_sackblock_valid()
+    if (!before(start, end) || after(end, tp.snd_nxt)) continue;
+    if (!is_dsack && !after(start, tp.snd_una)) continue;
+    let skb = tcp_rtx_head(sk);
+    while (skb !== null) {
+      const seq = cb_seq(skb);
+      if (!before(seq, end)) break;
+      const next = tcp_rtx_next(sk, skb);
+      if (!before(seq, start) && !after(cb_end_seq(skb), end)) {
+        let sacked = cb_sacked(skb);
+        if (is_dsack) {
+          if ((sacked & TCPCB_EVER_RETRANS) != 0 && tp.undo_marker != 0 && tp.undo_retrans > 0 && after(cb_end_seq(skb), tp.undo_marker)) tp.undo_retrans--;
+        } else if ((sacked & TCPCB_SACKED_ACKED) == 0) {
+          // tcp_sacktag_one()
+          if ((sacked & TCPCB_SACKED_RETRANS) != 0) {
+            // Not tagged lost: the retransmission is believed still in flight.
+            if ((sacked & TCPCB_LOST) != 0) {
+              sacked &= ~(TCPCB_LOST | TCPCB_SACKED_RETRANS);
+              if (tp.lost_out > 0) tp.lost_out--;
+              if (tp.retrans_out > 0) tp.retrans_out--;
+            }
+          } else if ((sacked & TCPCB_LOST) != 0) {
+            sacked &= ~TCPCB_LOST;
+            if (tp.lost_out > 0) tp.lost_out--;
+          }
+          sacked |= TCPCB_SACKED_ACKED;
+          flag |= FLAG_DATA_SACKED;
+          tp.sacked_out++;
+          tp.delivered++;
+        }
+        // A D-SACKed or SACKed retransmission is no longer in flight.
+        if (is_dsack && (sacked & TCPCB_SACKED_RETRANS) != 0) {
+          sacked &= ~TCPCB_SACKED_RETRANS;
+          if (tp.retrans_out > 0) tp.retrans_out--;
+        }
+        cb_set_sacked(skb, sacked);
+      }
+      skb = next;
+    }
+  }
+  return flag;
+}
+
+/** tcp_enter_recovery(): fast retransmit and recovery begin (RFC 5681 §3.2, RFC 6675 §5). */
+function tcp_enter_recovery(tp: TcpSock): void {
+  SNMP_INC_STATS(tcp_is_sack(tp) ? LINUX_MIB_TCPSACKRECOVERY : LINUX_MIB_TCPRENORECOVERY);
+  tp.prior_ssthresh = 0;
+  tcp_init_undo(tp);
+  if (!tcp_in_cwnd_reduction(tp)) {
+    tp.prior_ssthresh = tcp_current_ssthresh(tp);
+    tcp_init_cwnd_reduction(tp);
+  }
+  tcp_set_ca_state(tp, TCP_CA_Recovery);
+}
+
+/**
+ * tcp_process_loss(): ACKs after an RTO. Returns false when the state machine is done with
+ * this ACK (undone or recovered), true to keep retransmitting what is marked lost.
+ */
+function tcp_process_loss(sk: Sock, tp: TcpSock, skb: SkBuff, flag: u32, num_dupack: u32): bool {
+  const recovered = !before(tp.snd_una, tp.high_seq);
+  if ((flag & FLAG_SND_UNA_ADVANCED) != 0 && tcp_try_undo_loss(sk, tp, skb)) return false;
+  // kstack: no F-RTO (RFC 5682; Linux's tcp_frto = 2): a timeout is always taken as loss.
+  if (recovered) {
+    tcp_try_undo_recovery(sk, tp, skb);
+    return false;
+  }
+  if (!tcp_is_sack(tp)) {
+    if (after(tp.snd_nxt, tp.high_seq)) tcp_add_reno_sack(tp, num_dupack);
+    else if ((flag & FLAG_SND_UNA_ADVANCED) != 0) tp.sacked_out = 0;
+  }
+  return true;
+}
+
+/**
+ * tcp_fastretrans_alert(): the loss-recovery state machine, run on every dubious ACK
+ * (duplicate, or while not Open). Returns true when lost segments should be retransmitted.
+ */
+function tcp_fastretrans_alert(sk: Sock, tp: TcpSock, skb: SkBuff, num_dupack: u32, flag: u32): bool {
+  if (tp.packets_out == 0 && tp.sacked_out != 0) tp.sacked_out = 0;
+  // D. Check state exit conditions. State can be terminated when high_seq is ACKed.
+  if (tp.ca_state == TCP_CA_Open) {
+    tp.retrans_stamp = 0;
+  } else if (!before(tp.snd_una, tp.high_seq)) {
+    if (tp.ca_state == TCP_CA_CWR) {
+      if (tp.snd_una != tp.high_seq) {
+        tcp_end_cwnd_reduction(tp);
+        tcp_set_ca_state(tp, TCP_CA_Open);
+      }
+    } else if (tp.ca_state == TCP_CA_Recovery) {
+      if (!tcp_is_sack(tp)) tp.sacked_out = 0;
+      if (tcp_try_undo_recovery(sk, tp, skb)) return false;
+      tcp_end_cwnd_reduction(tp);
+    }
+  }
+  // E. Process state.
+  let fallthrough = false;
+  if (tp.ca_state == TCP_CA_Recovery) {
+    if ((flag & FLAG_SND_UNA_ADVANCED) == 0) {
+      if (!tcp_is_sack(tp)) tcp_add_reno_sack(tp, num_dupack);
+    } else if (tcp_try_undo_partial(sk, tp, skb)) {
+      return false;
+    }
+    if (tcp_try_undo_dsack(sk, tp)) tcp_try_keep_open(sk, tp);
+    tcp_identify_packet_loss(sk, tp, flag);
+    if (tp.ca_state != TCP_CA_Recovery) {
+      if (tp.lost_out == 0) return false; // !tcp_time_to_recover()
+      tcp_enter_recovery(tp);
+    }
+  } else if (tp.ca_state == TCP_CA_Loss) {
+    if (!tcp_process_loss(sk, tp, skb, flag, num_dupack)) return false;
+    tcp_identify_packet_loss(sk, tp, flag);
+    if (tp.ca_state != TCP_CA_Open) return true;
+    fallthrough = true;
+  } else {
+    fallthrough = true;
+  }
+  if (fallthrough) {
+    if (!tcp_is_sack(tp)) {
+      if ((flag & FLAG_SND_UNA_ADVANCED) != 0) tp.sacked_out = 0;
+      tcp_add_reno_sack(tp, num_dupack);
+    }
+    if (tp.ca_state <= TCP_CA_Disorder) tcp_try_undo_dsack(sk, tp);
+    tcp_identify_packet_loss(sk, tp, flag);
+    // tcp_time_to_recover(): something is marked lost.
+    if (tp.lost_out == 0) {
+      tcp_try_to_open(sk, tp);
+      return false;
+    }
+    tcp_enter_recovery(tp);
+  }
+  return true;
+}
+
+/**
+ * tcp_rate_gen(), simplified: one delivery-rate sample per round trip — segments delivered
+ * since the round began over its duration (tcpi_delivery_rate). kstack: Linux samples per
+ * ACK from each skb's delivered/delivered_mstamp snapshot.
+ */
+function tcp_rate_update(tp: TcpSock): void {
+  const now_us: u32 = jiffies * 1000;
+  if (tp.rate_mark_us == 0 || !before(tp.snd_una, tp.rate_mark_seq)) {
+    const interval = now_us - tp.rate_mark_us;
+    if (tp.rate_mark_us != 0 && interval > 0 && tp.delivered != tp.rate_mark_delivered) {
+      tp.rate_delivered = tp.delivered - tp.rate_mark_delivered;
+      tp.rate_interval_us = interval;
+    }
+    tp.rate_mark_seq = tp.snd_nxt;
+    tp.rate_mark_delivered = tp.delivered;
+    tp.rate_mark_us = now_us == 0 ? 1 : now_us;
+  }
+}
 
 /**
  * tcp_ack(): processes the ACK field. Returns a FLAG_* set, or -1 for an ACK of data not
@@ -251,6 +687,8 @@ function tcp_ack(sk: Sock, skb: SkBuff): i32 {
   const tp = tcp_sk(sk);
   const ack = cb_ack_seq(skb);
   const prior_snd_una = tp.snd_una;
+  const prior_packets = tp.packets_out;
+  const prior_delivered = tp.delivered;
   if (before(ack, prior_snd_una)) {
     // RFC 5961 §5.2: an ACK from before the window's history is answered (challenge ACK).
     if (before(ack, prior_snd_una - tp.max_window)) return -1;
@@ -263,14 +701,18 @@ function tcp_ack(sk: Sock, skb: SkBuff): i32 {
   let flag: u32 = 0;
   if (tcp_ack_update_window(sk, tp, skb, ack)) flag |= FLAG_WIN_UPDATE;
   const datalen = cb_end_seq(skb) - cb_seq(skb);
+  if (datalen != 0) flag |= FLAG_DATA;
   if (after(ack, prior_snd_una)) {
     flag |= FLAG_SND_UNA_ADVANCED;
     tp.snd_una = ack;
     tp.retransmits = 0;
     tp.probes_out = 0;
   }
-  const acked = tcp_clean_rtx_queue(sk, tp, ack, skb);
+  if (cb_sacked(skb) != 0) flag |= tcp_sacktag_write_queue(sk, tp, skb, prior_snd_una);
+  const r = tcp_clean_rtx_queue(sk, tp, ack, skb);
+  const acked = r >> 1;
   if (acked > 0) flag |= FLAG_DATA_ACKED;
+  if ((r & 1) != 0) flag |= FLAG_RETRANS_DATA_ACKED;
   // sk_dst_confirm(): forward progress, or a pure duplicate ACK (no data, no window
   // change: e.g. the answer to a keepalive probe), proves the next hop reachable, so the
   // neighbour entry is not re-probed with ARP (tcp_ack: FLAG_FORWARD_PROGRESS || !FLAG_NOT_DUP).
@@ -278,32 +720,28 @@ function tcp_ack(sk: Sock, skb: SkBuff): i32 {
     const rt = fib_lookup(sk.inet_daddr);
     if (rt !== null) neigh_confirm(fib_nexthop(rt, sk.inet_daddr), rt.ifindex);
   }
-  if ((flag & FLAG_SND_UNA_ADVANCED) != 0) {
-    tp.sacked_out = 0;
-    if (tp.ca_state == TCP_CA_Recovery) {
-      if (!before(ack, tp.high_seq)) {
-        // Full ACK: leave recovery with cwnd = ssthresh (RFC 6582 §3.2 step 3).
-        tp.snd_cwnd = tp.snd_ssthresh;
-        tp.ca_state = TCP_CA_Open;
-      } else {
-        // Partial ACK: retransmit the next hole, deflate by what was acked (NewReno).
-        const head = tcp_rtx_head(sk);
-        if (head !== null) tcp_retransmit_skb(sk, head);
-        tp.snd_cwnd = tp.snd_cwnd > acked ? tp.snd_cwnd - acked + 1 : 1;
-      }
-    } else if (tp.ca_state == TCP_CA_Loss) {
-      if (!before(ack, tp.high_seq)) tp.ca_state = TCP_CA_Open;
-      tcp_reno_cong_avoid(tp, acked);
-    } else {
-      tcp_reno_cong_avoid(tp, acked);
+  if (prior_packets != 0 && tp.ca_initialized != 0 && (cb_flags(skb) & TCPHDR_SYN) == 0) {
+    // tcp_ack_is_dubious(): a duplicate ACK (RFC 5681 §2: no data, no window change,
+    // nothing acked), or any ACK while not Open, goes through the recovery machine.
+    let rexmit = false;
+    if ((flag & FLAG_NOT_DUP) == 0 || (flag & (FLAG_DATA_SACKED | FLAG_DSACKING_ACK)) != 0 || tp.ca_state != TCP_CA_Open) {
+      const num_dupack: u32 = (flag & (FLAG_SND_UNA_ADVANCED | FLAG_NOT_DUP | FLAG_DSACKING_ACK)) == 0 && (cb_flags(skb) & TCPHDR_FIN) == 0 ? 1 : 0;
+      rexmit = tcp_fastretrans_alert(sk, tp, skb, num_dupack, flag);
     }
+    // tcp_cong_control(): PRR sets cwnd in a reduction; otherwise the algorithm grows it
+    // on in-order delivery (RFC 5681: not on duplicate ACKs).
+    const delivered = tp.delivered - prior_delivered;
+    if (tcp_in_cwnd_reduction(tp)) tcp_cwnd_reduction(tp, delivered, flag);
+    else if ((flag & FLAG_DATA_ACKED) != 0) tcp_cong_avoid(tp, ack, delivered, jiffies);
+    tcp_rate_update(tp);
+    if (rexmit) tcp_xmit_retransmit_queue(sk);
+  } else if (prior_packets == 0 && (flag & FLAG_DSACKING_ACK) != 0 && tp.ca_initialized != 0) {
+    // tcp_ack's no_queue: nothing in flight, but a D-SACK may still undo a reduction.
+    tcp_fastretrans_alert(sk, tp, skb, 0, flag);
+  }
+  if ((flag & FLAG_SND_UNA_ADVANCED) != 0) {
     if (tp.packets_out == 0) tp.retrans_stamp = 0;
     tcp_rearm_rto(tp);
-  } else if (ack == prior_snd_una && datalen == 0 && (flag & FLAG_WIN_UPDATE) == 0 && tp.packets_out > 0 && (cb_flags(skb) & (TCPHDR_SYN | TCPHDR_FIN)) == 0) {
-    // A duplicate ACK (RFC 5681 §2: no data, same ack, same window, data outstanding).
-    tp.sacked_out++;
-    if (tp.sacked_out == 3 && tp.ca_state == TCP_CA_Open) tcp_fastretrans(sk, tp);
-    else if (tp.ca_state == TCP_CA_Recovery) tp.snd_cwnd++;
   }
   // tcp_ack_probe(): the persist timer ends once the peer opens its window. Linux asks
   // only when nothing is in flight (tcp_ack's no_queue path): a probe that carried new
@@ -575,6 +1013,82 @@ function tcp_rcv_unshare(skb: SkBuff): SkBuff {
   return n;
 }
 
+// ───── SACK blocks we send (RFC 2018 §4, RFC 2883; tcp_sack_new_ofo_skb and friends) ─────
+
+/** tcp_sack_extend(): merges [seq, end_seq) into block i when they touch or overlap. */
+function tcp_sack_extend(tp: TcpSock, i: u32, seq: u32, end_seq: u32): bool {
+  const s = sack_start(tp, i);
+  const e = sack_end(tp, i);
+  if (!after(seq, e) && !after(s, end_seq)) {
+    sack_set(tp, i, before(seq, s) ? seq : s, after(end_seq, e) ? end_seq : e);
+    return true;
+  }
+  return false;
+}
+
+/** tcp_sack_maybe_coalesce(): the first block may now cover others; fold them in. */
+function tcp_sack_maybe_coalesce(tp: TcpSock): void {
+  let i: u32 = 1;
+  while (i < tp.num_sacks) {
+    if (tcp_sack_extend(tp, 0, sack_start(tp, i), sack_end(tp, i))) {
+      tp.num_sacks--;
+      for (let j = i; j < tp.num_sacks; j++) sack_set(tp, j, sack_start(tp, j + 1), sack_end(tp, j + 1));
+      continue;
+    }
+    i++;
+  }
+}
+
+/**
+ * tcp_sack_new_ofo_skb(): RFC 2018 §4 — the block holding the newest segment goes first;
+ * the others follow, most recent first; with all four in use the oldest is forgotten.
+ */
+function tcp_sack_new_ofo_skb(tp: TcpSock, seq: u32, end_seq: u32): void {
+  const cur = tp.num_sacks;
+  for (let i: u32 = 0; i < cur; i++) {
+    if (tcp_sack_extend(tp, i, seq, end_seq)) {
+      const s = sack_start(tp, i);
+      const e = sack_end(tp, i);
+      for (let j = i; j > 0; j--) sack_set(tp, j, sack_start(tp, j - 1), sack_end(tp, j - 1));
+      sack_set(tp, 0, s, e);
+      if (cur > 1) tcp_sack_maybe_coalesce(tp);
+      return;
+    }
+  }
+  const n = cur < TCP_NUM_SACKS ? cur : TCP_NUM_SACKS - 1;
+  for (let j = n; j > 0; j--) sack_set(tp, j, sack_start(tp, j - 1), sack_end(tp, j - 1));
+  sack_set(tp, 0, seq, end_seq);
+  tp.num_sacks = n + 1;
+}
+
+/** tcp_sack_remove(): blocks that rcv_nxt has reached are no longer out of order. */
+function tcp_sack_remove(tp: TcpSock): void {
+  if (tp.ooo_root == 0) {
+    tp.num_sacks = 0;
+    return;
+  }
+  let n = tp.num_sacks;
+  let i: u32 = 0;
+  while (i < n) {
+    if (!before(tp.rcv_nxt, sack_start(tp, i))) {
+      for (let j = i + 1; j < n; j++) sack_set(tp, j - 1, sack_start(tp, j), sack_end(tp, j));
+      n--;
+      continue;
+    }
+    i++;
+  }
+  tp.num_sacks = n;
+}
+
+/** tcp_dsack_set(): RFC 2883 — report a duplicate in the first block of the next ACK. */
+function tcp_dsack_set(tp: TcpSock, seq: u32, end_seq: u32): void {
+  if (tp.sack_ok == 0) return;
+  SNMP_INC_STATS(before(seq, tp.rcv_nxt) ? LINUX_MIB_TCPDSACKOLDSENT : LINUX_MIB_TCPDSACKOFOSENT);
+  tp.dsack = 1;
+  tp.dsack_start = seq;
+  tp.dsack_end = end_seq;
+}
+
 /** tcp_ofo_queue(): moves segments that became in-order from the OOO tree. */
 function tcp_ofo_queue(sk: Sock, tp: TcpSock): void {
   const root = ooo_root(tp);
@@ -626,7 +1140,11 @@ function tcp_data_queue_ofo(sk: Sock, tp: TcpSock, skb: SkBuff): void {
     parent = node;
     const cur = ooo_skb(node);
     if (!before(seq, cb_seq(cur)) && !after(end, cb_end_seq(cur))) {
-      kfree_skb_reason(skb, SKB_DROP_REASON_NOT_SPECIFIED); // already held
+      // Already held: a duplicate, reported by D-SACK; its block moves to the front.
+      SNMP_INC_STATS(LINUX_MIB_TCPOFOMERGE);
+      tcp_dsack_set(tp, seq, end);
+      if (tp.sack_ok != 0) tcp_sack_new_ofo_skb(tp, seq, end);
+      kfree_skb_reason(skb, SKB_DROP_REASON_NOT_SPECIFIED);
       return;
     }
     if (before(seq, cb_seq(cur))) {
@@ -641,6 +1159,7 @@ function tcp_data_queue_ofo(sk: Sock, tp: TcpSock, skb: SkBuff): void {
   rb_link_node(ooo_node(skb), parent, link);
   rb_insert_color(ooo_node(skb), root);
   tp.ooo_last = changetype<usize>(skb);
+  if (tp.sack_ok != 0) tcp_sack_new_ofo_skb(tp, seq, end);
 }
 
 /** tcp_data_queue(): data (and FIN) of an acceptable segment; consumes skb. */
@@ -693,13 +1212,16 @@ function tcp_data_queue(sk: Sock, skb0: SkBuff): void {
       // Filling a hole: ACK at once (RFC 5681 §4.2).
       if (tp.ooo_root == 0) tp.ack_pending |= ICSK_ACK_NOW;
     }
+    if (tp.num_sacks != 0) tcp_sack_remove(tp);
     if ((sk.sk_flags & SOCK_DEAD) == 0) sk_data_ready(sk);
     return;
   }
   if (!after(end, tp.rcv_nxt)) {
     // A retransmission of data we have: ACK it at once (the sender may have lost ours,
-    // or waited too long for a delayed one: DelayedACKLost).
+    // or waited too long for a delayed one: DelayedACKLost), with a D-SACK for it
+    // (RFC 2883 §4.1), as tcp_data_queue does.
     SNMP_INC_STATS(LINUX_MIB_DELAYEDACKLOST);
+    tcp_dsack_set(tp, seq, end);
     tcp_enter_quickack_mode(tp, TCP_MAX_QUICKACKS);
     tp.ack_pending |= ICSK_ACK_NOW;
     schedule_ack(tp);
@@ -714,7 +1236,8 @@ function tcp_data_queue(sk: Sock, skb0: SkBuff): void {
     return;
   }
   if (before(seq, tp.rcv_nxt)) {
-    // Partly old: keep only the new part, then treat it as in order.
+    // Partly old: keep only the new part, then treat it as in order (D-SACK the old part).
+    tcp_dsack_set(tp, seq, tp.rcv_nxt);
     skb_pull(skb, tp.rcv_nxt - seq);
     cb_set_seq(skb, tp.rcv_nxt);
     tcp_data_queue(sk, skb);
@@ -751,6 +1274,8 @@ export function tcp_write_queue_purge(sk: Sock): void {
   tp.send_head = 0;
   tp.packets_out = 0;
   tp.sacked_out = 0;
+  tp.lost_out = 0;
+  tp.retrans_out = 0;
 }
 
 /** RFC 5961 §3.2/§4.2/§5.2: answer a suspicious segment with a challenge ACK. */
@@ -809,10 +1334,14 @@ function tcp_validate_incoming(sk: Sock, skb: SkBuff): bool {
       SNMP_INC_STATS(LINUX_MIB_TCPSYNCHALLENGE);
       tcp_send_challenge_ack(sk);
     } else if ((flags & TCPHDR_RST) == 0) {
-      // tcp_send_dupack(): old data again means our ACK was lost or late.
-      if (cb_end_seq(skb) != cb_seq(skb) && before(cb_seq(skb), tp.rcv_nxt)) {
+      // tcp_send_dupack(): old data again means our ACK was lost or late; it is reported
+      // by a D-SACK (RFC 2883 §4.1).
+      const seq = cb_seq(skb);
+      const end = cb_end_seq(skb);
+      if (end != seq && before(seq, tp.rcv_nxt)) {
         SNMP_INC_STATS(LINUX_MIB_DELAYEDACKLOST);
         tcp_enter_quickack_mode(tp, TCP_MAX_QUICKACKS);
+        tcp_dsack_set(tp, seq, after(end, tp.rcv_nxt) ? tp.rcv_nxt : end);
       }
       tp.ack_pending |= ICSK_ACK_NOW;
       tcp_send_ack(sk);
@@ -904,8 +1433,9 @@ function tcp_init_buffer_space(sk: Sock, tp: TcpSock): void {
  * with the first data received (tcp_event_data_recv, ato still 0), not here.
  */
 export function tcp_init_transfer(sk: Sock, tp: TcpSock): void {
-  tp.snd_cwnd = TCP_INIT_CWND;
+  tp.snd_cwnd = TCP_INIT_CWND; // RFC 6928
   tp.snd_cwnd_stamp = jiffies;
+  if (tp.ca_initialized == 0) tcp_init_congestion_control(tp);
   tcp_init_buffer_space(sk, tp);
   if ((sk.sk_flags & SOCK_KEEPOPEN) != 0) mod_timer(keepalive_timer(tp), jiffies + tp.keepalive_time * 1000);
 }

@@ -64,6 +64,9 @@ function tcp_parse_options(skb: SkBuff, h: usize, doff: u32): void {
       cb_set_ts_ecr(skb, ld32be(p + 6));
     } else if (kind == TCPOPT_SACK) {
       opts |= OPT_SACK;
+      // Whole blocks only: Linux keeps the option's offset in TCP_SKB_CB(skb)->sacked for
+      // tcp_sacktag_write_queue (TCPOLEN_SACK_BASE 2 + TCPOLEN_SACK_PERBLOCK 8 · n).
+      if (len >= 10 && ((len - 2) & 7) == 0 && !syn) cb_set_sacked(skb, <u32>(p - h));
     }
     p += len;
   }
@@ -326,6 +329,11 @@ function tcp_v4_syn_recv_sock(listenerp: usize, skbp: usize, reqp: usize): usize
   cp.keepalive_probes = lp.keepalive_probes;
   cp.linger2 = lp.linger2;
   cp.user_mss = lp.user_mss;
+  // tcp_ca_openreq_child(): the listener's TCP_CONGESTION choice, else the default.
+  if (lp.ca_setsockopt != 0) {
+    cp.ca_ops = lp.ca_ops;
+    cp.ca_setsockopt = 1;
+  }
   child.inet_rcv_saddr = req.ir_loc_addr;
   child.inet_saddr = req.ir_loc_addr;
   child.inet_daddr = req.ir_rmt_addr;

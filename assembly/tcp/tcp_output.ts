@@ -7,8 +7,8 @@ import { csum_partial, csum_tcpudp_magic } from "../lib/checksum";
 import { after, before } from "../lib/seq";
 import { jiffies, ktime_ns, time_after, time_after_eq } from "../kernel/clock";
 import { mod_timer, del_timer, timer_pending } from "../kernel/timer";
-import { SNMP_INC_STATS, TCP_MIB_OUTSEGS, TCP_MIB_RETRANSSEGS, TCP_MIB_OUTRSTS, LINUX_MIB_TCPWANTZEROWINDOWADV, LINUX_MIB_TCPTOZEROWINDOWADV, LINUX_MIB_TCPFROMZEROWINDOWADV, LINUX_MIB_TCPWINPROBE, LINUX_MIB_TCPORIGDATASENT } from "../kernel/mib";
-import { alloc_skb, consume_skb, skb_clone, skb_put, skb_push, skb_reserve, skb_reset_transport_header, SkBuff, MAX_HEADER, SKB_TRUESIZE } from "../core/skbuff";
+import { SNMP_INC_STATS, TCP_MIB_OUTSEGS, TCP_MIB_RETRANSSEGS, TCP_MIB_OUTRSTS, LINUX_MIB_TCPWANTZEROWINDOWADV, LINUX_MIB_TCPTOZEROWINDOWADV, LINUX_MIB_TCPFROMZEROWINDOWADV, LINUX_MIB_TCPWINPROBE, LINUX_MIB_TCPORIGDATASENT, LINUX_MIB_TCPLOSTRETRANSMIT, LINUX_MIB_TCPFASTRETRANS, LINUX_MIB_TCPSLOWSTARTRETRANS } from "../kernel/mib";
+import { skb_cloned, skb_copy, alloc_skb, consume_skb, skb_clone, skb_put, skb_push, skb_reserve, skb_reset_transport_header, SkBuff, MAX_HEADER, SKB_TRUESIZE } from "../core/skbuff";
 import { skb_peek, skb_peek_tail, skb_queue_tail, skb_queue_after, SIZEOF_SKB_QUEUE } from "../core/skb_queue";
 import { Sock, sysctl_rmem_max, SOCK_RCVBUF_LOCK } from "../core/sock";
 import { ip_build_and_send_rt, IP_PMTUDISC_WANT } from "../ip/ip_output";
@@ -17,10 +17,11 @@ import { NetDevice } from "../link/netdevice";
 import { IPDEFTTL } from "../ip/iphdr";
 import { IPPROTO_TCP } from "../abi/in";
 import { TCP_SYN_SENT, TCP_SYN_RECV, TCP_ESTABLISHED, TCP_CLOSE_WAIT, TCP_FIN_WAIT1, TCP_LAST_ACK, TCP_CLOSING } from "../abi/tcp_states";
-import { TcpSock, tcp_sk, tp_sk, retransmit_timer, delack_timer, ICSK_TIME_RETRANS, ICSK_TIME_PROBE0, ICSK_ACK_SCHED, ICSK_ACK_TIMER, ICSK_ACK_PUSHED, TCP_RTO_MAX, TCP_RTO_MIN, TCP_MAX_WSCALE, MAX_TCP_WINDOW, TCP_ATO_MIN, TCP_DELACK_MIN, TCP_DELACK_MAX, inet_csk_ack_scheduled, inet_csk_in_pingpong_mode, inet_csk_inc_pingpong_cnt } from "./tcp_sock";
-import { cb_seq, cb_set_seq, cb_end_seq, cb_set_end_seq, cb_flags, cb_set_flags, cb_set_tx_time, cb_retrans, cb_set_retrans, cb_set_sacked, cb_tx_time } from "./tcp_skb_cb";
-import { tcph_fill, TCPH_CHECK, TCPH_LEN_MIN, TCPHDR_ACK, TCPHDR_FIN, TCPHDR_PSH, TCPHDR_RST, TCPHDR_SYN, TCPOPT_MSS, TCPOPT_NOP, TCPOPT_SACK_PERM, TCPOPT_TIMESTAMP, TCPOPT_WINDOW } from "./tcphdr";
-import { tcp_rmem_max, tcp_notsent_lowat as sysctl_tcp_notsent_lowat } from "./tcp_sysctl";
+import { TcpSock, tcp_sk, tp_sk, retransmit_timer, delack_timer, ICSK_TIME_RETRANS, ICSK_TIME_PROBE0, ICSK_ACK_SCHED, ICSK_ACK_TIMER, ICSK_ACK_PUSHED, TCP_RTO_MAX, TCP_RTO_MIN, TCP_MAX_WSCALE, MAX_TCP_WINDOW, TCP_ATO_MIN, TCP_DELACK_MIN, TCP_DELACK_MAX, inet_csk_ack_scheduled, inet_csk_in_pingpong_mode, inet_csk_inc_pingpong_cnt, TCP_INIT_CWND, sack_start, sack_end } from "./tcp_sock";
+import { cb_seq, cb_set_seq, cb_end_seq, cb_set_end_seq, cb_flags, cb_set_flags, cb_set_tx_time, cb_retrans, cb_set_retrans, cb_set_sacked, cb_tx_time, cb_sacked, TCPCB_SACKED_ACKED, TCPCB_SACKED_RETRANS, TCPCB_LOST, TCPCB_EVER_RETRANS } from "./tcp_skb_cb";
+import { tcph_fill, TCPH_CHECK, TCPH_LEN_MIN, TCPHDR_ACK, TCPHDR_FIN, TCPHDR_PSH, TCPHDR_RST, TCPHDR_SYN, TCPOPT_MSS, TCPOPT_NOP, TCPOPT_SACK_PERM, TCPOPT_TIMESTAMP, TCPOPT_WINDOW, TCPOPT_SACK } from "./tcphdr";
+import { tcp_rmem_max, tcp_notsent_lowat as sysctl_tcp_notsent_lowat, tcp_slow_start_after_idle } from "./tcp_sysctl";
+import { tcp_ca_event, tcp_is_cwnd_limited, CA_EVENT_TX_START, CA_EVENT_CWND_RESTART } from "./tcp_cong";
 
 /** sizeof(struct tcphdr) + options we may send, and MAX_TCP_HEADER's role for truesize. */
 // @ts-ignore: decorator
@@ -256,6 +257,41 @@ function tcp_dec_quickack_mode(tp: TcpSock): void {
 }
 
 /**
+ * SACK blocks this segment carries (tcp_established_options): the D-SACK block, then the
+ * remembered blocks, as many as fit in the 40 option bytes (3 beside a timestamp, 4
+ * without). kstack: Linux shrinks the MSS while blocks are pending (tcp_current_mss); here
+ * a data segment carries only the blocks that fit beside its payload.
+ */
+function tcp_sack_blocks_to_send(tp: TcpSock, flags: u32, datalen: u32): u32 {
+  if ((flags & TCPHDR_SYN) != 0 || tp.sack_ok == 0) return 0;
+  let n = tp.num_sacks + tp.dsack;
+  if (n == 0) return 0;
+  const room: u32 = (40 - (tp.tstamp_ok != 0 ? 12 : 0) - 4) / 8;
+  if (n > room) n = room;
+  while (n > 0 && datalen > 0 && datalen + 4 + 8 * n > tp.mss_cache) n--;
+  return n;
+}
+
+/** Writes nop nop SACK with n blocks at p: D-SACK first (RFC 2883 §4), then the rest. */
+function tcp_sack_write(p: usize, tp: TcpSock, n: u32): void {
+  st8(p, TCPOPT_NOP); st8(p + 1, TCPOPT_NOP); st8(p + 2, TCPOPT_SACK); st8(p + 3, 2 + 8 * n);
+  p += 4;
+  let i: u32 = 0;
+  if (tp.dsack != 0) {
+    st32be(p, tp.dsack_start);
+    st32be(p + 4, tp.dsack_end);
+    p += 8;
+    i = 1;
+    tp.dsack = 0; // reported once
+  }
+  for (let b: u32 = 0; i < n; i++, b++) {
+    st32be(p, sack_start(tp, b));
+    st32be(p + 4, sack_end(tp, b));
+    p += 8;
+  }
+}
+
+/**
  * tcp_event_ack_sent(): an ACK went out (alone or on data), so no delayed ACK is owed
  * (inet_csk_clear_xmit_timer(ICSK_TIME_DACK) clears icsk_ack.pending).
  */
@@ -282,13 +318,17 @@ export function tcp_transmit_skb(sk: Sock, skb: SkBuff, clone_it: bool): i32 {
   const tp = tcp_sk(sk);
   let out = skb;
   if (clone_it) {
-    const c = skb_clone(skb);
+    // __tcp_transmit_skb(): a copy still queued below us (a retransmission while the
+    // previous one waits in a qdisc or netem) shares the buffer, and pushing a header into
+    // it would rewrite that copy's header too: pskb_copy instead of skb_clone then.
+    const c = skb_cloned(skb) ? skb_copy(skb) : skb_clone(skb);
     if (c === null) return -105; // ENOBUFS: the retransmit timer will try again
     out = c;
     cb_set_tx_time(skb, ktime_ns);
   }
   const flags = cb_flags(skb);
-  const opts = tcp_options_size(tp, flags);
+  const sacks = tcp_sack_blocks_to_send(tp, flags, out.len);
+  const opts = tcp_options_size(tp, flags) + (sacks != 0 ? 4 + 8 * sacks : 0);
   const thlen = TCPH_LEN_MIN + opts;
   const h = skb_push(out, thlen);
   skb_reset_transport_header(out);
@@ -302,6 +342,7 @@ export function tcp_transmit_skb(sk: Sock, skb: SkBuff, clone_it: bool): i32 {
   const ack = (flags & TCPHDR_ACK) != 0 ? tp.rcv_nxt : 0;
   tcph_fill(h, sk.inet_sport, sk.inet_dport, cb_seq(skb), ack, thlen, flags, window);
   tcp_options_write(h + TCPH_LEN_MIN, tp, flags, tp.advmss);
+  if (sacks != 0) tcp_sack_write(h + TCPH_LEN_MIN + opts - 4 - 8 * sacks, tp, sacks);
   const len = out.len;
   store<u16>(h + TCPH_CHECK, <u16>csum_tcpudp_magic(sk.inet_saddr, sk.inet_daddr, len, IPPROTO_TCP, csum_partial(h, <i32>len, 0)), 0, 1);
   if ((flags & TCPHDR_ACK) != 0) tcp_event_ack_sent(tp);
@@ -310,9 +351,12 @@ export function tcp_transmit_skb(sk: Sock, skb: SkBuff, clone_it: bool): i32 {
     tcp_event_data_sent(tp);
     tp.data_segs_out++;
     tp.last_data_sent = jiffies;
+    // tcp_event_data_sent(): the first data after idle tells the algorithm
+    // (CA_EVENT_TX_START) before lsndtime moves; only data moves it.
+    if (tcp_packets_in_flight(tp) == 0 && tp.ca_ops != 0) tcp_ca_event(tp, CA_EVENT_TX_START);
+    tp.lsndtime = jiffies;
   }
   tp.segs_out++;
-  tp.lsndtime = jiffies;
   SNMP_INC_STATS(TCP_MIB_OUTSEGS);
   const ttl = sk.uc_ttl < 0 ? IPDEFTTL : <u32>sk.uc_ttl;
   const id = <i32>(sk.inet_id++ & 0xffff);
@@ -332,6 +376,8 @@ export function tcp_queue_skb(sk: Sock, skb: SkBuff): void {
   const tp = tcp_sk(sk);
   skb.truesize = tcp_skb_truesize(skb.len);
   sk.sk_wmem_queued += <i32>skb.truesize;
+  // tcp_skb_entail(): new data after an idle period restarts the window.
+  if ((cb_flags(skb) & (TCPHDR_SYN | TCPHDR_FIN)) == 0) tcp_slow_start_after_idle_check(sk, tp);
   skb_queue_tail(sk.sk_write_queue, skb);
   if (tp.send_head == 0) tp.send_head = changetype<usize>(skb);
   tp.write_seq = cb_end_seq(skb);
@@ -451,18 +497,105 @@ export function tcp_write_xmit(sk: Sock, nonagle: u32): bool {
   const mss = tp.mss_cache;
   if (nonagle == TCP_NAGLE_NORMAL) nonagle = tcp_nonagle(tp);
   let sent = false;
+  let is_cwnd_limited = false;
   while (tp.send_head != 0) {
     const skb = changetype<SkBuff>(tp.send_head);
-    if (tp.packets_out >= tp.snd_cwnd) break;
+    // tcp_cwnd_test()
+    if (tcp_packets_in_flight(tp) >= tp.snd_cwnd) {
+      is_cwnd_limited = true;
+      break;
+    }
     if (!tcp_snd_wnd_test(tp, skb)) break;
     if (!tcp_nagle_test(tp, skb, mss, skb.next != sk.sk_write_queue ? TCP_NAGLE_PUSH : nonagle)) break;
     const rc = tcp_transmit_skb(sk, skb, true);
     if (rc == -105) break;
     tcp_event_new_data_sent(sk, skb);
+    // RFC 6937: PRR counts what leaves during a window reduction.
+    if (tcp_in_cwnd_reduction(tp)) tp.prr_out++;
     sent = true;
   }
+  is_cwnd_limited = is_cwnd_limited || tcp_packets_in_flight(tp) >= tp.snd_cwnd;
+  if (sent || is_cwnd_limited) tcp_cwnd_validate(sk, tp, is_cwnd_limited);
   if (!sent && tp.send_head != 0) tcp_check_probe_timer(tp);
   return tp.send_head != 0;
+}
+
+/** tcp_packets_in_flight(): RFC 6675's pipe — sent, not acked, SACKed or lost, plus retransmitted. */
+export function tcp_packets_in_flight(tp: TcpSock): u32 {
+  return tp.packets_out - (tp.sacked_out + tp.lost_out) + tp.retrans_out;
+}
+
+/** tcp_in_cwnd_reduction(): CWR or Recovery, where PRR sets cwnd. */
+export function tcp_in_cwnd_reduction(tp: TcpSock): bool {
+  return tp.ca_state == 2 /* TCP_CA_CWR */ || tp.ca_state == 3 /* TCP_CA_Recovery */;
+}
+
+/** tcp_current_ssthresh(): ssthresh, or ¾ of cwnd if that is more (outside reductions). */
+export function tcp_current_ssthresh(tp: TcpSock): u32 {
+  if (tcp_in_cwnd_reduction(tp)) return tp.snd_ssthresh;
+  const t = (tp.snd_cwnd >> 1) + (tp.snd_cwnd >> 2);
+  return tp.snd_ssthresh > t ? tp.snd_ssthresh : t;
+}
+
+/**
+ * tcp_cwnd_restart(): RFC 5681 §4.1 / RFC 2861 — after an idle period longer than the RTO
+ * the window halves per RTO idle, down to the initial window.
+ */
+function tcp_cwnd_restart(tp: TcpSock, delta: i32): void {
+  let restart_cwnd: u32 = TCP_INIT_CWND;
+  let cwnd = tp.snd_cwnd;
+  tcp_ca_event(tp, CA_EVENT_CWND_RESTART);
+  tp.snd_ssthresh = tcp_current_ssthresh(tp);
+  if (restart_cwnd > cwnd) restart_cwnd = cwnd;
+  while ((delta -= <i32>tp.rto) > 0 && cwnd > restart_cwnd) cwnd >>= 1;
+  tp.snd_cwnd = cwnd > restart_cwnd ? cwnd : restart_cwnd;
+  tp.snd_cwnd_stamp = jiffies;
+  tp.snd_cwnd_used = 0;
+}
+
+/** tcp_slow_start_after_idle_check(): net.ipv4.tcp_slow_start_after_idle (default 1). */
+function tcp_slow_start_after_idle_check(sk: Sock, tp: TcpSock): void {
+  if (tcp_slow_start_after_idle == 0 || tp.packets_out != 0 || tp.ca_ops == 0) return;
+  if (sk.sk_state != <u32>TCP_ESTABLISHED && sk.sk_state != <u32>TCP_CLOSE_WAIT) return;
+  const delta = <i32>(jiffies - tp.lsndtime);
+  if (delta > <i32>tp.rto) tcp_cwnd_restart(tp, delta);
+}
+
+/**
+ * tcp_cwnd_application_limited(): RFC 2861 — a window the application did not use shrinks
+ * to halfway between what was used and what it was (Open state only).
+ */
+function tcp_cwnd_application_limited(tp: TcpSock): void {
+  if (tp.ca_state == 0 /* TCP_CA_Open */) {
+    const win_used = tp.snd_cwnd_used > TCP_INIT_CWND ? tp.snd_cwnd_used : TCP_INIT_CWND;
+    if (win_used < tp.snd_cwnd) {
+      tp.snd_ssthresh = tcp_current_ssthresh(tp);
+      tp.snd_cwnd = (tp.snd_cwnd + win_used) >> 1;
+    }
+    tp.snd_cwnd_used = 0;
+  }
+  tp.snd_cwnd_stamp = jiffies;
+}
+
+/**
+ * tcp_cwnd_validate() (RFC 7661 as Linux does it): remember whether this window was
+ * cwnd-limited, and how much of it was used, so that cwnd only grows when it is used.
+ */
+function tcp_cwnd_validate(sk: Sock, tp: TcpSock, is_cwnd_limited: bool): void {
+  if (!before(tp.snd_una, tp.cwnd_usage_seq) || is_cwnd_limited || (tp.is_cwnd_limited == 0 && tp.packets_out > tp.max_packets_out)) {
+    tp.is_cwnd_limited = is_cwnd_limited ? 1 : 0;
+    tp.max_packets_out = tp.packets_out;
+    tp.cwnd_usage_seq = tp.snd_nxt;
+  }
+  if (tcp_is_cwnd_limited(tp)) {
+    // Network is fed fully.
+    tp.snd_cwnd_used = 0;
+    tp.snd_cwnd_stamp = jiffies;
+  } else {
+    // Network starves.
+    if (tp.packets_out > tp.snd_cwnd_used) tp.snd_cwnd_used = tp.packets_out;
+    if (tcp_slow_start_after_idle != 0 && <i32>(jiffies - tp.snd_cwnd_stamp) >= <i32>tp.rto) tcp_cwnd_application_limited(tp);
+  }
 }
 
 /** tcp_event_new_data_sent(): advance send_head and snd_nxt; start the RTO clock. */
@@ -633,11 +766,17 @@ export function tcp_send_synack(sk: Sock): void {
   tcp_event_new_data_sent(sk, skb);
 }
 
-/** tcp_retransmit_skb(): sends the first unacked segment again. */
+/** tcp_retransmit_skb(): sends a segment of the retransmit queue again. */
 export function tcp_retransmit_skb(sk: Sock, skb: SkBuff): i32 {
   const tp = tcp_sk(sk);
   const rc = tcp_transmit_skb(sk, skb, true);
   if (rc == 0 || rc == -105) {
+    // The scoreboard: this copy is in flight (retrans_out) until acked or lost again.
+    const sacked = cb_sacked(skb);
+    if ((sacked & TCPCB_SACKED_RETRANS) == 0) tp.retrans_out++;
+    cb_set_sacked(skb, sacked | TCPCB_SACKED_RETRANS | TCPCB_EVER_RETRANS);
+    if (tp.undo_retrans < 0) tp.undo_retrans = 0;
+    tp.undo_retrans++;
     cb_set_retrans(skb, cb_retrans(skb) + 1);
     tp.total_retrans++;
     tp.bytes_retrans += <f64>skb.len;
@@ -697,6 +836,61 @@ export function tcp_fragment(sk: Sock, skb: SkBuff, len: u32): bool {
   sk.sk_wmem_queued += <i32>(n.truesize - rest);
   skb_queue_after(sk.sk_write_queue, changetype<usize>(skb), n);
   return true;
+}
+
+/**
+ * tcp_mark_skb_lost(): the scoreboard counts skb lost; a retransmission of it that was in
+ * flight is lost too (TCPLostRetransmit).
+ */
+export function tcp_mark_skb_lost(tp: TcpSock, skb: SkBuff): void {
+  const sacked = cb_sacked(skb);
+  if ((sacked & TCPCB_SACKED_ACKED) != 0) return;
+  if ((sacked & TCPCB_LOST) != 0) {
+    if ((sacked & TCPCB_SACKED_RETRANS) != 0) {
+      cb_set_sacked(skb, sacked & ~TCPCB_SACKED_RETRANS);
+      if (tp.retrans_out > 0) tp.retrans_out--;
+      SNMP_INC_STATS(LINUX_MIB_TCPLOSTRETRANSMIT);
+      tp.lost++;
+    }
+  } else {
+    tp.lost_out++;
+    cb_set_sacked(skb, sacked | TCPCB_LOST);
+    tp.lost++;
+  }
+}
+
+/**
+ * tcp_xmit_retransmit_queue(): retransmits the segments marked lost and not yet
+ * retransmitted, oldest first, as far as cwnd allows (RFC 6675 NextSeg rule 1; after an
+ * RTO, go-back-N in slow start). TCPFastRetrans in recovery, TCPSlowStartRetrans in Loss.
+ */
+export function tcp_xmit_retransmit_queue(sk: Sock): void {
+  const tp = tcp_sk(sk);
+  if (tp.packets_out == 0) return;
+  let rearm = false;
+  const head = tcp_rtx_head(sk);
+  let skb = head;
+  while (skb !== null) {
+    if (<i32>tp.snd_cwnd - <i32>tcp_packets_in_flight(tp) <= 0) break;
+    if (tp.retrans_out >= tp.lost_out) break;
+    const sacked = cb_sacked(skb);
+    const next = tcp_rtx_next(sk, skb);
+    if ((sacked & TCPCB_LOST) != 0 && (sacked & (TCPCB_SACKED_ACKED | TCPCB_SACKED_RETRANS)) == 0) {
+      if (tcp_retransmit_skb(sk, skb) != 0) break;
+      SNMP_INC_STATS(tp.ca_state != 4 /* TCP_CA_Loss */ ? LINUX_MIB_TCPFASTRETRANS : LINUX_MIB_TCPSLOWSTARTRETRANS);
+      if (tcp_in_cwnd_reduction(tp)) tp.prr_out++;
+      if (skb === head) rearm = true;
+    }
+    skb = next;
+  }
+  if (rearm) tcp_reset_xmit_timer(tp, ICSK_TIME_RETRANS, tp.rto);
+}
+
+/** The segment after skb in the retransmit queue (sent, not yet acked), or null. */
+export function tcp_rtx_next(sk: Sock, skb: SkBuff): SkBuff | null {
+  const n = skb.next;
+  if (n == tcp_sk(sk).send_head || n == changetype<usize>(sk.sk_write_queue)) return null;
+  return changetype<SkBuff>(n);
 }
 
 /** The first segment of the retransmit queue (sent, not yet acked), or null. */

@@ -39,6 +39,22 @@ import { SkBuff, skb_cb } from "../core/skbuff";
 // @ts-ignore: decorator
 @inline export function cb_set_retrans(skb: SkBuff, v: u32): void { store<u8>(skb_cb(skb), <u8>v, 24); }
 
+// The scoreboard: TCP_SKB_CB(skb)->sacked bits of a sent segment (include/net/tcp.h).
+/** SACKed by the peer (RFC 2018). */
+// @ts-ignore: decorator
+@inline export const TCPCB_SACKED_ACKED: u32 = 0x01;
+/** Retransmitted, and that copy not yet acked or lost. */
+// @ts-ignore: decorator
+@inline export const TCPCB_SACKED_RETRANS: u32 = 0x02;
+/** Counted lost (lost_out). */
+// @ts-ignore: decorator
+@inline export const TCPCB_LOST: u32 = 0x04;
+// @ts-ignore: decorator
+@inline export const TCPCB_TAGBITS: u32 = 0x07;
+/** Retransmitted at least once. */
+// @ts-ignore: decorator
+@inline export const TCPCB_EVER_RETRANS: u32 = 0x80;
+
 // Options seen on a received segment (bits of cb+25).
 // @ts-ignore: decorator
 @inline export const OPT_MSS: u32 = 1;

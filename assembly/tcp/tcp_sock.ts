@@ -4,7 +4,8 @@
 // compared with before()/after(); times are jiffies (ms) unless named *_us or *_ns.
 //
 // Memory: the struct, then three timer_lists (retransmit/persist, delayed ACK,
-// keepalive/FIN_WAIT2/TIME_WAIT), then the out-of-order queue's rb_root.
+// keepalive/FIN_WAIT2/TIME_WAIT), then the congestion control's private area
+// (icsk_ca_priv, ICSK_CA_PRIV_SIZE bytes, zeroed by tcp_init_congestion_control).
 import { TimerList, timer_setup, SIZEOF_TIMER_LIST } from "../kernel/timer";
 import { Sock } from "../core/sock";
 
@@ -62,7 +63,46 @@ import { Sock } from "../core/sock";
   retrans_stamp: u32;
   /** Which event the retransmit timer is armed for (ICSK_TIME_RETRANS / PROBE0). */
   icsk_pending: u32;
-  // ── congestion control (Reno here; tcp_cong.ts) ──
+  // ── congestion control (tcp_cong.ts; the algorithm's own state is in icsk_ca_priv) ──
+  /** icsk_ca_ops: the TcpCongestionOps in use. */
+  ca_ops: usize;
+  ca_initialized: u32;
+  ca_setsockopt: u32;
+  snd_cwnd_clamp: u32;
+  /** tcp_cwnd_validate(): most packets in flight this window, and whether cwnd bound them. */
+  snd_cwnd_used: u32;
+  is_cwnd_limited: u32;
+  max_packets_out: u32;
+  cwnd_usage_seq: u32;
+  prior_cwnd: u32;
+  /** Retransmissions not yet shown spurious (-1: none made), for undo (tcp_init_undo). */
+  undo_retrans: i32;
+  reordering: u32;
+  /** Proportional Rate Reduction (RFC 6937): delivered and sent since recovery began. */
+  prr_delivered: u32;
+  prr_out: u32;
+  /** Total segments ever marked lost (tp->lost). */
+  lost: u32;
+  /** Delivery rate (tcp_rate.c, simplified): the last sample, segments per interval. */
+  rate_delivered: u32;
+  rate_interval_us: u32;
+  rate_mark_seq: u32;
+  rate_mark_delivered: u32;
+  rate_mark_us: u32;
+  // ── SACK (RFC 2018 / RFC 2883), receiver side: rx_opt.num_sacks, dsack ──
+  num_sacks: u32;
+  dsack: u32;
+  /** duplicate_sack[0] (D-SACK, sent first), then selective_acks[4], most recent first. */
+  dsack_start: u32;
+  dsack_end: u32;
+  sack_blocks: u32; // selective_acks[0].start_seq; 8 u32s: start/end × TCP_NUM_SACKS
+  sack_blocks_1: u32;
+  sack_blocks_2: u32;
+  sack_blocks_3: u32;
+  sack_blocks_4: u32;
+  sack_blocks_5: u32;
+  sack_blocks_6: u32;
+  sack_blocks_7: u32;
   snd_cwnd: u32;
   snd_ssthresh: u32;
   snd_cwnd_cnt: u32;
@@ -139,9 +179,15 @@ import { Sock } from "../core/sock";
   pool_next: usize;
 }
 
+/** ICSK_CA_PRIV_SIZE (include/net/inet_connection_sock.h): 13 u64s. */
+// @ts-ignore: decorator
+@inline export const ICSK_CA_PRIV_SIZE: usize = 104;
 /** Rounded to 8: the f64 counters inside must stay 8-aligned in the slab (wasm2js). */
 // @ts-ignore: decorator
-@inline export const SIZEOF_TCP_SOCK: usize = (offsetof<TcpSock>() + SIZEOF_TIMER_LIST * 3 + 7) & ~7;
+@inline export const SIZEOF_TCP_SOCK: usize = (offsetof<TcpSock>() + SIZEOF_TIMER_LIST * 3 + ICSK_CA_PRIV_SIZE + 7) & ~7;
+/** inet_csk_ca(): the algorithm's per-connection state. */
+// @ts-ignore: decorator
+@inline export function inet_csk_ca(tp: TcpSock): usize { return changetype<usize>(tp) + offsetof<TcpSock>() + SIZEOF_TIMER_LIST * 3; }
 
 // @ts-ignore: decorator
 @inline export function tcp_sk(sk: Sock): TcpSock { return changetype<TcpSock>(sk.sk_private); }
@@ -206,6 +252,20 @@ import { Sock } from "../core/sock";
 @inline export const TCP_RESOURCE_PROBE_INTERVAL: u32 = 500;
 // @ts-ignore: decorator
 @inline export const TCP_INIT_CWND: u32 = 10;
+/** TCP_NUM_SACKS: SACK blocks the receiver remembers. */
+// @ts-ignore: decorator
+@inline export const TCP_NUM_SACKS: u32 = 4;
+/** selective_acks[i].start_seq / end_seq. */
+// @ts-ignore: decorator
+@inline export function sack_start(tp: TcpSock, i: u32): u32 { return load<u32>(changetype<usize>(tp) + offsetof<TcpSock>("sack_blocks") + (<usize>i << 3)); }
+// @ts-ignore: decorator
+@inline export function sack_end(tp: TcpSock, i: u32): u32 { return load<u32>(changetype<usize>(tp) + offsetof<TcpSock>("sack_blocks") + (<usize>i << 3) + 4); }
+// @ts-ignore: decorator
+@inline export function sack_set(tp: TcpSock, i: u32, start: u32, end: u32): void {
+  const p = changetype<usize>(tp) + offsetof<TcpSock>("sack_blocks") + (<usize>i << 3);
+  store<u32>(p, start);
+  store<u32>(p, end, 4);
+}
 // @ts-ignore: decorator
 @inline export const TCP_INFINITE_SSTHRESH: u32 = 0x7fffffff;
 // @ts-ignore: decorator

@@ -3,17 +3,21 @@
 // ends FIN_WAIT2 orphans), and the TIME_WAIT timer (inet_twsk's).
 import { jiffies, time_after } from "../kernel/clock";
 import { mod_timer } from "../kernel/timer";
-import { SNMP_INC_STATS, LINUX_MIB_TCPTIMEOUTS, LINUX_MIB_TCPABORTONTIMEOUT, LINUX_MIB_TCPKEEPALIVE, LINUX_MIB_DELAYEDACKS, LINUX_MIB_TW } from "../kernel/mib";
+import { SNMP_INC_STATS, LINUX_MIB_TCPTIMEOUTS, LINUX_MIB_TCPABORTONTIMEOUT, LINUX_MIB_TCPKEEPALIVE, LINUX_MIB_DELAYEDACKS, LINUX_MIB_TW, LINUX_MIB_TCPSACKRENEGING } from "../kernel/mib";
 import { Sock, sock_hold, sock_put, SOCK_DEAD, SOCK_KEEPOPEN } from "../core/sock";
 import { ETIMEDOUT } from "../abi/errno";
 import { TCP_SYN_SENT, TCP_SYN_RECV, TCP_FIN_WAIT2, TCP_TIME_WAIT, TCP_CLOSE, TCP_LISTEN, TCP_ESTABLISHED, TCP_CLOSE_WAIT } from "../abi/tcp_states";
 import { TcpSock, tp_sk, keepalive_timer, delack_timer, ICSK_TIME_RETRANS, ICSK_TIME_PROBE0, ICSK_ACK_TIMER, TCP_RTO_MIN, TCP_RTO_MAX, TCP_TIMEOUT_INIT, TCP_ATO_MIN, inet_csk_ack_scheduled, inet_csk_in_pingpong_mode, inet_csk_exit_pingpong_mode } from "./tcp_sock";
-import { tcp_retransmit_skb, tcp_rtx_head, tcp_reset_xmit_timer, tcp_send_ack, tcp_write_wakeup, tcp_probe0_when, tcp_send_active_reset, tcp_receive_window } from "./tcp_output";
+import { tcp_retransmit_skb, tcp_rtx_head, tcp_reset_xmit_timer, tcp_send_ack, tcp_write_wakeup, tcp_probe0_when, tcp_send_active_reset, tcp_receive_window, tcp_mark_skb_lost, tcp_packets_in_flight, tcp_current_ssthresh, tcp_rtx_next } from "./tcp_output";
 import { tcp_done, tcp_flush_puts } from "./tcp_state";
 import { tcp_write_queue_purge } from "./tcp_input";
-import { tcp_reno_ssthresh } from "./tcp_cong";
+import { tcp_ca_ssthresh, tcp_ca_event, tcp_set_ca_state, CA_EVENT_LOSS } from "./tcp_cong";
+import { after } from "../lib/seq";
+import { cb_sacked, cb_set_sacked, TCPCB_SACKED_ACKED } from "./tcp_skb_cb";
 import { tcp_syn_retries, tcp_synack_retries, tcp_retries2, tcp_syn_linear_timeouts, tcp_orphan_retries } from "./tcp_sysctl";
 
+// @ts-ignore: decorator
+@inline const TCP_CA_Disorder: u32 = 1;
 // @ts-ignore: decorator
 @inline const TCP_CA_Loss: u32 = 4;
 
@@ -69,14 +73,42 @@ function tcp_write_timeout(sk: Sock, tp: TcpSock): bool {
   return false;
 }
 
-/** tcp_enter_loss(): an RTO — ssthresh halves, cwnd falls to one segment (RFC 5681 §3.1). */
-function tcp_enter_loss(tp: TcpSock): void {
-  if (tp.ca_state != TCP_CA_Loss) tp.snd_ssthresh = tcp_reno_ssthresh(tp);
-  tp.snd_cwnd = 1;
+/**
+ * tcp_enter_loss(): an RTO (RFC 5681 §3.1, RFC 6298 §5): everything outstanding is
+ * marked lost (tcp_timeout_mark_lost), ssthresh is cut once per episode, cwnd falls to one
+ * segment above what is still in flight, and the queue is resent in slow start (go-back-N).
+ */
+function tcp_enter_loss(sk: Sock, tp: TcpSock): void {
+  // tcp_timeout_mark_lost(): a SACKed head means the receiver reneged (RFC 2018 §8):
+  // forget every SACK. kstack: no RACK, so even recently sent segments are marked lost.
+  const head = tcp_rtx_head(sk);
+  const is_reneg = head !== null && (cb_sacked(head) & TCPCB_SACKED_ACKED) != 0;
+  if (is_reneg) {
+    SNMP_INC_STATS(LINUX_MIB_TCPSACKRENEGING);
+    tp.sacked_out = 0;
+  } else if (tp.sack_ok == 0) {
+    tp.sacked_out = 0;
+  }
+  let skb = head;
+  while (skb !== null) {
+    if (is_reneg) cb_set_sacked(skb, cb_sacked(skb) & ~TCPCB_SACKED_ACKED);
+    tcp_mark_skb_lost(tp, skb);
+    skb = tcp_rtx_next(sk, skb);
+  }
+  // Reduce ssthresh if it has not yet been made inside this window.
+  if (tp.ca_state <= TCP_CA_Disorder || !after(tp.high_seq, tp.snd_una) || (tp.ca_state == TCP_CA_Loss && tp.retransmits == 0)) {
+    tp.prior_ssthresh = tcp_current_ssthresh(tp);
+    tp.prior_cwnd = tp.snd_cwnd;
+    tp.snd_ssthresh = tcp_ca_ssthresh(tp);
+    tcp_ca_event(tp, CA_EVENT_LOSS);
+    tp.undo_marker = tp.snd_una; // tcp_init_undo()
+    tp.undo_retrans = tp.retrans_out != 0 ? <i32>tp.retrans_out : -1;
+  }
+  tp.snd_cwnd = tcp_packets_in_flight(tp) + 1;
   tp.snd_cwnd_cnt = 0;
-  tp.ca_state = TCP_CA_Loss;
+  tp.snd_cwnd_stamp = jiffies;
+  tcp_set_ca_state(tp, TCP_CA_Loss);
   tp.high_seq = tp.snd_nxt;
-  tp.sacked_out = 0;
 }
 
 /** tcp_retransmit_timer(). */
@@ -87,7 +119,7 @@ function tcp_retransmit_timer(sk: Sock, tp: TcpSock): void {
   if (tcp_write_timeout(sk, tp)) return;
   if (sk.sk_state != <u32>TCP_SYN_SENT && sk.sk_state != <u32>TCP_SYN_RECV) {
     SNMP_INC_STATS(LINUX_MIB_TCPTIMEOUTS);
-    tcp_enter_loss(tp);
+    tcp_enter_loss(sk, tp);
   }
   if (tp.retrans_stamp == 0) tp.retrans_stamp = jiffies;
   tcp_retransmit_skb(sk, head);

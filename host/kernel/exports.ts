@@ -67,6 +67,9 @@ export interface KernelExports {
   sys_getrlimit(pid: number, resource: number): number;
   sys_setsockopt_linger(pid: number, fd: number, onoff: number, linger: number): number;
   sys_getsockopt_linger(pid: number, fd: number): number;
+  sys_setsockopt_str(pid: number, fd: number, level: number, name: number, len: number): number;
+  tcp_cc_sysctl_set(len: number): number;
+  tcp_cc_available(): number;
   tcp_sysctl(which: number, a: number, b: number, c: number): number;
   kstack_trace_tcp_states(on: number): void;
   stat_tcp_socks(): number;

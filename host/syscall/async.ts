@@ -2,7 +2,7 @@
 // call resolving to >= 0 or -errno (nothing throws for a bad argument). Each call runs
 // the kernel's syscall at once; if the kernel answers KSTACK_EBLOCK the process sleeps
 // until its task is woken and the same call is made again (the scheduler does that).
-import { AF_INET, AF_UNSPEC, EINVAL, ENOSYS, F_GETFL, IPPROTO_TCP, KSTACK_EBLOCK, KSTACK_MSG_CONT, MSG_DONTWAIT, MSG_WAITALL, O_NONBLOCK, SOCK_STREAM, SOL_SOCKET, SO_LINGER, SO_TYPE, TCP_INFO, FD_SETSIZE, TCP_LINGER2, TCP_NOTSENT_LOWAT } from '../abi/constants.js';
+import { AF_INET, AF_UNSPEC, EINVAL, ENOSYS, F_GETFL, IPPROTO_TCP, KSTACK_EBLOCK, KSTACK_MSG_CONT, MSG_DONTWAIT, MSG_WAITALL, O_NONBLOCK, SOCK_STREAM, SOL_SOCKET, SO_LINGER, SO_TYPE, TCP_INFO, FD_SETSIZE, TCP_LINGER2, TCP_NOTSENT_LOWAT, TCP_CONGESTION } from '../abi/constants.js';
 import { decodeTcpInfo, type TcpInfo } from './tcp-info.js';
 import { Kernel, formatIPv4, parseIPv4 } from '../kernel/kernel.js';
 
@@ -238,16 +238,23 @@ export class Sys {
       if (typeof value !== 'object' || value === null) return Promise.resolve(-EINVAL);
       return Promise.resolve(this.k.x.sys_setsockopt_linger(this.pid, fd, Number(value.onoff) | 0, Number(value.linger) | 0));
     }
-    if (typeof value === 'object' || typeof value === 'string') {
-      // String options (TCP_CONGESTION) arrive with congestion control; a bad descriptor
-      // still answers first, as in Linux.
+    if (typeof value === 'string') {
+      // The name's bytes go to the syscall arena, as optval/optlen (TCP_CONGESTION).
+      const bytes = enc.encode(value).subarray(0, this.k.uareaSize);
+      this.k.u8().set(bytes, this.k.uarea);
+      return Promise.resolve(this.k.x.sys_setsockopt_str(this.pid, fd, level, name, bytes.length));
+    }
+    if (typeof value === 'object') {
+      // A bad descriptor still answers first, as in Linux.
       const probe = this.k.x.sys_getsockopt(this.pid, fd, SOL_SOCKET, SO_TYPE);
       return Promise.resolve(probe < 0 ? probe : -EINVAL);
     }
     return Promise.resolve(this.k.x.sys_setsockopt(this.pid, fd, level, name, Number(value) | 0));
   }
-  /** getsockopt(): a number, or { onoff, linger } for SO_LINGER, or tcpi_* fields for TCP_INFO. */
-  getsockopt(fd: number, level: number, name: number): Promise<number | { onoff: number; linger: number } | TcpInfo> {
+  /** getsockopt(): a number, or { onoff, linger } for SO_LINGER, tcpi_* fields for TCP_INFO, the name for TCP_CONGESTION. */
+  getsockopt(fd: number, level: number, name: typeof TCP_CONGESTION): Promise<number | string>;
+  getsockopt(fd: number, level: number, name: number): Promise<number | { onoff: number; linger: number } | TcpInfo>;
+  getsockopt(fd: number, level: number, name: number): Promise<number | { onoff: number; linger: number } | TcpInfo | string> {
     if (level === SOL_SOCKET && name === SO_LINGER) {
       const r = this.k.x.sys_getsockopt_linger(this.pid, fd);
       if (r < 0) return Promise.resolve(r);
@@ -259,6 +266,7 @@ export class Sys {
     // Int options that may be negative (TCP_NOTSENT_LOWAT -1, TCP_LINGER2 -1) come back in
     // the user area, as a negative return would read as -errno.
     if (level === IPPROTO_TCP && (name === TCP_NOTSENT_LOWAT || name === TCP_LINGER2) && r === 0) return Promise.resolve(this.k.load32(this.k.uarea) | 0);
+    if (level === IPPROTO_TCP && name === TCP_CONGESTION && r >= 0) return Promise.resolve(new TextDecoder().decode(this.k.u8().slice(this.k.uarea, this.k.uarea + r)));
     return Promise.resolve(r);
   }
   fcntl(fd: number, cmd: number, arg = 0): Promise<number> {

@@ -14,11 +14,11 @@ export interface TcpInfo {
   tcpi_bytes_acked: number; tcpi_bytes_received: number; tcpi_segs_out: number; tcpi_segs_in: number;
   tcpi_notsent_bytes: number; tcpi_data_segs_in: number; tcpi_data_segs_out: number;
   tcpi_delivered: number; tcpi_bytes_sent: number; tcpi_bytes_retrans: number;
-  tcpi_snd_wnd: number; tcpi_rcv_wnd: number;
+  tcpi_snd_wnd: number; tcpi_rcv_wnd: number; tcpi_delivery_rate: number; tcpi_rcv_ooopack: number;
 }
 
 export function decodeTcpInfo(mem: ArrayBuffer, at: number): TcpInfo {
-  const dv = new DataView(mem, at, 232);
+  const dv = new DataView(mem, at, 240);
   const u8 = (o: number) => dv.getUint8(o);
   const u32 = (o: number) => dv.getUint32(o, true);
   const f64 = (o: number) => dv.getFloat64(o, true);
@@ -32,8 +32,8 @@ export function decodeTcpInfo(mem: ArrayBuffer, at: number): TcpInfo {
     tcpi_snd_ssthresh: u32(76), tcpi_snd_cwnd: u32(80), tcpi_advmss: u32(84), tcpi_reordering: u32(88),
     tcpi_rcv_rtt: u32(92), tcpi_rcv_space: u32(96), tcpi_total_retrans: u32(100),
     tcpi_bytes_acked: f64(120), tcpi_bytes_received: f64(128), tcpi_segs_out: u32(136), tcpi_segs_in: u32(140),
-    tcpi_notsent_bytes: u32(144), tcpi_data_segs_in: u32(156), tcpi_data_segs_out: u32(160),
-    tcpi_delivered: u32(176), tcpi_bytes_sent: f64(192), tcpi_bytes_retrans: f64(200),
-    tcpi_snd_wnd: u32(220), tcpi_rcv_wnd: u32(224),
+    tcpi_notsent_bytes: u32(144), tcpi_data_segs_in: u32(152), tcpi_data_segs_out: u32(156),
+    tcpi_delivery_rate: f64(160), tcpi_delivered: u32(192), tcpi_bytes_sent: f64(200), tcpi_bytes_retrans: f64(208),
+    tcpi_rcv_ooopack: u32(224), tcpi_snd_wnd: u32(228), tcpi_rcv_wnd: u32(232),
   };
 }

@@ -24,7 +24,7 @@ interface Sys {
   recvfrom(fd: number, buf: Uint8Array, flags: number): Promise<{ n: number; addr: Addr } | number>;
   getsockname(fd: number): Promise<Addr | number>;
   getpeername(fd: number): Promise<Addr | number>;
-  setsockopt(fd: number, level: number, name: number, value: number | { onoff: number; linger: number }): Promise<number>;
+  setsockopt(fd: number, level: number, name: number, value: number | { onoff: number; linger: number } | string): Promise<number>;
   getsockopt(fd: number, level: number, name: number): Promise<unknown>;
   fcntl(fd: number, cmd: number, arg?: number): Promise<number>;
   ioctl(fd: number, request: number): Promise<number>;
@@ -330,6 +330,12 @@ async function runOne(c: LinuxCase, opts: KstackRunOptions): Promise<LinuxResult
             if (typeof r !== 'number') return `unexpected ${JSON.stringify(r)}`;
             if (r < 0) return err(r);
             return s.length > 4 ? r / sysctls[String(s[4])] : r;
+          }
+          case 'setcc':
+            return num(await sys.setsockopt(fd, konst('IPPROTO_TCP'), konst('TCP_CONGESTION'), String(s[2])));
+          case 'getcc': {
+            const r = await sys.getsockopt(fd, konst('IPPROTO_TCP'), konst('TCP_CONGESTION'));
+            return typeof r === 'number' ? err(r) : String(r);
           }
           case 'setlinger':
             return num(await sys.setsockopt(fd, konst('SOL_SOCKET'), konst('SO_LINGER'), { onoff: Number(s[2]), linger: Number(s[3]) }));

@@ -31,6 +31,8 @@
 //   ['getsockopt', s, level, name, sysctl]  → the value divided by that sysctl's value
 //                                             (e.g. 2 for 2*net.core.rmem_max)
 //   ['setlinger', s, onoff, linger]         → setsockopt(SO_LINGER, struct linger): 0 or '-ENAME'
+//   ['setcc', s, name]                      → setsockopt(TCP_CONGESTION, name): 0 or '-ENAME'
+//   ['getcc', s]                            → getsockopt(TCP_CONGESTION): the name or '-ENAME'
 //   ['getlinger', s]                        → getsockopt(SO_LINGER) as 'onoff,linger'
 //   ['fcntl', s, cmd, arg?]                 → fcntl(2)'s return value or '-ENAME'
 //   ['ioctl', s, request]                   → the int the ioctl wrote (FIONREAD) or '-ENAME'
@@ -299,6 +301,11 @@ def run_case(case):
             if len(step) > 4:
                 return v / read_sysctl(step[4])
             return v
+        if op == 'setcc':
+            s.setsockopt(socket.IPPROTO_TCP, 13, step[2].encode('latin1'))
+            return 0
+        if op == 'getcc':
+            return s.getsockopt(socket.IPPROTO_TCP, 13, 16).split(b'\0')[0].decode('latin1')
         if op == 'setlinger':
             s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', int(step[2]), int(step[3])))
             return 0
