@@ -35,9 +35,12 @@ export interface Thread {
   terminate(): void;
 }
 
-/** A platform's threads: worker-node.ts (worker_threads) or worker-browser.ts (Web Workers). */
+/**
+ * A platform's threads: worker-node.ts (worker_threads) or worker-browser.ts (Web Workers).
+ * A thread starts in rpc/worker-entry.ts, which puts the control plane on its port.
+ */
 export interface ThreadPlatform {
-  spawn(entry: URL, name: string, onDeath: (d: ThreadDeath) => void): Thread;
+  spawn(name: string, onDeath: (d: ThreadDeath) => void): Thread;
   /** Inside a worker: the port to the kernel thread. */
   parent(): Endpoint;
 }

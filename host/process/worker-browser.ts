@@ -6,8 +6,10 @@ import type { Endpoint, Thread, ThreadPlatform } from './thread.js';
 declare const self: Endpoint;
 
 export const platform: ThreadPlatform = {
-  spawn(entry, name, onDeath): Thread {
-    const w = new Worker(entry, { type: 'module', name });
+  spawn(name, onDeath): Thread {
+    // The literal `new Worker(new URL(…, import.meta.url), { type: 'module' })` is the form
+    // bundlers and dev servers (Vite, webpack, Parcel) recognise and serve as a worker.
+    const w = new Worker(new URL('../rpc/worker-entry.js', import.meta.url), { type: 'module', name });
     // An uncaught error ends the process (code 1, as Node's worker does); the browser
     // keeps the thread, so it is terminated here. Web Workers have no exit(n).
     let dead = false;

@@ -32,8 +32,8 @@ function endpoint(port: NodePort): Endpoint {
 }
 
 export const platform: ThreadPlatform = {
-  spawn(entry, name, onDeath): Thread {
-    const w = new Worker(entry, { name });
+  spawn(name, onDeath): Thread {
+    const w = new Worker(new URL('../rpc/worker-entry.js', import.meta.url), { name });
     // A process blocked forever (a server in accept) must not keep Node alive, just as a
     // pending promise does not for an async process.
     w.unref();

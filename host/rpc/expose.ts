@@ -41,7 +41,7 @@ const controls = new WeakMap<Thread, Comlink.Remote<WorkerControl>>();
 /** On the kernel thread: a new worker thread running the process described by `init`. */
 export async function launchWorker(init: RuntimeInit, onDeath: (d: ThreadDeath) => void): Promise<Thread> {
   const platform = await threadPlatform();
-  const thread = platform.spawn(new URL('./worker-entry.js', import.meta.url), init.name, onDeath);
+  const thread = platform.spawn(init.name, onDeath);
   await ready(thread.endpoint);
   const remote = Comlink.wrap<WorkerControl>(thread.endpoint as Comlink.Endpoint);
   controls.set(thread, remote);
