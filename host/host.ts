@@ -206,7 +206,7 @@ export class Host {
         p.kill(signo);
         return 0;
       },
-      request: (serve) => this.net.threadRequest(serve),
+      request: () => this.net.threadRequest(),
       served: () => this.net.threadServed(),
     }, channelBytes);
     proc = this.start(pid, (sys) => w.run(sys), name);

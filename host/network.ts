@@ -175,13 +175,12 @@ export class Network {
    * A worker process posted a syscall (process/thread.ts). Inside a run on the virtual
    * clock it waits for the next round of settle(); otherwise it goes in at once.
    */
-  threadRequest(serve: () => void): void {
+  threadRequest(): boolean {
     this.activityCount++;
-    if (this.running && this.clock.kind === 'virtual') return;
-    serve();
+    return !(this.running && this.clock.kind === 'virtual');
   }
 
-  /** A worker's syscall was answered: outside a virtual-clock round, move what it queued. */
+  /** A worker's syscall went into the kernel: outside a virtual-clock round, move what it queued. */
   threadServed(): void {
     this.activityCount++;
     if (this.running && this.clock.kind === 'virtual') return;
@@ -208,9 +207,9 @@ export class Network {
     return ready.length > 0;
   }
 
-  /** On the virtual clock, a worker computing between syscalls is running: wait for it. */
-  private threadBusy(): Promise<void> | null {
-    if (this.clock.kind !== 'virtual') return null;
+  /** On the virtual clock (or `always`), a worker computing between syscalls is running: wait for it. */
+  private threadBusy(always = false): Promise<void> | null {
+    if (this.clock.kind !== 'virtual' && !always) return null;
     let busy: Promise<void>[] | null = null;
     for (const h of this.hosts) for (const p of h.processes.values()) if (p.thread?.computing) (busy ??= []).push(p.thread.nextEvent());
     return busy ? Promise.race(busy) : null;
@@ -340,7 +339,8 @@ export class Network {
         await this.settle();
         if (untilIdle && this.allExited()) break;
         const next = this.nextDeadline();
-        if (untilIdle && next < 0) break;
+        // (On the real clock a worker still starting or computing is not idle.)
+        if (untilIdle && next < 0 && !this.threadBusy(true)) break;
         if (this.clock instanceof VirtualClock) {
           if (next < 0 || next > limit) {
             if (limit !== Infinity) {

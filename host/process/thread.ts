@@ -61,9 +61,9 @@ export interface WorkerHooks {
   /** fork(2) from the worker: a child process running `url`; → pid or -errno. */
   fork(url: string, args: unknown[]): number;
   kill(pid: number, signo: number): number;
-  /** A syscall was posted: call `serve` now or in the scheduler's next round. */
-  request(serve: () => void): void;
-  /** A syscall was answered. */
+  /** A syscall was posted: true to let it in now, false to wait for serve() (a round). */
+  request(): boolean;
+  /** A syscall went into the kernel. */
   served(): void;
 }
 
@@ -143,15 +143,14 @@ export class WorkerThread implements ProcThread {
       this.died({ code: 1, error: e });
     }
     for (;;) {
-      const req = this.death ? null : await Promise.race([this.server.next(), dead]);
+      // (A death marks the channel dead, which ends this wait too.)
+      const req = this.death ? null : await this.server.next();
       if (!req) return this.corpse();
       this.computing = false;
       this.pending = true;
       this.event();
-      await new Promise<void>((r) => {
-        this.grant = r;
-        this.hooks.request(() => this.serve());
-      });
+      if (!this.hooks.request()) await new Promise<void>((r) => { this.grant = r; });
+      this.pending = false;
       if (this.gone(proc)) return this.corpse();
       this.syscalls++;
       if (req.name === 'exit') {
@@ -159,11 +158,14 @@ export class WorkerThread implements ProcThread {
         if (err) throw Object.assign(new Error(err.message ?? 'worker error'), { stack: err.stack });
         return Number(code) | 0;
       }
-      const r = await this.dispatch(sys, req);
+      // The kernel call runs synchronously inside dispatch(); what it queued (frames,
+      // wake-ups) moves at once, even if the call itself now sleeps.
+      const pending = this.dispatch(sys, req);
+      this.hooks.served();
+      const r = await pending;
       if (this.gone(proc)) return this.corpse();
       this.server.reply(req, r);
       this.computing = true;
-      this.hooks.served();
     }
   }
 
