@@ -76,6 +76,22 @@ describe('worker processes: virtual time', () => {
   });
 });
 
+describe('worker processes: the real clock', () => {
+  it('run() waits for a worker that is still starting, and its nanosleep sleeps at least as long as asked', async () => {
+    const net = await boot({ clock: 'real' });
+    const h = net.addHost({ name: 'h', ip: '10.0.0.1' });
+    const sab = newReport();
+    const p = h.spawnWorker(fixture('sleeper.mjs'), { args: [sab, 30] });
+    await net.run();
+    expect(p.state).toBe('exited');
+    expect(await p.exited).toEqual({ code: 0 });
+    const r = readReport<{ t0: number; r: number; t1: number }>(sab);
+    expect(r.r).toBe(0);
+    expect(r.t1 - r.t0).toBeGreaterThanOrEqual(30);
+    expect(h.stats()).toMatchObject({ tasks: 0, files: 0 });
+  });
+});
+
 describe('worker processes: death', () => {
   it('process.exit(3) inside the worker: exited { code: 3 }, its socket closes with a FIN', async () => {
     const { net, a, b } = await pair({ delayMs: 5 });
