@@ -8,7 +8,7 @@ import type { PoolSizes } from './kernel/kernel.js';
 import { Sys, type SyscallPort } from './syscall/async.js';
 import { Process, type ExitStatus } from './process/process.js';
 import { WorkerThread } from './process/thread.js';
-import { launchWorker } from './rpc/expose.js';
+import { launchWorker, workerStats } from './rpc/expose.js';
 import { PcapWriter } from './tools/pcap.js';
 import { defaultSysctls, sysctl } from './sysctl.js';
 import type { LinkEnd } from './link.js';
@@ -208,6 +208,7 @@ export class Host {
       },
       request: () => this.net.threadRequest(),
       served: () => this.net.threadServed(),
+      stats: workerStats,
     }, channelBytes);
     proc = this.start(pid, (sys) => w.run(sys), name);
     w.attach(proc);

@@ -16,7 +16,7 @@ import { EINVAL, ENOSYS } from '../abi/constants.js';
 import { ChannelServer, createChannel, CHANNEL_DATA_BYTES, type Request } from '../syscall/channel.js';
 import type { Sys } from '../syscall/async.js';
 import type { Process, ProcThread } from './process.js';
-import type { RuntimeInit } from './runtime.js';
+import type { RuntimeInit, RuntimeStats } from './runtime.js';
 
 /** The message-port shape comlink speaks (its Endpoint). */
 export interface Endpoint {
@@ -65,6 +65,8 @@ export interface WorkerHooks {
   request(): boolean;
   /** A syscall went into the kernel. */
   served(): void;
+  /** The worker's own counters over the control plane (answered when its event loop is free). */
+  stats(thread: Thread): Promise<RuntimeStats | null>;
 }
 
 export class WorkerThread implements ProcThread {
@@ -79,6 +81,7 @@ export class WorkerThread implements ProcThread {
   private death: ThreadDeath | null = null;
   private onDeath: (() => void) | null = null;
   private proc: Process | null = null;
+  private ended = false;
 
   constructor(
     readonly moduleUrl: string,
@@ -94,6 +97,11 @@ export class WorkerThread implements ProcThread {
     this.proc = proc;
     proc.thread = this;
     void proc.exited.then(() => this.end());
+  }
+
+  /** The runtime's counters, asked over the control plane; null before it started or after it died. */
+  stats(): Promise<RuntimeStats | null> {
+    return this.thread && !this.death && !this.ended ? this.hooks.stats(this.thread) : Promise.resolve(null);
   }
 
   serve(): void {
@@ -121,6 +129,7 @@ export class WorkerThread implements ProcThread {
   }
 
   private end(): void {
+    this.ended = true;
     this.computing = false;
     this.pending = false;
     this.server.kill();

@@ -3,7 +3,7 @@
 import * as Comlink from 'comlink';
 import { Runtime } from '../process/runtime.js';
 import { threadPlatform, type Endpoint, type Thread, type ThreadDeath } from '../process/thread.js';
-import type { RuntimeInit } from '../process/runtime.js';
+import type { RuntimeInit, RuntimeStats } from '../process/runtime.js';
 import { READY, type ControlMessage, type ControlReply, type WorkerControl } from './protocol.js';
 
 /** Inside the worker: answers control messages, then says it is ready. */
@@ -50,8 +50,7 @@ export async function launchWorker(init: RuntimeInit, onDeath: (d: ThreadDeath) 
 }
 
 /** A worker's runtime counters (answered when its event loop is free, e.g. while main awaits). */
-export async function workerStats(thread: Thread): Promise<ControlReply> {
-  const remote = controls.get(thread);
-  if (!remote) throw new Error('kstack: not a launched worker');
-  return remote.control({ kind: 'stats' });
+export async function workerStats(thread: Thread): Promise<RuntimeStats | null> {
+  const r = await controls.get(thread)?.control({ kind: 'stats' });
+  return r?.kind === 'stats' ? r.stats : null;
 }

@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { constants as C } from '../../build/host/index.js';
 import { boot, expectNoLeaks, pair } from '../helpers/machine.js';
-import { crashPeer, fixture, newReport, readReport } from './worker-helpers.js';
+import type { WorkerThread } from '../../build/host/process/thread.js';
+import { crashPeer, fixture, newReport, readReport, until } from './worker-helpers.js';
 
 describe('worker processes: the syscall surface', () => {
   it('numbers, addresses, data, buffers and objects cross the channel; errors come back as -errno', async () => {
@@ -72,6 +73,22 @@ describe('worker processes: virtual time', () => {
     // The sleeper ticked only while the worker slept in nanosleep(10).
     expect(ticks).toBeGreaterThanOrEqual(10);
     expect(ticks).toBeLessThanOrEqual(11);
+    await expectNoLeaks(net);
+  });
+});
+
+describe('worker processes: the control plane', () => {
+  it('stats come over comlink while the worker awaits: its pid and the syscalls it made', async () => {
+    const net = await boot();
+    const h = net.addHost({ name: 'h', ip: '10.0.0.1' });
+    const p = h.spawnWorker(fixture('idle.mjs'), { args: [300] });
+    const run = net.run();
+    const t = p.thread as WorkerThread;
+    await until(() => t.syscalls === 3 && t.computing, 'three syscalls');
+    expect(await t.stats()).toEqual({ pid: p.pid, syscalls: 3, running: true });
+    await run;
+    expect(await p.exited).toEqual({ code: 0 });
+    expect(await t.stats()).toBeNull();
     await expectNoLeaks(net);
   });
 });
