@@ -187,6 +187,10 @@ export class Host {
    * worker_threads, or a Web Worker), where every syscall blocks for real (process/thread.ts).
    */
   spawnWorker(moduleUrl: string | URL, opts: { args?: unknown[]; name?: string; channelBytes?: number } = {}): Process {
+    // The worker imports it from its own script's place: a relative path would mean nothing there.
+    if (!(moduleUrl instanceof URL) && !/^[a-z][a-z0-9+.-]*:|^\//i.test(moduleUrl)) {
+      throw new TypeError(`spawnWorker: moduleUrl must be absolute, e.g. new URL('./main.mjs', import.meta.url); got ${JSON.stringify(moduleUrl)}`);
+    }
     const pid = this.allocPid();
     const rc = this.kernel.x.task_create(pid, 0, 0);
     if (rc < 0) throw new Error(`kstack: task_create failed (${rc})`);

@@ -30,7 +30,7 @@ export class Runtime {
     // on the kernel thread before the reply. Until then every signal takes its default
     // action on the kernel thread (the worker is terminated).
     ch.onReturn = null;
-    const sys = new BlockingSys(ch);
+    const sys = new BlockingSys(ch, init.moduleUrl);
     this.running = true;
     void this.main(sys, init);
   }

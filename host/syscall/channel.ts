@@ -80,6 +80,7 @@ function views(sab: SharedArrayBuffer): Views {
 }
 
 export function createChannel(dataBytes = CHANNEL_DATA_BYTES): SharedArrayBuffer {
+  if (typeof SharedArrayBuffer === 'undefined') throw new Error('kstack: worker processes need SharedArrayBuffer (in a browser: a cross-origin isolated page, COOP/COEP)');
   return new SharedArrayBuffer(CH_DATA + Math.max(4096, dataBytes));
 }
 

@@ -10,7 +10,8 @@ export type Data = Uint8Array | string;
 export type WaitStatus = { pid: number; code?: number; signal?: number };
 
 export class BlockingSys {
-  constructor(private readonly ch: ChannelClient) {}
+  /** `base`: the process's module URL, against which fork() resolves a relative module. */
+  constructor(private readonly ch: ChannelClient, private readonly base?: string) {}
 
   private n(name: Parameters<ChannelClient['call']>[0], ...args: unknown[]): number { return this.ch.call(name, args) as number; }
 
@@ -59,7 +60,13 @@ export class BlockingSys {
     this.ch.call('exit', [code]);
     throw new Error('kstack: exit returned');
   }
-  /** fork(2) for a worker: the child runs `moduleUrl`'s main(sys, args) with a copy of this fd table. */
-  fork(moduleUrl: string | URL, args: unknown[] = []): number { return this.n('fork', String(moduleUrl instanceof URL ? moduleUrl.href : moduleUrl), args); }
+  /**
+   * fork(2) for a worker: the child runs `moduleUrl`'s main(sys, args) with a copy of this
+   * fd table; a relative `moduleUrl` is taken from this process's own module.
+   */
+  fork(moduleUrl: string | URL, args: unknown[] = []): number {
+    const url = moduleUrl instanceof URL ? moduleUrl.href : this.base ? new URL(String(moduleUrl), this.base).href : String(moduleUrl);
+    return this.n('fork', url, args);
+  }
   waitpid(pid: number): WaitStatus | number { return this.ch.call('waitpid', [pid]) as WaitStatus | number; }
 }

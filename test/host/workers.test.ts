@@ -40,6 +40,14 @@ describe('worker processes: the syscall surface', () => {
     await expectNoLeaks(net);
   });
 
+  it('a relative module path is refused at spawn (the worker could not resolve it)', async () => {
+    const net = await boot();
+    const h = net.addHost({ name: 'h', ip: '10.0.0.1' });
+    expect(() => h.spawnWorker('./workers/surface.mjs')).toThrow(/must be absolute/);
+    expect(h.processes.size).toBe(0);
+    await expectNoLeaks(net);
+  });
+
   it('a module that cannot be loaded is a process that exits with status 1', async () => {
     const net = await boot();
     const h = net.addHost({ name: 'h', ip: '10.0.0.1' });
@@ -150,7 +158,7 @@ describe('worker processes: death', () => {
 });
 
 describe('worker processes: fork and waitpid', () => {
-  it('a forked worker inherits the listening socket and serves; the parent reaps it with waitpid', async () => {
+  it('a forked worker (module path relative to the parent\'s) inherits the listening socket and serves; the parent reaps it with waitpid', async () => {
     const { net, a, b } = await pair({ delayMs: 2 });
     const sab = newReport();
     const parent = b.spawnWorker(fixture('fork-parent.mjs'), { args: [sab, 7] });

@@ -7,7 +7,7 @@ export default function main(sys, [sab, port]) {
   const l = sys.socket(AF_INET, SOCK_STREAM, 0);
   sys.bind(l, { addr: '0.0.0.0', port });
   sys.listen(l, 4);
-  const child = sys.fork(new URL('./fork-child.mjs', import.meta.url), [l]);
+  const child = sys.fork('./fork-child.mjs', [l]); // relative to this module
   const closed = sys.close(l);
   const st = sys.waitpid(child);
   const again = sys.waitpid(child);
