@@ -122,12 +122,16 @@ export async function benchWorkers({ quick = false, log = () => {} } = {}) {
     for (let r = 0; r < rounds; r++) xs.push(await f());
     return median(xs);
   };
-  log('  workers: ping-pong…');
-  rows.pingWaitAsync = await med(() => pingPongWaitAsync(calls));
-  rows.pingBlocking = await med(() => pingPongBlocking(calls));
-  log('  workers: syscalls…');
-  rows.getpid = await med(() => workerCalls(calls, 'getpid'));
-  rows.recvEagain = await med(() => workerCalls(calls, 'recv'));
+  log('  workers: ping-pong and syscalls…');
+  // Interleaved round by round, so that a noisy neighbour weighs on all four alike.
+  const xs = { pingWaitAsync: [], pingBlocking: [], getpid: [], recvEagain: [] };
+  for (let r = 0; r < rounds + 2; r++) {
+    xs.pingWaitAsync.push(await pingPongWaitAsync(calls));
+    xs.pingBlocking.push(await pingPongBlocking(calls));
+    xs.getpid.push(await workerCalls(calls, 'getpid'));
+    xs.recvEagain.push(await workerCalls(calls, 'recv'));
+  }
+  for (const k of Object.keys(xs)) rows[k] = median(xs[k]);
   log('  workers: echo…');
   rows.size = 64;
   rows.nodeEcho = await med(() => nodeEcho(turns, rows.size));
