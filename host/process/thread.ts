@@ -187,6 +187,10 @@ export class WorkerThread implements ProcThread {
     return d ? d.code : 0;
   }
 
+  // Signals join here and in runtime.ts: a handler is a function of the worker, so
+  // sigaction() will keep it there and register only its flags with the kernel; the reply
+  // to every call carries the pending set (channel SIGP) and the worker runs the handlers
+  // before the call returns — -EINTR or a restart decided here, as for async processes.
   private async dispatch(sys: Sys, req: Request): Promise<unknown> {
     const a = req.args;
     switch (req.name) {
