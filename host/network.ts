@@ -207,9 +207,14 @@ export class Network {
     return ready.length > 0;
   }
 
-  /** On the virtual clock (or `always`), a worker computing between syscalls is running: wait for it. */
-  private threadBusy(always = false): Promise<void> | null {
-    if (this.clock.kind !== 'virtual' && !always) return null;
+  private threadComputing(): boolean {
+    for (const h of this.hosts) for (const p of h.processes.values()) if (p.thread?.computing) return true;
+    return false;
+  }
+
+  /** On the virtual clock, a worker computing between syscalls is running: wait for it. */
+  private threadBusy(): Promise<void> | null {
+    if (this.clock.kind !== 'virtual') return null;
     let busy: Promise<void>[] | null = null;
     for (const h of this.hosts) for (const p of h.processes.values()) if (p.thread?.computing) (busy ??= []).push(p.thread.nextEvent());
     return busy ? Promise.race(busy) : null;
@@ -340,7 +345,7 @@ export class Network {
         if (untilIdle && this.allExited()) break;
         const next = this.nextDeadline();
         // (On the real clock a worker still starting or computing is not idle.)
-        if (untilIdle && next < 0 && !this.threadBusy(true)) break;
+        if (untilIdle && next < 0 && !this.threadComputing()) break;
         if (this.clock instanceof VirtualClock) {
           if (next < 0 || next > limit) {
             if (limit !== Infinity) {
