@@ -9,6 +9,8 @@ import { Sys, type SyscallPort, type SignalPort } from './syscall/async.js';
 import { SignalHandlers, sigaction, sigprocmask, sigpending } from './signal/sigaction.js';
 import { deliverSignals, signalPending } from './signal/delivery.js';
 import { Process, type ExitStatus } from './process/process.js';
+import { WorkerThread } from './process/thread.js';
+import { launchWorker, workerStats } from './rpc/expose.js';
 import { PcapWriter } from './tools/pcap.js';
 import { defaultSysctls, sysctl } from './sysctl.js';
 import type { LinkEnd } from './link.js';
@@ -186,6 +188,54 @@ export class Host {
         (err) => this.exitProcess(proc, { code: 1, error: err }),
       );
     return proc;
+  }
+
+  /**
+   * Runs the module's default export main(sys, args) in a worker thread (Node
+   * worker_threads, or a Web Worker), where every syscall blocks for real (process/thread.ts).
+   */
+  spawnWorker(moduleUrl: string | URL, opts: { args?: unknown[]; name?: string; channelBytes?: number } = {}): Process {
+    // The worker imports it from its own script's place: a relative path would mean nothing there.
+    if (!(moduleUrl instanceof URL) && !/^[a-z][a-z0-9+.-]*:|^\//i.test(moduleUrl)) {
+      throw new TypeError(`spawnWorker: moduleUrl must be absolute, e.g. new URL('./main.mjs', import.meta.url); got ${JSON.stringify(moduleUrl)}`);
+    }
+    const pid = this.allocPid();
+    const rc = this.kernel.x.task_create(pid, 0, 0);
+    if (rc < 0) throw new Error(`kstack: task_create failed (${rc})`);
+    return this.startWorker(pid, String(moduleUrl), opts.args ?? [], opts.name ?? `worker${pid}`, opts.channelBytes);
+  }
+
+  private startWorker(pid: number, url: string, args: unknown[], name: string, channelBytes?: number): Process {
+    let proc: Process | null = null;
+    const w = new WorkerThread(url, args, {
+      launch: launchWorker,
+      fork: (u, a) => this.forkWorker(proc!, u, a, channelBytes),
+      // kill(2) between processes of this host; their default actions only, until signals land.
+      kill: (target, signo) => {
+        if (!Number.isInteger(signo) || signo < 0 || signo > 64) return -22; // EINVAL
+        const p = this.processes.get(target);
+        if (!p) return -3; // ESRCH
+        p.kill(signo);
+        return 0;
+      },
+      request: () => this.net.threadRequest(),
+      served: () => this.net.threadServed(),
+      stats: workerStats,
+    }, channelBytes);
+    proc = this.start(pid, (sys) => w.run(sys), name);
+    w.attach(proc);
+    return proc;
+  }
+
+  /** fork(2) from a worker: the child gets a copy of the fd table and runs `url` in its own worker. */
+  private forkWorker(parent: Process, url: string, args: unknown[], channelBytes?: number): number {
+    if (parent.state === 'exited') return -3;
+    const pid = this.allocPid();
+    const rc = this.kernel.x.task_fork(parent.pid, pid);
+    if (rc < 0) return rc;
+    this.parents.set(pid, parent.pid);
+    this.startWorker(pid, url, args, `${parent.name}-child`, channelBytes);
+    return pid;
   }
 
   private fork(parent: Process, fn: (sys: Sys) => unknown): number {

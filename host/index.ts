@@ -5,6 +5,7 @@ export { type TcpInfo } from './syscall/tcp-info.js';
 export { Link, type LinkOptions, type LinkDirection } from './link.js';
 export { Sys, type SockAddr } from './syscall/async.js';
 export { Process, type ExitStatus } from './process/process.js';
+export { BlockingSys, type WaitStatus } from './syscall/sys.js';
 export { constants } from './abi/constants.js';
 export { errnoName, strerror } from './syscall/errno.js';
 export { PcapWriter, readPcap } from './tools/pcap.js';

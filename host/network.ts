@@ -10,7 +10,7 @@ import { KSTACK_EBLOCK } from './abi/constants.js';
 import { loadKernel, type Engine, type KernelModule } from './kernel/load.js';
 import { DEFAULT_POOLS, type PoolSizes } from './kernel/kernel.js';
 import { VirtualClock, RealClock, type Clock } from './kernel/clock.js';
-import type { Process } from './process/process.js';
+import type { Process, ProcThread } from './process/process.js';
 import { PcapWriter, readPcap } from './tools/pcap.js';
 import { formatFrame } from './tools/trace.js';
 import { Host, type HostOptions } from './host.js';
@@ -171,6 +171,55 @@ export class Network {
     });
   }
 
+  /**
+   * A worker process posted a syscall (process/thread.ts). Inside a run on the virtual
+   * clock it waits for the next round of settle(); otherwise it goes in at once.
+   */
+  threadRequest(): boolean {
+    this.activityCount++;
+    return !(this.running && this.clock.kind === 'virtual');
+  }
+
+  /** A worker's syscall went into the kernel: outside a virtual-clock round, move what it queued. */
+  threadServed(): void {
+    this.activityCount++;
+    if (this.running && this.clock.kind === 'virtual') return;
+    this.pump();
+    this.retryWoken();
+  }
+
+  /**
+   * A round: once no worker process computes, every posted syscall goes in, in host and
+   * spawn order — the order threads happened to post in never shows (determinism).
+   */
+  private threadRound(): boolean {
+    if (this.clock.kind !== 'virtual') return false;
+    const ready: ProcThread[] = [];
+    for (const h of this.hosts) {
+      for (const p of h.processes.values()) {
+        const t = p.thread;
+        if (!t) continue;
+        if (t.computing) return false;
+        if (t.pending) ready.push(t);
+      }
+    }
+    for (const t of ready) t.serve();
+    return ready.length > 0;
+  }
+
+  private threadComputing(): boolean {
+    for (const h of this.hosts) for (const p of h.processes.values()) if (p.thread?.computing) return true;
+    return false;
+  }
+
+  /** On the virtual clock, a worker computing between syscalls is running: wait for it. */
+  private threadBusy(): Promise<void> | null {
+    if (this.clock.kind !== 'virtual') return null;
+    let busy: Promise<void>[] | null = null;
+    for (const h of this.hosts) for (const p of h.processes.values()) if (p.thread?.computing) (busy ??= []).push(p.thread.nextEvent());
+    return busy ? Promise.race(busy) : null;
+  }
+
   injectFrame(end: LinkEnd, frame: Uint8Array): void {
     const touched = new Set<LinkEnd>();
     this.wire(frame);
@@ -271,6 +320,9 @@ export class Network {
       const moved = this.pump();
       const resumed = this.retryWoken();
       if (moved || resumed || this.activityCount !== before) { stalled = 0; continue; }
+      if (this.threadRound()) { stalled = 0; continue; }
+      const busy = this.threadBusy();
+      if (busy) { await busy; stalled = 0; continue; }
       if (!this.anyRunning()) return;
       // A process awaits something outside kstack; give it a moment, then let time move.
       if (++stalled > 50) return;
@@ -292,7 +344,8 @@ export class Network {
         await this.settle();
         if (untilIdle && this.allExited()) break;
         const next = this.nextDeadline();
-        if (untilIdle && next < 0) break;
+        // (On the real clock a worker still starting or computing is not idle.)
+        if (untilIdle && next < 0 && !this.threadComputing()) break;
         if (this.clock instanceof VirtualClock) {
           if (next < 0 || next > limit) {
             if (limit !== Infinity) {
@@ -315,6 +368,8 @@ export class Network {
       }
     } finally {
       this.running = false;
+      // Calls posted in the last round's wake stay no longer gated.
+      for (const h of this.hosts) for (const p of h.processes.values()) if (p.thread?.pending) p.thread.serve();
     }
   }
 }

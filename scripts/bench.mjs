@@ -6,14 +6,19 @@
 //   * TCP bulk transfer (one connection, 64 KiB writes): over loopback on the real clock
 //     against Node's `net` over this machine's loopback, both engines; and across a
 //     1 Gbit/s virtual link, simulated throughput and simulated bytes per wall second;
-//   * TCP connection churn (connect, 1 byte each way, close) against Node's `net`.
+//   * TCP connection churn (connect, 1 byte each way, close) against Node's `net`;
+//   * epoll_wait with one ready descriptor among N = 10 vs N = 100,000 watched;
+//   * a SYN flood: spoofed SYNs a listener answers per second, with request socks and with
+//     SYN cookies;
+//   * congestion control: simulated seconds per wall second on a 1 Gbit/s, 10 ms link;
+//   * worker processes: a blocking syscall's round trip against a bare Atomics ping-pong,
+//     and a TCP echo between two workers against Node's `net` (scripts/bench/workers.mjs).
 // Targets: SIMD checksum >= 0.5x memcpy bandwidth; Wasm engine >= 3x the JS engine;
-// kstack TCP over loopback >= 1.0x Node's net; epoll_wait at N = 100,000 <= 1.5x N = 10.
+// kstack TCP over loopback >= 1.0x Node's net; churn >= 5x Node's net; epoll_wait at
+// N = 100,000 <= 1.5x N = 10; a worker's syscall <= 1.5x the bare ping-pong.
 // The table is printed and written to docs/bench-latest.md (the README includes it).
 //
-//   * epoll_wait with one ready descriptor among N = 10 vs N = 100,000 watched;
-//   * a SYN flood: spoofed SYNs a listener answers per second, with request socks and with SYN cookies.
-//   node scripts/bench.mjs [--only=csum|udp|tcp|churn|epoll|listen|cc] [--quick] [--no-write]
+//   node scripts/bench.mjs [--only=csum|udp|tcp|churn|epoll|listen|cc|workers] [--quick] [--no-write]
 // Nothing here is a test: no figure is asserted, the PASS/MISS column is information.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -27,6 +32,7 @@ import { benchChurn } from './bench/churn.mjs';
 import { benchEpoll } from './bench/epoll.mjs';
 import { benchListen } from './bench/listen.mjs';
 import { benchCc } from './bench/cc.mjs';
+import { benchWorkers } from './bench/workers.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -160,6 +166,20 @@ if (!only || only === 'cc') {
   }
 }
 
+let wk = null;
+if (!only || only === 'workers') {
+  log('workers…');
+  wk = await benchWorkers({ quick, log });
+  const us = (v) => `${fmt(v)} µs`;
+  const vs = (v) => `${fmt(v / wk.pingWaitAsync)}× ping-pong`;
+  lines.push(`| workers: bare Atomics ping-pong, worker wait ↔ main-thread waitAsync (the transport) | round trip | ${us(wk.pingWaitAsync)} | 1.00 (floor) | | |`);
+  lines.push(`| workers: bare Atomics ping-pong, both threads in Atomics.wait (information) | round trip | ${us(wk.pingBlocking)} | ${vs(wk.pingBlocking)} | | |`);
+  lines.push(`| workers: getpid() from a worker process (real clock) | round trip | ${us(wk.getpid)} | ${vs(wk.getpid)} | ≤ 1.5× ping-pong | ${mark(wk.getpid / wk.pingWaitAsync <= 1.5)} |`);
+  lines.push(`| workers: recv() → EAGAIN from a worker process (real clock) | round trip | ${us(wk.recvEagain)} | ${vs(wk.recvEagain)} | ≤ 1.5× ping-pong | ${mark(wk.recvEagain / wk.pingWaitAsync <= 1.5)} |`);
+  lines.push(`| workers: TCP echo, Node \`net\` (real loopback) | ${wk.size} B turns | ${int(wk.nodeEcho)}/s | | | |`);
+  lines.push(`| workers: TCP echo, kstack server and client in workers (127.0.0.1, real clock) | ${wk.size} B turns | ${int(wk.kstackEcho)}/s | ${fmt(wk.kstackEcho / wk.nodeEcho)}× Node \`net\` | | |`);
+}
+
 const elapsed = (performance.now() - started) / 1000;
 const notes = [];
 let listenRows = [];
@@ -188,6 +208,7 @@ if (churnRows.length) {
 if (epollRow) {
   notes.push('epoll: level-triggered `epoll_wait(ep, 64, 0)` that reports one ready UDP socket, with 9 or 99,999 quiet descriptors also watched (Wasm engine, virtual clock); median of rounds alternating the two sizes. 100,000 descriptors exceed RLIMIT_NOFILE (1024), so 98 forked children share the epoll fd and each adds ~1,020 `F_DUPFD` copies of one socket (items are keyed by (file, fd), as in Linux); see scripts/bench/epoll.mjs. "kernel export" calls `sys_epoll_wait` directly, without the promise API and scheduler.');
 }
+if (wk) notes.push(`Workers: a worker process's syscall is written into its SharedArrayBuffer channel, the worker sleeps in \`Atomics.wait\`, the kernel thread (which never blocks) wakes from \`Atomics.waitAsync\`, makes the call through the pid's async Sys and answers; the yardstick is that transport with nothing on it (a worker pings, the main thread pongs from \`waitAsync\`), ${int(wk.calls)} round trips timed inside the worker, median of runs. Echo: one connection, ${int(wk.turns)} request/response turns of ${wk.size} B after 200 untimed ones, TCP_NODELAY on both ends; kstack's server and client are two worker processes on one real-clock host over 127.0.0.1 (each turn is four blocking syscalls across threads), Node's are a \`net\` server and client in this process over the real loopback.`);
 notes.push(`Whole bench: ${fmt(elapsed, 0)} s.`);
 
 const out = [...header.map((h, i) => (i === 0 ? `**${h}**` : h)), '', ...lines, '', ...notes.map((n) => `- ${n}`)].join('\n');

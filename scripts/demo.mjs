@@ -1,6 +1,7 @@
 // `npm start [-- <scenario>]`: runs one of the seeds' scenarios with a narrated,
 // tcpdump-like trace on the screen and a pcap in out/ that Wireshark opens.
-// With no argument it lists the scenarios and runs the first.
+// With no argument it lists the scenarios and runs the first. `npm start -- web` serves a
+// page whose processes run in Web Workers (scripts/web.mjs).
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -16,6 +17,13 @@ for (const f of readdirSync(dir).filter((f) => f.endsWith('.mjs')).sort()) {
 scenarios.sort((a, b) => (a.order ?? 99) - (b.order ?? 99));
 
 const want = process.argv[2];
+if (want === 'web') {
+  // A page whose processes run in Web Workers (scripts/web/), served with COOP/COEP.
+  const { startWebServer } = await import('./web.mjs');
+  const server = await startWebServer();
+  console.log(`kstack web demo: http://127.0.0.1:${server.address().port}/ — open it in Chromium (Ctrl-C to stop)`);
+  await new Promise(() => {});
+}
 if (!want) {
   console.log('kstack scenarios (npm start -- <name>):');
   for (const s of scenarios) console.log(`  ${s.name.padEnd(12)} ${s.description}`);

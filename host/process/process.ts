@@ -6,6 +6,22 @@ export interface ExitStatus { code?: number; signal?: number; error?: unknown }
 
 export type ProcState = 'running' | 'blocked' | 'exited';
 
+/**
+ * A process whose code runs on another thread (host.spawnWorker, process/thread.ts). The
+ * scheduler serves its syscalls and, on the virtual clock, counts it as running while it
+ * computes between two of them: time moves only when every process waits.
+ */
+export interface ProcThread {
+  /** The worker runs its own code (no syscall posted, none in the kernel). */
+  readonly computing: boolean;
+  /** A posted syscall waits for the scheduler. */
+  readonly pending: boolean;
+  /** Lets the posted syscall into the kernel. */
+  serve(): void;
+  /** Resolves when the worker next posts a syscall or dies. */
+  nextEvent(): Promise<void>;
+}
+
 export class Process {
   state: ProcState = 'running';
   /** The syscall to repeat after a wake-up, and how to answer it. */
@@ -15,6 +31,8 @@ export class Process {
   woken = false;
   /** Waiting on something the host resolves (waitpid): counts as blocked, not running. */
   hostWait = false;
+  /** Set for a process in a worker thread. */
+  thread: ProcThread | null = null;
   readonly exited: Promise<ExitStatus>;
   private resolveExit!: (s: ExitStatus) => void;
   status: ExitStatus | null = null;

@@ -3,7 +3,8 @@
 import { expect } from 'vitest';
 import { Network, type Host, type NetworkOptions } from '../../build/host/index.js';
 
-export const ENGINE = (process.env.KSTACK_ENGINE === 'js' ? 'js' : 'wasm') as 'wasm' | 'js';
+// In Chromium (the browser project) there is no process: the Wasm engine.
+export const ENGINE = (typeof process !== 'undefined' && process.env.KSTACK_ENGINE === 'js' ? 'js' : 'wasm') as 'wasm' | 'js';
 
 export function boot(opts: NetworkOptions = {}): Promise<Network> {
   return Network.create({ clock: 'virtual', seed: 1, engine: ENGINE, ...opts });

@@ -1,0 +1,72 @@
+// The blocking flavour of the syscall API (API.md "Syscalls"), as a process in a worker
+// thread sees it: every call returns its result directly (>= 0 or -errno, or the value
+// API.md names), sleeping in Atomics.wait() until the kernel thread has served it. The
+// arguments and results are those of the promise flavour (syscall/async.ts), which serves
+// them on the kernel thread.
+import type { ChannelClient } from './channel.js';
+
+export interface SockAddr { addr: string; port: number; family?: number }
+export type Data = Uint8Array | string;
+export type WaitStatus = { pid: number; code?: number; signal?: number };
+
+export class BlockingSys {
+  /** `base`: the process's module URL, against which fork() resolves a relative module. */
+  constructor(private readonly ch: ChannelClient, private readonly base?: string) {}
+
+  private n(name: Parameters<ChannelClient['call']>[0], ...args: unknown[]): number { return this.ch.call(name, args) as number; }
+
+  socket(domain: number, type: number, protocol = 0): number { return this.n('socket', domain, type, protocol); }
+  bind(fd: number, addr: SockAddr): number { return this.n('bind', fd, addr); }
+  listen(fd: number, backlog: number): number { return this.n('listen', fd, backlog); }
+  accept(fd: number, flags = 0): number { return this.n('accept', fd, flags); }
+  accept4(fd: number, flags: number): number { return this.n('accept4', fd, flags); }
+  connect(fd: number, addr: SockAddr): number { return this.n('connect', fd, addr); }
+  send(fd: number, data: Data, flags = 0): number { return this.n('send', fd, data, flags); }
+  write(fd: number, data: Data): number { return this.n('write', fd, data); }
+  sendto(fd: number, data: Data, flags: number, addr?: SockAddr): number { return this.n('sendto', fd, data, flags, addr); }
+  recv(fd: number, buf: Uint8Array, flags = 0): number { return this.n('recv', fd, buf, flags); }
+  read(fd: number, buf: Uint8Array): number { return this.n('read', fd, buf); }
+  recvfrom(fd: number, buf: Uint8Array, flags = 0): { n: number; addr: SockAddr } | number {
+    return this.ch.call('recvfrom', [fd, buf, flags]) as { n: number; addr: SockAddr } | number;
+  }
+  shutdown(fd: number, how: number): number { return this.n('shutdown', fd, how); }
+  close(fd: number): number { return this.n('close', fd); }
+  getsockname(fd: number): SockAddr | number { return this.ch.call('getsockname', [fd]) as SockAddr | number; }
+  getpeername(fd: number): SockAddr | number { return this.ch.call('getpeername', [fd]) as SockAddr | number; }
+  setsockopt(fd: number, level: number, name: number, value: number | boolean | { onoff: number; linger: number } | string): number {
+    return this.n('setsockopt', fd, level, name, value);
+  }
+  getsockopt(fd: number, level: number, name: number): number | Record<string, number> | string {
+    return this.ch.call('getsockopt', [fd, level, name]) as number | Record<string, number> | string;
+  }
+  fcntl(fd: number, cmd: number, arg = 0): number { return this.n('fcntl', fd, cmd, arg); }
+  ioctl(fd: number, request: number, arg = 0): number { return this.n('ioctl', fd, request, arg); }
+  epoll_create1(flags = 0): number { return this.n('epoll_create1', flags); }
+  epoll_ctl(epfd: number, op: number, fd: number, ev?: { events: number; data?: unknown }): number { return this.n('epoll_ctl', epfd, op, fd, ev); }
+  epoll_wait(epfd: number, maxevents: number, timeoutMs: number): { events: number; data: unknown }[] | number {
+    return this.ch.call('epoll_wait', [epfd, maxevents, timeoutMs]) as { events: number; data: unknown }[] | number;
+  }
+  /** poll(): fills `revents` in the caller's objects, as poll(2) does in its array. */
+  poll(fds: { fd: number; events: number; revents?: number }[], timeoutMs: number): number { return this.n('poll', fds, timeoutMs); }
+  select(readfds: number[], writefds: number[], exceptfds: number[], timeoutMs: number): { n: number; readfds: number[]; writefds: number[]; exceptfds: number[] } | number {
+    return this.ch.call('select', [readfds, writefds, exceptfds, timeoutMs]) as never;
+  }
+  nanosleep(ms: number): number { return this.n('nanosleep', ms); }
+  getpid(): number { return this.n('getpid'); }
+  clock_gettime(): number { return this.n('clock_gettime'); }
+  kill(pid: number, signo: number): number { return this.n('kill', pid, signo); }
+  /** exit_group(2): never returns; the kernel thread ends the worker. */
+  exit(code = 0): never {
+    this.ch.call('exit', [code]);
+    throw new Error('kstack: exit returned');
+  }
+  /**
+   * fork(2) for a worker: the child runs `moduleUrl`'s main(sys, args) with a copy of this
+   * fd table; a relative `moduleUrl` is taken from this process's own module.
+   */
+  fork(moduleUrl: string | URL, args: unknown[] = []): number {
+    const url = moduleUrl instanceof URL ? moduleUrl.href : this.base ? new URL(String(moduleUrl), this.base).href : String(moduleUrl);
+    return this.n('fork', url, args);
+  }
+  waitpid(pid: number): WaitStatus | number { return this.ch.call('waitpid', [pid]) as WaitStatus | number; }
+}
