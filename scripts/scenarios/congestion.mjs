@@ -4,12 +4,12 @@
 // time-sequence graph and cwnd/ssthresh over the congestion-avoidance states.
 import { constants as C, timeSequenceSvg, cwndSvg, sampleTcpInfo, CA_STATE_NAMES, readPcap } from '../../build/host/index.js';
 
-const TOTAL = 3_000_000;
+const TOTAL = 8_000_000;
 
 export default {
   name: 'congestion',
   order: 40,
-  description: '3 MB through a router with a 20 Mbit/s, 40 ms RTT bottleneck and a 30-packet queue: slow start, losses, recovery, cwnd sawtooth (SVG plots)',
+  description: '8 MB through a router with a 20 Mbit/s, 40 ms RTT bottleneck (netem limit 100 packets): slow start, losses, recovery, cwnd sawtooth (SVG plots)',
   // Thousands of data segments: print only the handshake, the FINs and any RST.
   trace: (_t, f) => f.length >= 54 && f[12] === 0x08 && f[13] === 0 && f[23] === 6 && (f[14 + (f[14] & 15) * 4 + 13] & 0x07) !== 0,
   async run({ net, say, write }) {
@@ -20,11 +20,13 @@ export default {
     const r = net.addHost({ name: 'router', ip: '10.0.0.254' });
     const b = net.addHost({ name: 'receiver', ip: '10.0.1.2' });
     net.link(a, r, { delayMs: 1, rateBps: 1e9 });
-    net.link(r, b, { ab: { delayMs: 19, rateBps: 20e6, queuePackets: 30 }, ba: { delayMs: 19 } });
+    // netem's limit counts the packets in its delay line too (as Linux's netem does): at
+    // 20 Mbit/s the 19 ms hold ~33 packets, so 100 leaves ~67 for a standing queue.
+    net.link(r, b, { ab: { delayMs: 19, rateBps: 20e6, queuePackets: 100 }, ba: { delayMs: 19 } });
     r.sysctl('net.ipv4.ip_forward', 1);
     a.addRoute('10.0.1.2', 32, a.ends[0].ifindex, '10.0.0.254');
     b.addRoute('10.0.0.1', 32, b.ends[0].ifindex, '10.0.0.254');
-    say('net', `sender ─ 1 Gbit/s, 1 ms ─ router ─ 20 Mbit/s, 19 ms, tail-drop queue of 30 packets ─> receiver (BDP ${Math.round((20e6 / 8) * 0.04 / 1448)} segments)`);
+    say('net', `sender ─ 1 Gbit/s, 1 ms ─ router ─ 20 Mbit/s, 19 ms, netem limit 100 packets (delay line included) ─> receiver (BDP ${Math.round((20e6 / 8) * 0.04 / 1448)} segments)`);
     say('net', `congestion control: ${a.sysctl('net.ipv4.tcp_congestion_control')}`);
     let got = 0;
     b.spawn(async (sys) => {
