@@ -135,43 +135,55 @@ export function csum_partial_scalar(buf: usize, len: i32, wsum: u32): u32 {
 @inline const CSUM_SIMD_BLOCK: i32 = 8192; // iterations, i.e. 512 KiB
 
 /**
+ * The v128 loop of csum_partial_simd and csum_partial_copy_nocheck: `blocks` 64-byte
+ * blocks from `p`, each also stored at `q` when `copy` (a literal at both call sites, so
+ * inlining leaves one loop or the other), summed into a u64 with end-around carry.
+ */
+// @ts-ignore: decorator
+@inline function csum_simd_blocks(p: usize, q: usize, blocks: i32, copy: bool): u64 {
+  let s: u64 = 0;
+  const bias = i16x8.splat(-32768);
+  const ones = i16x8.splat(1);
+  while (blocks > 0) {
+    let iters = blocks;
+    if (iters > CSUM_SIMD_BLOCK) iters = CSUM_SIMD_BLOCK;
+    blocks -= iters;
+    // 32 words per iteration, each biased by -32768: add the bias back in one go.
+    const unbias = <u64>iters << 20;
+    let acc0 = i32x4.splat(0);
+    let acc1 = i32x4.splat(0);
+    do {
+      const r0 = v128.load(p), r1 = v128.load(p, 16), r2 = v128.load(p, 32), r3 = v128.load(p, 48);
+      if (copy) {
+        v128.store(q, r0); v128.store(q, r1, 16); v128.store(q, r2, 32); v128.store(q, r3, 48);
+        q += 64;
+      }
+      acc0 = i32x4.add(acc0, i32x4.add(i32x4.dot_i16x8_s(v128.xor(r0, bias), ones), i32x4.dot_i16x8_s(v128.xor(r1, bias), ones)));
+      acc1 = i32x4.add(acc1, i32x4.add(i32x4.dot_i16x8_s(v128.xor(r2, bias), ones), i32x4.dot_i16x8_s(v128.xor(r3, bias), ones)));
+      p += 64;
+    } while (--iters);
+    // Drain: the eight signed lanes, widened to i64 and summed; then the bias.
+    const w = i64x2.add(
+      i64x2.add(i64x2.extend_low_i32x4_s(acc0), i64x2.extend_high_i32x4_s(acc0)),
+      i64x2.add(i64x2.extend_low_i32x4_s(acc1), i64x2.extend_high_i32x4_s(acc1)),
+    );
+    const t = <u64>(i64x2.extract_lane(w, 0) + i64x2.extract_lane(w, 1)) + unbias;
+    s += t; s += <u64>(s < t);
+  }
+  return s;
+}
+
+/**
  * Partial checksum of `len` bytes at `buf` added to `wsum`, v128 path; same result as
  * csum_partial_scalar. Without SIMD (the nosimd/wasm2js target) it is the scalar path.
  */
 export function csum_partial_simd(buf: usize, len: i32, wsum: u32): u32 {
   if (ASC_FEATURE_SIMD) {
-    let p = buf;
-    let n = len;
-    let s: u64 = 0;
-    const bias = i16x8.splat(-32768);
-    const ones = i16x8.splat(1);
-    while (n >= 64) {
-      let iters = n >> 6;
-      if (iters > CSUM_SIMD_BLOCK) iters = CSUM_SIMD_BLOCK;
-      n -= iters << 6;
-      // 32 words per iteration, each biased by -32768: add the bias back in one go.
-      const unbias = <u64>iters << 20;
-      let acc0 = i32x4.splat(0);
-      let acc1 = i32x4.splat(0);
-      do {
-        const v0 = v128.xor(v128.load(p), bias);
-        const v1 = v128.xor(v128.load(p, 16), bias);
-        const v2 = v128.xor(v128.load(p, 32), bias);
-        const v3 = v128.xor(v128.load(p, 48), bias);
-        acc0 = i32x4.add(acc0, i32x4.add(i32x4.dot_i16x8_s(v0, ones), i32x4.dot_i16x8_s(v1, ones)));
-        acc1 = i32x4.add(acc1, i32x4.add(i32x4.dot_i16x8_s(v2, ones), i32x4.dot_i16x8_s(v3, ones)));
-        p += 64;
-      } while (--iters);
-      // Drain: the eight signed lanes, widened to i64 and summed; then the bias.
-      const w = i64x2.add(
-        i64x2.add(i64x2.extend_low_i32x4_s(acc0), i64x2.extend_high_i32x4_s(acc0)),
-        i64x2.add(i64x2.extend_low_i32x4_s(acc1), i64x2.extend_high_i32x4_s(acc1)),
-      );
-      const t = <u64>(i64x2.extract_lane(w, 0) + i64x2.extract_lane(w, 1)) + unbias;
-      s += t; s += <u64>(s < t);
-    }
+    const n = max(len, 0);
+    const done = n & ~63;
+    const s = csum_simd_blocks(buf, 0, n >> 6, false);
     // The rest (< 64 bytes) starts at an even offset, so word boundaries are kept.
-    return csum_partial_scalar(p, n, csum_add(csum_fold64(s), wsum));
+    return csum_partial_scalar(buf + <usize>done, n - done, csum_add(csum_fold64(s), wsum));
   } else {
     return csum_partial_scalar(buf, len, wsum);
   }
@@ -187,40 +199,14 @@ export function csum_partial_simd(buf: usize, len: i32, wsum: u32): u32 {
  * loads to share, and the scalar loop's aligned loads must read the destination.
  */
 export function csum_partial_copy_nocheck(src: usize, dst: usize, len: i32, wsum: u32): u32 {
+  const n = max(len, 0);
   if (ASC_FEATURE_SIMD) {
-    let p = src;
-    let q = dst;
-    let n = max(len, 0);
-    let s: u64 = 0;
-    const bias = i16x8.splat(-32768);
-    const ones = i16x8.splat(1);
-    while (n >= 64) {
-      let iters = n >> 6;
-      if (iters > CSUM_SIMD_BLOCK) iters = CSUM_SIMD_BLOCK;
-      n -= iters << 6;
-      const unbias = <u64>iters << 20;
-      let acc0 = i32x4.splat(0);
-      let acc1 = i32x4.splat(0);
-      do {
-        const r0 = v128.load(p), r1 = v128.load(p, 16), r2 = v128.load(p, 32), r3 = v128.load(p, 48);
-        v128.store(q, r0); v128.store(q, r1, 16); v128.store(q, r2, 32); v128.store(q, r3, 48);
-        acc0 = i32x4.add(acc0, i32x4.add(i32x4.dot_i16x8_s(v128.xor(r0, bias), ones), i32x4.dot_i16x8_s(v128.xor(r1, bias), ones)));
-        acc1 = i32x4.add(acc1, i32x4.add(i32x4.dot_i16x8_s(v128.xor(r2, bias), ones), i32x4.dot_i16x8_s(v128.xor(r3, bias), ones)));
-        p += 64;
-        q += 64;
-      } while (--iters);
-      const w = i64x2.add(
-        i64x2.add(i64x2.extend_low_i32x4_s(acc0), i64x2.extend_high_i32x4_s(acc0)),
-        i64x2.add(i64x2.extend_low_i32x4_s(acc1), i64x2.extend_high_i32x4_s(acc1)),
-      );
-      const t = <u64>(i64x2.extract_lane(w, 0) + i64x2.extract_lane(w, 1)) + unbias;
-      s += t; s += <u64>(s < t);
-    }
+    const done = n & ~63;
+    const s = csum_simd_blocks(src, dst, n >> 6, true);
     // The rest (< 64 bytes) starts at an even offset of dst, so word pairing is kept.
-    memory.copy(q, p, n);
-    return csum_partial_scalar(q, n, csum_add(csum_fold64(s), wsum));
+    memory.copy(dst + <usize>done, src + <usize>done, <usize>(n - done));
+    return csum_partial_scalar(dst + <usize>done, n - done, csum_add(csum_fold64(s), wsum));
   } else {
-    const n = max(len, 0);
     memory.copy(dst, src, n);
     return csum_partial_scalar(dst, n, wsum);
   }

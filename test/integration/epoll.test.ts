@@ -7,46 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { constants as C, type Host, type Network } from '../../build/host/index.js';
 import type { Sys, EpollEvent } from '../../build/host/syscall/async.js';
 import { boot, expectNoLeaks } from '../helpers/machine.js';
+import { inProcess, tcpPair as tcpPairOn, LO } from '../helpers/readiness.js';
 
-const LO = '127.0.0.1';
 const IN = C.EPOLLIN;
 const OUT = C.EPOLLOUT;
 
-/** Runs fn as one process on a fresh host; then every pool, epitem and poll entry is back. */
-async function inProcess<T>(fn: (sys: Sys, h: Host, net: Network) => Promise<T>): Promise<T> {
-  const net = await boot();
-  const h = net.addHost({ name: 'h', ip: '10.0.0.1' });
-  let out: T | undefined;
-  let err: unknown;
-  let done = false;
-  h.spawn(async (sys) => {
-    try {
-      out = await fn(sys, h, net);
-    } catch (e) {
-      err = e;
-    }
-    done = true;
-  });
-  await net.run({ untilIdle: true });
-  if (err) throw err;
-  expect(done).toBe(true);
-  expect(h.kernel.x.stat_epitems()).toBe(0);
-  expect(h.kernel.x.stat_poll_entries()).toBe(0);
-  await expectNoLeaks(net);
-  return out as T;
-}
-
-/** A loopback TCP connection inside one process: l listens, c connected to s. */
-async function tcpPair(sys: Sys, port = 7000): Promise<{ l: number; c: number; s: number }> {
-  const l = await sys.socket(C.AF_INET, C.SOCK_STREAM, 0);
-  expect(await sys.bind(l, { addr: LO, port })).toBe(0);
-  expect(await sys.listen(l, 16)).toBe(0);
-  const c = await sys.socket(C.AF_INET, C.SOCK_STREAM, 0);
-  expect(await sys.connect(c, { addr: LO, port })).toBe(0);
-  const s = await sys.accept(l);
-  expect(s).toBeGreaterThanOrEqual(0);
-  return { l, c, s };
-}
+const tcpPair = (sys: Sys, port = 7000) => tcpPairOn(sys, port);
 
 async function epollOn(sys: Sys, fd: number, events: number, data: number = fd): Promise<number> {
   const ep = await sys.epoll_create1(0);

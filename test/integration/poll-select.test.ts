@@ -6,40 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { constants as C, type Host, type Network } from '../../build/host/index.js';
 import type { Sys, PollFd } from '../../build/host/syscall/async.js';
 import { boot, expectNoLeaks } from '../helpers/machine.js';
+import { inProcess, tcpPair as tcpPairOn, LO } from '../helpers/readiness.js';
 
-const LO = '127.0.0.1';
 
-async function inProcess<T>(fn: (sys: Sys, h: Host, net: Network) => Promise<T>): Promise<T> {
-  const net = await boot();
-  const h = net.addHost({ name: 'h', ip: '10.0.0.1' });
-  let out: T | undefined;
-  let err: unknown;
-  let done = false;
-  h.spawn(async (sys) => {
-    try {
-      out = await fn(sys, h, net);
-    } catch (e) {
-      err = e;
-    }
-    done = true;
-  });
-  await net.run({ untilIdle: true });
-  if (err) throw err;
-  expect(done).toBe(true);
-  expect(h.kernel.x.stat_poll_entries()).toBe(0);
-  await expectNoLeaks(net);
-  return out as T;
-}
-
-async function tcpPair(sys: Sys, port = 7200): Promise<{ l: number; c: number; s: number }> {
-  const l = await sys.socket(C.AF_INET, C.SOCK_STREAM, 0);
-  expect(await sys.bind(l, { addr: LO, port })).toBe(0);
-  expect(await sys.listen(l, 16)).toBe(0);
-  const c = await sys.socket(C.AF_INET, C.SOCK_STREAM, 0);
-  expect(await sys.connect(c, { addr: LO, port })).toBe(0);
-  const s = await sys.accept(l);
-  return { l, c, s };
-}
+const tcpPair = (sys: Sys, port = 7200) => tcpPairOn(sys, port);
 
 const revents = (fds: PollFd[]) => fds.map((f) => f.revents);
 
