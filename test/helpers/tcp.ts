@@ -1,6 +1,8 @@
 // Small helpers for TCP integration tests: tcpdump lines parsed into segments, a host's own
 // capture as lines, crafted TCP frames (for RFC 5961 injections), and a byte pattern.
-import { formatFrame, readPcap, type Host } from '../../build/host/index.js';
+import { constants as C, formatFrame, readPcap, type Host, type Link, type Network } from '../../build/host/index.js';
+import type { Sys } from '../../build/host/syscall/async.js';
+import { pair } from './machine.js';
 import { inetChecksum, pseudoHeaderSum } from './frames.js';
 
 /** One TCP line of net.trace() (tcpdump -n -S style), parsed. */
@@ -129,4 +131,29 @@ export function pattern(n: number, seed = 1): Uint8Array {
     b[i] = x >>> 24;
   }
   return b;
+}
+
+/** A server on `port` that accepts one connection and reads it to EOF; returns the bytes. */
+export async function serverReadAll(sys: Sys, port: number): Promise<number> {
+  const l = await sys.socket(C.AF_INET, C.SOCK_STREAM, 0);
+  await sys.bind(l, { addr: '0.0.0.0', port });
+  await sys.listen(l, 4);
+  const c = await sys.accept(l);
+  const buf = new Uint8Array(65536);
+  let total = 0;
+  for (;;) {
+    const n = await sys.recv(c, buf);
+    if (n <= 0) break;
+    total += n;
+  }
+  await sys.close(c);
+  await sys.close(l);
+  return total;
+}
+
+/** pair(), plus the Link object (whose ends' impairments a test changes with applyNetem). */
+export async function pairWithLink(opts: Parameters<Network['link']>[2]): Promise<{ net: Network; a: Host; b: Host; link: Link }> {
+  const { net, a, b } = await pair(opts);
+  const link = (net as unknown as { links: Link[] }).links[0]!;
+  return { net, a, b, link };
 }

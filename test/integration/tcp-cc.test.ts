@@ -9,6 +9,7 @@ import { constants as C, errnoName, type Host, type Link, type Network } from '.
 import { applyNetem } from '../../build/host/link.js';
 import type { Sys } from '../../build/host/syscall/async.js';
 import { expectNoLeaks, pair } from '../helpers/machine.js';
+import { serverReadAll as serverReadAllOn, pairWithLink } from '../helpers/tcp.js';
 
 const PORT = 5001;
 
@@ -20,33 +21,13 @@ const info = async (sys: Sys, fd: number): Promise<Info> => {
 };
 const tcpext = (h: Host) => h.counters().TcpExt;
 
-async function pairWithLink(opts: Parameters<typeof pair>[0]) {
-  const { net, a, b } = await pair(opts);
-  const link = (net as unknown as { links: Link[] }).links[0];
-  return { net, a, b, link };
-}
 
 /** Cuts (lossRate 1) or restores client → server: netem decides at enqueue. */
 function cut(link: Link, base: object, on: boolean): void {
   applyNetem(link.a, { ...base, lossRate: on ? 1 : 0 });
 }
 
-async function serverReadAll(sys: Sys): Promise<number> {
-  const l = await sys.socket(C.AF_INET, C.SOCK_STREAM, 0);
-  await sys.bind(l, { addr: '0.0.0.0', port: PORT });
-  await sys.listen(l, 4);
-  const c = await sys.accept(l);
-  const buf = new Uint8Array(65536);
-  let total = 0;
-  for (;;) {
-    const n = await sys.recv(c, buf);
-    if (n <= 0) break;
-    total += n;
-  }
-  await sys.close(c);
-  await sys.close(l);
-  return total;
-}
+const serverReadAll = (sys: Sys) => serverReadAllOn(sys, PORT);
 
 async function connectTo(sys: Sys, nodelay = true): Promise<number> {
   const fd = await sys.socket(C.AF_INET, C.SOCK_STREAM, 0);

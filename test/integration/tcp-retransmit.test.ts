@@ -9,6 +9,7 @@ import { constants as C, errnoName, type Host, type Link } from '../../build/hos
 import { applyNetem } from '../../build/host/link.js';
 import type { Sys } from '../../build/host/syscall/async.js';
 import { expectNoLeaks, pair } from '../helpers/machine.js';
+import { serverReadAll as serverReadAllOn, pairWithLink as pairWithLinkOf } from '../helpers/tcp.js';
 
 const PORT = 5001;
 const LINK = { delayMs: 5 };
@@ -19,28 +20,9 @@ function cut(link: Link, dir: 'ab' | 'ba' | 'both', on: boolean): void {
   for (const e of ends) applyNetem(e, { ...LINK, lossRate: on ? 1 : 0 });
 }
 
-async function pairWithLink() {
-  const { net, a, b } = await pair(LINK);
-  const link = (net as unknown as { links: Link[] }).links[0];
-  return { net, a, b, link };
-}
+const pairWithLink = () => pairWithLinkOf(LINK);
 
-async function serverReadAll(sys: Sys): Promise<number> {
-  const l = await sys.socket(C.AF_INET, C.SOCK_STREAM, 0);
-  await sys.bind(l, { addr: '0.0.0.0', port: PORT });
-  await sys.listen(l, 4);
-  const c = await sys.accept(l);
-  const buf = new Uint8Array(65536);
-  let total = 0;
-  for (;;) {
-    const n = await sys.recv(c, buf);
-    if (n <= 0) break;
-    total += n;
-  }
-  await sys.close(c);
-  await sys.close(l);
-  return total;
-}
+const serverReadAll = (sys: Sys) => serverReadAllOn(sys, PORT);
 
 async function connectTo(sys: Sys): Promise<number> {
   const fd = await sys.socket(C.AF_INET, C.SOCK_STREAM, 0);

@@ -10,33 +10,15 @@ import { constants as C, type Host, type Link } from '../../build/host/index.js'
 import { applyNetem } from '../../build/host/link.js';
 import type { Sys } from '../../build/host/syscall/async.js';
 import { expectNoLeaks, pair } from '../helpers/machine.js';
+import { serverReadAll as serverReadAllOn, pairWithLink as pairWithLinkOf } from '../helpers/tcp.js';
 
 const PORT = 5001;
 const LINK = { delayMs: 5 };
 const tcpext = (h: Host) => h.counters().TcpExt;
 
-async function pairWithLink() {
-  const { net, a, b } = await pair(LINK);
-  const link = (net as unknown as { links: Link[] }).links[0];
-  return { net, a, b, link };
-}
+const pairWithLink = () => pairWithLinkOf(LINK);
 
-async function serverReadAll(sys: Sys): Promise<number> {
-  const l = await sys.socket(C.AF_INET, C.SOCK_STREAM, 0);
-  await sys.bind(l, { addr: '0.0.0.0', port: PORT });
-  await sys.listen(l, 4);
-  const c = await sys.accept(l);
-  const buf = new Uint8Array(65536);
-  let total = 0;
-  for (;;) {
-    const n = await sys.recv(c, buf);
-    if (n <= 0) break;
-    total += n;
-  }
-  await sys.close(c);
-  await sys.close(l);
-  return total;
-}
+const serverReadAll = (sys: Sys) => serverReadAllOn(sys, PORT);
 
 /** Sends `n` 1000-byte segments (TCP_NODELAY), those at the indices in `lose` into a cut link. */
 function sender(link: Link, n: number, lose: number[], opts: { dup?: number[] } = {}) {
