@@ -111,6 +111,15 @@ describe('worker signals: interrupted calls, EINTR or SA_RESTART', () => {
     expect(log()).toEqual(['caught from handler at 100', 'mask []']);
     await expectNoLeaks(net);
   });
+
+  it('a worker handler that calls exit() ends the process with that status, its socket closed', async () => {
+    const { net, h } = await oneHost();
+    const { p } = spawnMode(h, 'exit');
+    later(h, 100, (sys) => sys.kill(p.pid, C.SIGUSR1));
+    await net.run();
+    expect(await p.exited).toEqual({ code: 5 });
+    await expectNoLeaks(net);
+  });
 });
 
 describe('worker signals: SIGPIPE, SIGIO, SIGCHLD, default actions', () => {
