@@ -246,10 +246,11 @@ export class WorkerThread implements ProcThread {
    */
   private async runHandler(signo: number): Promise<void> {
     const req = this.current;
-    // The interrupted call's bytes may already sit in the channel (a recv copies in place)
-    // or in the server's spare buffer, which the handler's own calls reuse: kept aside.
-    const out = req && req.outIdx >= 0 ? (req.args[req.outIdx] as Uint8Array) : null;
-    const saved = out ? out.slice() : null;
+    // The interrupted call's buffers may sit in the channel (the data to send, a recv's
+    // bytes copied in place) or in the server's spare buffer, which the handler's own calls
+    // reuse: kept aside, for the answer and for the call made again (SA_RESTART).
+    const bufs = req ? req.args.filter((x): x is Uint8Array => x instanceof Uint8Array) : [];
+    const saved = bufs.map((b) => b.slice());
     this.handled = true;
     this.server.signal(signo);
     this.computing = true;
@@ -268,7 +269,7 @@ export class WorkerThread implements ProcThread {
         this.computing = true;
       }
     } finally {
-      if (out && saved) out.set(saved);
+      bufs.forEach((b, i) => b.set(saved[i]));
     }
   }
 

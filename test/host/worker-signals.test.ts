@@ -112,6 +112,38 @@ describe('worker signals: interrupted calls, EINTR or SA_RESTART', () => {
     await expectNoLeaks(net);
   });
 
+  it('a blocking send restarted under SA_RESTART after a handler that used the channel still sends the caller’s bytes', async () => {
+    const { net, h } = await oneHost();
+    const len = 200_000;
+    const chunks: Uint8Array[] = [];
+    h.spawn(async (sys) => {
+      const l = await sys.socket(C.AF_INET, C.SOCK_STREAM, 0);
+      await sys.setsockopt(l, C.SOL_SOCKET, C.SO_RCVBUF, 4096); // inherited by the accepted socket
+      await sys.bind(l, { addr: '127.0.0.1', port: 80 });
+      await sys.listen(l, 1);
+      const c = await sys.accept(l);
+      await sys.nanosleep(100); // the sender fills the buffers and sleeps in send
+      const buf = new Uint8Array(65536);
+      for (let n; (n = await sys.recv(c, buf, 0)) > 0;) chunks.push(buf.slice(0, n));
+      await sys.close(c);
+      await sys.close(l);
+    }, { name: 'reader' });
+    const { p, log } = spawnMode(h, 'sendrestart', { len });
+    later(h, 50, (sys) => sys.kill(p.pid, C.SIGUSR1));
+    await net.run();
+    expect(await p.exited).toEqual({ code: 0 });
+    const [connect, filled, ...rest] = log();
+    expect([connect, ...rest]).toEqual(['connect 0', 'handler send EMSGSIZE', `send ${len}`]);
+    const f = Number(filled.split(' ')[1]);
+    expect(f).toBeGreaterThan(0);
+    const got = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+    chunks.reduce((o, c) => { got.set(c, o); return o + c.length; }, 0);
+    const want = new Uint8Array(f + len).map((_, i) => (i < f ? 0x55 : (i - f) % 251));
+    expect(got.length).toBe(want.length);
+    expect(got.findIndex((b, i) => b !== want[i])).toBe(-1);
+    await expectNoLeaks(net);
+  });
+
   it('a worker handler that calls exit() ends the process with that status, its socket closed', async () => {
     const { net, h } = await oneHost();
     const { p } = spawnMode(h, 'exit');

@@ -2,7 +2,7 @@
 // makes the calls a signal will meet, and reports a log of what happened with the virtual
 // time of each step. Handlers read the clock themselves: a syscall made inside a handler.
 import {
-  AF_INET, SOCK_DGRAM, SOCK_STREAM, SOL_SOCKET, SO_RCVTIMEO_OLD, SA_RESTART, SIGUSR1, SIGUSR2,
+  AF_INET, SOCK_DGRAM, SOCK_STREAM, SOL_SOCKET, SO_RCVTIMEO_OLD, SO_SNDBUF, SA_RESTART, SIGUSR1, SIGUSR2,
   SIGPIPE, SIGIO, SIGCHLD, SIGHUP, SIGTERM, SIG_BLOCK, SIG_UNBLOCK, SHUT_WR, MSG_DONTWAIT,
   EPOLL_CTL_ADD, EPOLLIN, POLLIN, F_SETOWN, F_SETFL, O_ASYNC, O_NONBLOCK, EINTR,
 } from '../../../build/host/abi/constants.js';
@@ -166,6 +166,28 @@ export default function main(sys, [sab, mode, opt = {}]) {
       }
       log.push(`mask ${E(sys.sigprocmask(SIG_BLOCK, null))}`);
       sys.close(fd);
+      break;
+    }
+    // A blocking send of opt.len patterned bytes, interrupted under SA_RESTART by a handler
+    // whose own (refused) send fills the channel with 0xee: the send made again must still
+    // send the caller's bytes. The peer (port 80, an async process) checks them.
+    case 'sendrestart': {
+      const u = sys.socket(AF_INET, SOCK_DGRAM, 0);
+      sys.sigaction(SIGUSR1, { handler: () => {
+        log.push(`handler send ${E(sys.sendto(u, new Uint8Array(opt.len).fill(0xee), 0, { addr: '127.0.0.1', port: 9 }))}`);
+      }, flags: SA_RESTART });
+      const fd = sys.socket(AF_INET, SOCK_STREAM, 0);
+      sys.setsockopt(fd, SOL_SOCKET, SO_SNDBUF, 4096);
+      log.push(`connect ${E(sys.connect(fd, { addr: '127.0.0.1', port: 80 }))}`);
+      // Full buffers first (0x55 bytes): the blocking send then sleeps before any byte goes,
+      // so it is restarted rather than returning a partial count.
+      let filled = 0;
+      for (let n; (n = sys.send(fd, new Uint8Array(1024).fill(0x55), MSG_DONTWAIT)) > 0; ) filled += n;
+      log.push(`filled ${filled}`);
+      const data = new Uint8Array(opt.len).map((_, i) => i % 251);
+      log.push(`send ${E(sys.send(fd, data))}`);
+      sys.close(fd);
+      sys.close(u);
       break;
     }
     // A handler that calls exit(): the process ends there, with its status, fds closed.
