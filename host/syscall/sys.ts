@@ -13,11 +13,11 @@ export type SigHandler = ((signo: number) => unknown) | 'SIG_IGN' | 'SIG_DFL';
 export interface SigAction { handler: SigHandler; flags?: number; mask?: readonly number[] }
 
 export class BlockingSys {
-  /** `base`: the process's module URL, against which fork() resolves a relative module. */
   /** The handler functions, by signal number: they run here, in the worker (the kernel
    *  thread holds the rest of each sigaction and decides when one runs). */
   private readonly handlers: (((signo: number) => unknown) | undefined)[] = [];
 
+  /** `base`: the process's module URL, against which fork() resolves a relative module. */
   constructor(private readonly ch: ChannelClient, private readonly base?: string) {
     // Synchronous, like the rest of this flavour: a promise the handler returns is not awaited.
     ch.onSignal = (signo) => { this.handlers[signo]?.(signo); };
