@@ -2,6 +2,7 @@
 // interfaces, and its processes. Created by Network.addHost.
 import { ECHILD, ESRCH, IPPROTO_TCP, IPPROTO_UDP, SA_NOCLDWAIT, SIGCHLD, SIGKILL, SIG_IGN } from './abi/constants.js';
 import { decodeTcpInfo, type TcpInfo } from './syscall/tcp-info.js';
+import { KSTACK_SIG_HANDLER, SIG_DFL } from './abi/constants.js';
 import { Kernel, parseIPv4, formatIPv4 } from './kernel/kernel.js';
 import type { KernelModule } from './kernel/load.js';
 import type { PoolSizes } from './kernel/kernel.js';
@@ -210,14 +211,6 @@ export class Host {
     const w = new WorkerThread(url, args, {
       launch: launchWorker,
       fork: (u, a) => this.forkWorker(proc!, u, a, channelBytes),
-      // kill(2) between processes of this host; their default actions only, until signals land.
-      kill: (target, signo) => {
-        if (!Number.isInteger(signo) || signo < 0 || signo > 64) return -22; // EINVAL
-        const p = this.processes.get(target);
-        if (!p) return -3; // ESRCH
-        p.kill(signo);
-        return 0;
-      },
       request: () => this.net.threadRequest(),
       served: () => this.net.threadServed(),
       stats: workerStats,
@@ -233,6 +226,12 @@ export class Host {
     const pid = this.allocPid();
     const rc = this.kernel.x.task_fork(parent.pid, pid);
     if (rc < 0) return rc;
+    // The child runs another module, as after execve: flush_signal_handlers() sets handled
+    // signals back to SIG_DFL (SIG_IGN and the mask stay); its functions were the parent's.
+    const k = this.kernel;
+    for (let s = 1; s <= 64; s++) {
+      if (k.x.sys_rt_sigaction(pid, s, -1, 0, 0, 0) === 0 && k.u32()[k.uaddr >>> 2] === KSTACK_SIG_HANDLER) k.x.sys_rt_sigaction(pid, s, SIG_DFL, 0, 0, 0);
+    }
     this.parents.set(pid, parent.pid);
     this.startWorker(pid, url, args, `${parent.name}-child`, channelBytes);
     return pid;

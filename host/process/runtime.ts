@@ -24,12 +24,9 @@ export class Runtime {
     const ch = new ChannelClient(init.channel);
     this.ch = ch;
     this.pid = init.pid;
-    // Signals join here: after every syscall the reply's SIGP word names the pending
-    // signals; their handlers will run in this hook before the call returns, which is
-    // where signal(7) runs them ("between syscalls"), and -EINTR/SA_RESTART are decided
-    // on the kernel thread before the reply. Until then every signal takes its default
-    // action on the kernel thread (the worker is terminated).
-    ch.onReturn = null;
+    // Signal handlers run inside the call that meets the signal (BlockingSys installs
+    // ch.onSignal): the kernel thread asks for each one before the call returns, which is
+    // where signal(7) runs them, and decides -EINTR or a restart after it.
     const sys = new BlockingSys(ch, init.moduleUrl);
     this.running = true;
     void this.main(sys, init);

@@ -4,11 +4,11 @@
 // what it says: the handler function, the sigreturn after it, the call made again, or the
 // end of the process. A handler runs before the interrupted call returns to its caller.
 //
-// kstack: a process is an async function, so signals are acted on only at syscall
-// boundaries (the entry and exit of a call that may sleep, and the signal calls); a
-// sleeping call is woken by the kernel and ends with its -ERESTART* code first. Several
-// pending signals run one after the other, lowest number first (Linux stacks their frames,
-// so the last one set up runs first).
+// kstack: a process is an async function (or a worker computing on its own thread), so
+// signals are acted on only at syscall boundaries (the entry of a call that may sleep,
+// the exit of every call); a sleeping call is woken by the kernel and ends with its
+// -ERESTART* code first. Several pending signals run one after the other, lowest number
+// first (Linux stacks their frames, so the last one set up runs first).
 import { EINTR, ERESTARTNOINTR, KSTACK_SIGACT_NONE, KSTACK_SIGACT_TERMINATE } from '../abi/constants.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { SignalHandlers } from './sigaction.js';

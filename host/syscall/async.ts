@@ -221,7 +221,7 @@ export class Sys {
    */
   close(fd: number): Promise<number> {
     const r = this.k.x.sys_close(this.pid, fd);
-    if (r !== KSTACK_EBLOCK) return Promise.resolve(r);
+    if (r !== KSTACK_EBLOCK) return Promise.resolve(this.after(r));
     // A signal ends the linger early (close still says 0); its handler runs before return.
     return this.port.blocking(() => this.k.x.sys_close_wait(this.pid)).then((v) => this.after(v));
   }
@@ -412,4 +412,22 @@ export class Sys {
     const sig = this.port.signals;
     return Promise.resolve(sig ? this.after(sig.kill(Number(pid) | 0, Number(signo) | 0)) : -ENOSYS);
   }
+}
+
+/**
+ * Handlers due when a call returns run before its caller sees the answer: Linux looks at
+ * pending signals on the way out of every syscall (exit_to_user_mode_loop), not only of
+ * those that may sleep. `v` is the answer (or its promise).
+ */
+export function atSyscallExit<T>(sys: Sys, v: T): T | Promise<T> {
+  return (sys as unknown as { after(v: T): T | Promise<T> }).after(v);
+}
+// The calls that never sleep get it here, once for the class (the others: call(),
+// callExit(), and close/waitpid/kill/sigprocmask themselves). Each answers synchronously,
+// so a signal its kernel call raised or found pending is seen at once.
+for (const m of ['socket', 'bind', 'listen', 'shutdown', 'getsockname', 'getpeername', 'setsockopt', 'getsockopt',
+  'fcntl', 'ioctl', 'setrlimit', 'getrlimit', 'epoll_create1', 'epoll_ctl', 'getpid', 'clock_gettime', 'fork',
+  'sigaction', 'sigpending'] as const) {
+  const f = Sys.prototype[m] as (this: Sys, ...a: unknown[]) => unknown;
+  (Sys.prototype as unknown as Record<string, unknown>)[m] = function (this: Sys, ...a: unknown[]) { return atSyscallExit(this, f.apply(this, a)); };
 }

@@ -14,8 +14,9 @@
 //   20 DLEN    of the payload: bytes of the data argument (request) / of the out buffer
 //              (reply); the rest of the payload is JSON ("meta")
 //   24 RTAG    reply: TAG_NUMBER (RESULT) or TAG_JSON (meta holds [result, inout?])
-//   28 SIGP    reply: signals pending for the process — the hook where signal delivery
-//              inside workers joins (always 0 until then)
+//   28 SIGP    reply: 0, the call's answer; or a signal number: "run your handler for this
+//              signal, then post rt_sigreturn" — the call's answer comes after (handle_signal
+//              sets up the frame on the way out of the call; the worker is the user mode)
 //   32 TAGS    i32 × MAX_ARGS, how argument i travels (TAG_*)
 //   64 ARGS    f64 × MAX_ARGS, numeric arguments (and out-buffer lengths)
 //  128 RESULT  f64
@@ -55,7 +56,7 @@ export const SYSCALLS = [
   'recv', 'read', 'recvfrom', 'shutdown', 'close', 'getsockname', 'getpeername',
   'setsockopt', 'getsockopt', 'fcntl', 'ioctl', 'nanosleep', 'getpid', 'clock_gettime',
   'exit', 'fork', 'waitpid', 'kill', 'epoll_create1', 'epoll_ctl', 'epoll_wait', 'poll',
-  'select',
+  'select', 'sigaction', 'sigprocmask', 'sigpending', 'rt_sigreturn',
 ] as const;
 export type SyscallName = (typeof SYSCALLS)[number];
 export const OP: { [K in SyscallName]: number } = Object.fromEntries(SYSCALLS.map((n, i) => [n, i])) as never;
@@ -68,6 +69,8 @@ export const OUT_ARG: Partial<Record<SyscallName, number>> = { recv: 1, read: 1,
 export const DATA_ARG: Partial<Record<SyscallName, number>> = { send: 1, write: 1, sendto: 1 };
 /** Argument the call fills in place (poll's `revents`): it crosses back in the reply. */
 export const INOUT_ARG: Partial<Record<SyscallName, number>> = { poll: 0 };
+/** sigaction()'s handler as it crosses: the function stays in the worker (it runs there). */
+export const WORKER_HANDLER = 'kstack:worker-handler';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -89,8 +92,8 @@ export class ChannelClient {
   private readonly v: Views;
   /** Calls made and Atomics.wait()s done (the control plane's stats). */
   calls = 0;
-  /** Called after every reply with SIGP: where pending signal handlers will run. */
-  onReturn: ((sigpending: number) => void) | null = null;
+  /** Runs the worker's handler for a signal the kernel thread delivers inside a call. */
+  onSignal: ((signo: number) => void) | null = null;
 
   constructor(sab: SharedArrayBuffer) { this.v = views(sab); }
 
@@ -155,6 +158,19 @@ export class ChannelClient {
     i32[CH_TOTAL] = total;
     i32[CH_DLEN] = dlen;
     this.roundTrip();
+    // Handlers due before the call returns (the kernel thread decides which, and EINTR or
+    // restart after them). Their own calls reuse the channel: the answer comes only after
+    // the last rt_sigreturn. A handler that throws still returns (its mask is lifted, and
+    // no other handler runs), then the exception goes on to this call's caller.
+    let thrown: { e: unknown } | null = null;
+    while (i32[CH_SIGP] !== 0 && thrown === null) {
+      try {
+        this.onSignal?.(i32[CH_SIGP]);
+      } catch (e) {
+        thrown = { e };
+      }
+      this.sigreturn(thrown !== null);
+    }
 
     // The reply: [out bytes | meta], drained in chunks when larger than DATA.
     const rtotal = i32[CH_TOTAL];
@@ -185,8 +201,22 @@ export class ChannelClient {
         inout.forEach((o, i) => { if (mine[i] && typeof mine[i] === 'object') Object.assign(mine[i], o); });
       }
     }
-    this.onReturn?.(i32[CH_SIGP]);
+    if (thrown) throw thrown.e;
     return result;
+  }
+
+  /** rt_sigreturn: the handler is done (or threw); the kernel thread goes on with the call. */
+  private sigreturn(threw: boolean): void {
+    const { i32, f64 } = this.v;
+    this.calls++;
+    i32[CH_OP] = OP.rt_sigreturn;
+    i32[CH_NARGS] = 1;
+    i32[CH_TAGS] = TAG_NUMBER;
+    f64[CH_ARGS] = threw ? 1 : 0;
+    i32[CH_PLEN] = 0;
+    i32[CH_TOTAL] = 0;
+    i32[CH_DLEN] = 0;
+    this.roundTrip();
   }
 }
 
@@ -321,6 +351,13 @@ export class ChannelServer {
       this.drain = all;
       this.drainOff = cap;
     }
+    this.answer();
+  }
+
+  /** Instead of the answer: the worker is to run its handler for signo, then post rt_sigreturn. */
+  signal(signo: number): void {
+    if (this.dead) return;
+    this.v.i32[CH_SIGP] = signo;
     this.answer();
   }
 

@@ -3,15 +3,25 @@
 // API.md names), sleeping in Atomics.wait() until the kernel thread has served it. The
 // arguments and results are those of the promise flavour (syscall/async.ts), which serves
 // them on the kernel thread.
-import type { ChannelClient } from './channel.js';
+import { WORKER_HANDLER, type ChannelClient } from './channel.js';
 
 export interface SockAddr { addr: string; port: number; family?: number }
 export type Data = Uint8Array | string;
 export type WaitStatus = { pid: number; code?: number; signal?: number };
+export type SigHandler = ((signo: number) => unknown) | 'SIG_IGN' | 'SIG_DFL';
+/** sigaction()'s act: flags SA_*; mask the signals blocked while the handler runs. */
+export interface SigAction { handler: SigHandler; flags?: number; mask?: readonly number[] }
 
 export class BlockingSys {
+  /** The handler functions, by signal number: they run here, in the worker (the kernel
+   *  thread holds the rest of each sigaction and decides when one runs). */
+  private readonly handlers: (((signo: number) => unknown) | undefined)[] = [];
+
   /** `base`: the process's module URL, against which fork() resolves a relative module. */
-  constructor(private readonly ch: ChannelClient, private readonly base?: string) {}
+  constructor(private readonly ch: ChannelClient, private readonly base?: string) {
+    // Synchronous, like the rest of this flavour: a promise the handler returns is not awaited.
+    ch.onSignal = (signo) => { this.handlers[signo]?.(signo); };
+  }
 
   private n(name: Parameters<ChannelClient['call']>[0], ...args: unknown[]): number { return this.ch.call(name, args) as number; }
 
@@ -55,6 +65,25 @@ export class BlockingSys {
   getpid(): number { return this.n('getpid'); }
   clock_gettime(): number { return this.n('clock_gettime'); }
   kill(pid: number, signo: number): number { return this.n('kill', pid, signo); }
+  /**
+   * sigaction(signo, { handler, flags?, mask? }) → 0 or -errno (no act: reads only). A
+   * handler runs in this worker: between syscalls (before the call that met the signal
+   * returns), or it interrupts a blocking call, which then returns -EINTR or is restarted
+   * (SA_RESTART) as for processes on the kernel's thread.
+   */
+  sigaction(signo: number, act?: SigAction | null): number {
+    const fn = act && typeof act === 'object' && typeof act.handler === 'function' ? act.handler : null;
+    const r = this.n('sigaction', signo, fn ? { ...act, handler: WORKER_HANDLER } : act);
+    if (r === 0 && act && typeof act === 'object') this.handlers[signo] = fn ?? undefined;
+    return r;
+  }
+  /** sigprocmask(how, set) → the previous mask (an array of signal numbers), or -errno; a
+   *  null set only reads. Signals it unblocks are handled before it returns. */
+  sigprocmask(how: number, set?: readonly number[] | null): number[] | number {
+    return this.ch.call('sigprocmask', [how, set]) as number[] | number;
+  }
+  /** sigpending() → the blocked signals waiting, as an array, or -errno. */
+  sigpending(): number[] | number { return this.ch.call('sigpending', []) as number[] | number; }
   /** exit_group(2): never returns; the kernel thread ends the worker. */
   exit(code = 0): never {
     this.ch.call('exit', [code]);
