@@ -56,7 +56,7 @@ export const SYSCALLS = [
   'recv', 'read', 'recvfrom', 'shutdown', 'close', 'getsockname', 'getpeername',
   'setsockopt', 'getsockopt', 'fcntl', 'ioctl', 'nanosleep', 'getpid', 'clock_gettime',
   'exit', 'fork', 'waitpid', 'kill', 'epoll_create1', 'epoll_ctl', 'epoll_wait', 'poll',
-  'select', 'sigaction', 'sigprocmask', 'sigpending', 'rt_sigreturn',
+  'select', 'sigaction', 'sigprocmask', 'sigpending', 'rt_sigreturn', 'setrlimit', 'getrlimit',
 ] as const;
 export type SyscallName = (typeof SYSCALLS)[number];
 export const OP: { [K in SyscallName]: number } = Object.fromEntries(SYSCALLS.map((n, i) => [n, i])) as never;

@@ -63,6 +63,9 @@ export class BlockingSys {
   }
   nanosleep(ms: number): number { return this.n('nanosleep', ms); }
   getpid(): number { return this.n('getpid'); }
+  /** setrlimit(RLIMIT_NOFILE, { cur, max }) / getrlimit → { cur, max } or -errno (see async.ts). */
+  setrlimit(resource: number, lim: { cur: number; max: number }): number { return this.n('setrlimit', resource, lim); }
+  getrlimit(resource: number): { cur: number; max: number } | number { return this.ch.call('getrlimit', [resource]) as never; }
   clock_gettime(): number { return this.n('clock_gettime'); }
   kill(pid: number, signo: number): number { return this.n('kill', pid, signo); }
   /**

@@ -24,6 +24,7 @@ describe('worker processes: the syscall surface', () => {
       recvfrom: { n: 9, addr: { addr: '127.0.0.1', port: 5353 }, text: 'to myself' },
       linger: 0, lingerGet: { onoff: 1, linger: 7 }, rcvbuf: 0, rcvbufGet: 8192, tcpiState: 7,
       peer: -C.ENOTCONN, pid: p.pid, sleep: 0, killNobody: -C.ESRCH, closes: [0, 0, 0],
+      rlimit0: { cur: 1024, max: 524288 }, setrlimit: 0, rlimit1: { cur: 2048, max: 524288 },
     });
     expect(r.t1 as number).toBe((r.t0 as number) + 250);
     await expectNoLeaks(net);

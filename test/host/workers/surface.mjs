@@ -32,6 +32,9 @@ export default function main(sys, [sab]) {
   out.sleep = sys.nanosleep(250);
   out.t1 = sys.clock_gettime();
   out.killNobody = sys.kill(999, 15);
+  out.rlimit0 = sys.getrlimit(7); // RLIMIT_NOFILE
+  out.setrlimit = sys.setrlimit(7, { cur: 2048, max: 524288 });
+  out.rlimit1 = sys.getrlimit(7);
   out.closes = [sys.close(d), sys.close(u), sys.close(t)];
   report(sab, out);
   return 0;
