@@ -148,6 +148,14 @@ describe('the probe timeout (tcp_schedule_loss_probe)', () => {
     await expectNoLeaks(net);
   });
 
+  for (const [v, probes] of [[1, 0], [2, 0], [4, 1]] as const) {
+    it(`tcp_early_retrans ${v}: ${probes ? 'the probe goes (4 arms TLP as 3 does)' : 'no probe (only 3 and 4 arm TLP)'}`, async () => {
+      const { net, a } = await tailLoss(v);
+      expect(tcpext(a)).toMatchObject({ TCPLossProbes: probes, TCPTimeouts: 1 - probes });
+      await expectNoLeaks(net);
+    });
+  }
+
   it('one segment out: the PTO adds 200 ms for the delayed ACK and is capped by the RTO, so the probe takes the first timeout\'s place; the RTO backs off from there', async () => {
     const { net, a, b, link } = await pairWithLink();
     const srv = b.spawn(server());
@@ -275,6 +283,43 @@ describe('the probe (tcp_send_loss_probe)', () => {
     expect(tcpext(b).TCPDSACKOldSent).toBe(1);
     expect(tcpext(a)).toMatchObject({ TCPLossProbes: 1, TCPLossProbeRecovery: 0, TCPDSACKRecv: 1, TCPTimeouts: 0, TCPDSACKUndo: 0, TCPLossUndo: 0 });
     expect(end).toMatchObject({ tcpi_ca_state: 0, tcpi_snd_cwnd: before!.tcpi_snd_cwnd, tcpi_snd_ssthresh: 0x7fffffff });
+    await expectNoLeaks(net);
+  });
+});
+
+describe('the episode (tcp_process_tlp_ack)', () => {
+  it('at most one probe is out: while the ACK has only reached tlp_high_seq, the next tail loss gets no probe, and the RTO ends the episode', async () => {
+    const { net, a, b, link } = await pairWithLink();
+    const srv = b.spawn(server({ delack: true }));
+    const seen: Record<string, number>[] = [];
+    const snap = () => seen.push({ probes: tcpext(a).TCPLossProbes, recovered: tcpext(a).TCPLossProbeRecovery, timeouts: tcpext(a).TCPTimeouts });
+    const client = a.spawn(async (sys) => {
+      const fd = await connectTo(sys);
+      await sys.nanosleep(20);
+      expect(await sys.send(fd, new Uint8Array(MSS))).toBe(MSS);
+      cut(link, 'ab', true);
+      expect(await sys.send(fd, new Uint8Array(500))).toBe(500);
+      cut(link, 'ab', false);
+      await sys.nanosleep(150);
+      snap(); // repaired by the probe; the ACK stopped at tlp_high_seq, so the episode is open
+      cut(link, 'ab', true);
+      expect(await sys.send(fd, new Uint8Array(500))).toBe(500);
+      cut(link, 'ab', false);
+      await sys.nanosleep(600);
+      snap(); // the PTO found the episode open: the RTO resent it instead
+      expect(await sys.shutdown(fd, C.SHUT_WR)).toBe(0);
+      await sys.nanosleep(50);
+      snap(); // the RTO ended the episode: the FIN's ACK counts no recovery
+      await sys.close(fd);
+    });
+    await net.run({ untilIdle: true });
+    expect(await client.exited).toEqual({ code: 0 });
+    expect(await srv.exited).toEqual({ code: MSS + 1000 });
+    expect(seen).toEqual([
+      { probes: 1, recovered: 0, timeouts: 0 },
+      { probes: 1, recovered: 0, timeouts: 1 },
+      { probes: 1, recovered: 0, timeouts: 1 },
+    ]);
     await expectNoLeaks(net);
   });
 });
