@@ -174,6 +174,7 @@ function tcp_disconnect(skp: usize): i32 {
   tp.snd_cwnd_cnt = 0;
   tp.prior_ssthresh = 0;
   tp.undo_marker = 0;
+  tp.tlp_high_seq = 0; // no loss probe episode carries over to the next connection
   tp.is_cwnd_limited = 0;
   tp.max_packets_out = 0;
   tp.dsack = 0;

@@ -8,7 +8,7 @@ import { ld32be } from "../lib/bytes";
 import { rb_link_node, rb_insert_color, rb_erase, rb_first, rb_next, rb_left, rb_right, RB_LEFT, RB_RIGHT } from "../lib/rbtree";
 import { jiffies, ktime_ns } from "../kernel/clock";
 import { del_timer, mod_timer, timer_pending } from "../kernel/timer";
-import { SNMP_INC_STATS, LINUX_MIB_TCPABORTONDATA, LINUX_MIB_TCPCHALLENGEACK, LINUX_MIB_TCPSYNCHALLENGE, LINUX_MIB_PAWSESTAB, LINUX_MIB_TCPOFOQUEUE, LINUX_MIB_TCPRCVQDROP, LINUX_MIB_TCPZEROWINDOWDROP, LINUX_MIB_TCPRENORECOVERY, LINUX_MIB_TCPFASTRETRANS, LINUX_MIB_DELAYEDACKLOST, LINUX_MIB_TCPPUREACKS, LINUX_MIB_TCPHPACKS, LINUX_MIB_TCPDSACKOLDSENT, LINUX_MIB_TCPDSACKOFOSENT, LINUX_MIB_TCPOFOMERGE, LINUX_MIB_TCPDSACKRECV, LINUX_MIB_TCPDSACKUNDO, LINUX_MIB_TCPSACKRENEGING, LINUX_MIB_TCPSACKRECOVERY, LINUX_MIB_TCPFULLUNDO, LINUX_MIB_TCPPARTIALUNDO, LINUX_MIB_TCPLOSSUNDO, LINUX_MIB_DELAYEDACKS } from "../kernel/mib";
+import { SNMP_INC_STATS, LINUX_MIB_TCPABORTONDATA, LINUX_MIB_TCPCHALLENGEACK, LINUX_MIB_TCPSYNCHALLENGE, LINUX_MIB_PAWSESTAB, LINUX_MIB_TCPOFOQUEUE, LINUX_MIB_TCPRCVQDROP, LINUX_MIB_TCPZEROWINDOWDROP, LINUX_MIB_TCPRENORECOVERY, LINUX_MIB_TCPFASTRETRANS, LINUX_MIB_DELAYEDACKLOST, LINUX_MIB_TCPPUREACKS, LINUX_MIB_TCPHPACKS, LINUX_MIB_TCPDSACKOLDSENT, LINUX_MIB_TCPDSACKOFOSENT, LINUX_MIB_TCPOFOMERGE, LINUX_MIB_TCPDSACKRECV, LINUX_MIB_TCPDSACKUNDO, LINUX_MIB_TCPSACKRENEGING, LINUX_MIB_TCPSACKRECOVERY, LINUX_MIB_TCPFULLUNDO, LINUX_MIB_TCPPARTIALUNDO, LINUX_MIB_TCPLOSSUNDO, LINUX_MIB_DELAYEDACKS, LINUX_MIB_TCPLOSSPROBERECOVERY } from "../kernel/mib";
 import { SKB_DROP_REASON_NOT_SPECIFIED, SKB_DROP_REASON_SOCKET_RCVBUFF } from "../kernel/drop_reason";
 import { consume_skb, kfree_skb_reason, SkBuff, skb_cb, skb_pull, skb_trim, SKB_CB_OFF, skb_cloned, skb_tailroom, skb_put, skb_copybreak, SKB_SMALL_SIZE, SKB_TRUESIZE } from "../core/skbuff";
 import { skb_peek, skb_peek_tail, skb_queue_tail, skb_unlink, skb_dequeue } from "../core/skb_queue";
@@ -18,7 +18,7 @@ import { TCP_ESTABLISHED, TCP_SYN_SENT, TCP_SYN_RECV, TCP_FIN_WAIT1, TCP_FIN_WAI
 import { TcpSock, tcp_sk, tp_sk, keepalive_timer, ICSK_TIME_PROBE0, ICSK_TIME_RETRANS, ICSK_ACK_SCHED, ICSK_ACK_NOW, ICSK_ACK_PUSHED, ICSK_ACK_PUSHED2, ICSK_ACK_TIMER, TCP_DELACK_MAX, TCP_MSS_DEFAULT, TCP_MIN_MSS, inet_csk_in_pingpong_mode, inet_csk_enter_pingpong_mode, inet_csk_exit_pingpong_mode, delack_timer, TCP_RTO_MIN, TCP_RTO_MAX, TCP_ATO_MIN, TCP_TIMEWAIT_LEN, TCP_INIT_CWND, TCP_INFINITE_SSTHRESH, sack_start, sack_end, sack_set, TCP_NUM_SACKS } from "./tcp_sock";
 import { cb_set_end_seq, cb_seq, cb_end_seq, cb_ack_seq, cb_flags, cb_wnd, cb_opts, cb_ts_val, cb_ts_ecr, cb_mss, cb_wscale, cb_tx_time, cb_retrans, cb_set_seq, OPT_MSS, OPT_WSCALE, OPT_SACK_PERM, OPT_TSTAMP, cb_sacked, cb_set_sacked, TCPCB_SACKED_ACKED, TCPCB_SACKED_RETRANS, TCPCB_LOST, TCPCB_EVER_RETRANS } from "./tcp_skb_cb";
 import { TCPHDR_ACK, TCPHDR_FIN, TCPHDR_RST, TCPHDR_SYN, TCPHDR_PSH, TCPHDR_URG } from "./tcphdr";
-import { tcp_send_ack, tcp_send_delayed_ack, tcp_write_xmit, tcp_rearm_rto, tcp_clear_xmit_timer, tcp_retransmit_skb, tcp_rtx_head, tcp_update_mss, tcp_select_initial_window, tcp_win_from_space, tcp_space, tcp_full_space, tcp_set_window_clamp, tcp_receive_window, __tcp_select_window, tcp_time_stamp, tcp_send_fin, tcp_stream_memory_free, tcp_notsent_lowat, TCP_NAGLE_NORMAL, tcp_packets_in_flight, tcp_in_cwnd_reduction, tcp_current_ssthresh, tcp_mark_skb_lost, tcp_xmit_retransmit_queue, tcp_rtx_next } from "./tcp_output";
+import { tcp_send_ack, tcp_send_delayed_ack, tcp_write_xmit, tcp_rearm_rto, tcp_clear_xmit_timer, tcp_retransmit_skb, tcp_rtx_head, tcp_update_mss, tcp_select_initial_window, tcp_win_from_space, tcp_space, tcp_full_space, tcp_set_window_clamp, tcp_receive_window, __tcp_select_window, tcp_time_stamp, tcp_send_fin, tcp_stream_memory_free, tcp_notsent_lowat, TCP_NAGLE_NORMAL, tcp_packets_in_flight, tcp_in_cwnd_reduction, tcp_current_ssthresh, tcp_mark_skb_lost, tcp_xmit_retransmit_queue, tcp_rtx_next, tcp_schedule_loss_probe } from "./tcp_output";
 import { tcp_set_state, tcp_done, tcp_time_wait, tcp_clear_xmit_timers } from "./tcp_state";
 import { tcp_ca_ssthresh, tcp_ca_undo_cwnd, tcp_ca_event, tcp_cong_avoid, tcp_ca_pkts_acked, tcp_init_congestion_control, tcp_set_ca_state, CA_EVENT_COMPLETE_CWR } from "./tcp_cong";
 import { fib_lookup, fib_nexthop } from "../ip/route";
@@ -273,6 +273,7 @@ function tcp_init_undo(tp: TcpSock): void {
 /** tcp_init_cwnd_reduction(): PRR starts (RFC 6937 §3: ssthresh from the algorithm). */
 function tcp_init_cwnd_reduction(tp: TcpSock): void {
   tp.high_seq = tp.snd_nxt;
+  tp.tlp_high_seq = 0;
   tp.snd_cwnd_cnt = 0;
   tp.prior_cwnd = tp.snd_cwnd;
   tp.prr_delivered = 0;
@@ -490,6 +491,9 @@ function tcp_try_undo_dsack(sk: Sock, tp: TcpSock): bool {
 @inline const FLAG_DATA_SACKED: u32 = 0x20;
 // @ts-ignore: decorator
 @inline const FLAG_DSACKING_ACK: u32 = 0x800;
+/** The D-SACK is for the tail loss probe (tcp_dsack_seen). */
+// @ts-ignore: decorator
+@inline const FLAG_DSACK_TLP: u32 = 0x20000;
 
 /**
  * tcp_sacktag_write_queue(): the SACK blocks of an ACK (RFC 2018) onto the scoreboard.
@@ -521,6 +525,9 @@ function tcp_sacktag_write_queue(sk: Sock, tp: TcpSock, ack_skb: SkBuff, prior_s
     // tcp_check_dsack(): a D-SACK wholly below the old snd_una still proves one spurious
     // retransmission of this episode.
     if (tp.undo_marker != 0 && tp.undo_retrans > 0 && !after(e0, prior_snd_una) && after(e0, tp.undo_marker)) tp.undo_retrans--;
+    // tcp_dsack_seen(): one segment's worth, ending where the loss probe ended, is the
+    // probe's duplicate — the original got through too.
+    if (before(s0, e0) && e0 - s0 <= tp.mss_cache && tp.tlp_high_seq != 0 && tp.tlp_high_seq == e0) flag |= FLAG_DSACK_TLP;
   }
   for (let i: u32 = 0; i < n; i++) {
     const start = ld32be(p + 2 + 8 * i);
@@ -661,6 +668,31 @@ function tcp_fastretrans_alert(sk: Sock, tp: TcpSock, skb: SkBuff, num_dupack: u
 }
 
 /**
+ * tcp_process_tlp_ack() (Linux 6.x; RFC 8985 §7.4): how a loss probe episode ends, once the
+ * ACK reaches tlp_high_seq. A probe of new data proves nothing; a D-SACK of the probe, or a
+ * pure duplicate ACK, says the original and the probe both arrived — no loss, cwnd kept; an
+ * ACK beyond tlp_high_seq without one says the probe repaired a loss — a one-shot
+ * reduction (CWR, cwnd = ssthresh), TCPLossProbeRecovery.
+ */
+function tcp_process_tlp_ack(sk: Sock, tp: TcpSock, ack: u32, flag: u32): void {
+  if (before(ack, tp.tlp_high_seq)) return;
+  if (tp.tlp_retrans == 0) {
+    tp.tlp_high_seq = 0;
+  } else if ((flag & FLAG_DSACK_TLP) != 0) {
+    tp.tlp_high_seq = 0;
+  } else if (after(ack, tp.tlp_high_seq)) {
+    // tcp_init_cwnd_reduction() also ends the episode (tlp_high_seq = 0).
+    tcp_init_cwnd_reduction(tp);
+    tcp_set_ca_state(tp, TCP_CA_CWR);
+    tcp_end_cwnd_reduction(tp);
+    tcp_try_keep_open(sk, tp);
+    SNMP_INC_STATS(LINUX_MIB_TCPLOSSPROBERECOVERY);
+  } else if ((flag & (FLAG_SND_UNA_ADVANCED | FLAG_NOT_DUP | FLAG_DATA_SACKED)) == 0) {
+    tp.tlp_high_seq = 0;
+  }
+}
+
+/**
  * tcp_rate_gen(), simplified: one delivery-rate sample per round trip — segments delivered
  * since the round began over its duration (tcpi_delivery_rate). kstack: Linux samples per
  * ACK from each skb's delivered/delivered_mstamp snapshot.
@@ -721,6 +753,7 @@ function tcp_ack(sk: Sock, skb: SkBuff): i32 {
     if (rt !== null) neigh_confirm(fib_nexthop(rt, sk.inet_daddr), rt.ifindex);
   }
   if (prior_packets != 0 && tp.ca_initialized != 0 && (cb_flags(skb) & TCPHDR_SYN) == 0) {
+    if (tp.tlp_high_seq != 0) tcp_process_tlp_ack(sk, tp, ack, flag);
     // tcp_ack_is_dubious(): a duplicate ACK (RFC 5681 §2: no data, no window change,
     // nothing acked), or any ACK while not Open, goes through the recovery machine.
     let rexmit = false;
@@ -739,9 +772,12 @@ function tcp_ack(sk: Sock, skb: SkBuff): i32 {
     // tcp_ack's no_queue: nothing in flight, but a D-SACK may still undo a reduction.
     tcp_fastretrans_alert(sk, tp, skb, 0, flag);
   }
+  // no_queue: the D-SACK of a loss probe may come when nothing is left in flight.
+  if (prior_packets == 0 && tp.tlp_high_seq != 0) tcp_process_tlp_ack(sk, tp, ack, flag);
   if ((flag & FLAG_SND_UNA_ADVANCED) != 0) {
     if (tp.packets_out == 0) tp.retrans_stamp = 0;
-    tcp_rearm_rto(tp);
+    // tcp_set_xmit_timer(): the loss probe if it may go, else the RTO.
+    if (!tcp_schedule_loss_probe(sk, true)) tcp_rearm_rto(tp);
   }
   // tcp_ack_probe(): the persist timer ends once the peer opens its window. Linux asks
   // only when nothing is in flight (tcp_ack's no_queue path): a probe that carried new

@@ -7,7 +7,7 @@ import { csum_partial, csum_tcpudp_magic } from "../lib/checksum";
 import { after, before } from "../lib/seq";
 import { jiffies, ktime_ns, time_after, time_after_eq } from "../kernel/clock";
 import { mod_timer, del_timer, timer_pending } from "../kernel/timer";
-import { SNMP_INC_STATS, TCP_MIB_OUTSEGS, TCP_MIB_RETRANSSEGS, TCP_MIB_OUTRSTS, LINUX_MIB_TCPWANTZEROWINDOWADV, LINUX_MIB_TCPTOZEROWINDOWADV, LINUX_MIB_TCPFROMZEROWINDOWADV, LINUX_MIB_TCPWINPROBE, LINUX_MIB_TCPORIGDATASENT, LINUX_MIB_TCPLOSTRETRANSMIT, LINUX_MIB_TCPFASTRETRANS, LINUX_MIB_TCPSLOWSTARTRETRANS } from "../kernel/mib";
+import { SNMP_INC_STATS, TCP_MIB_OUTSEGS, TCP_MIB_RETRANSSEGS, TCP_MIB_OUTRSTS, LINUX_MIB_TCPWANTZEROWINDOWADV, LINUX_MIB_TCPTOZEROWINDOWADV, LINUX_MIB_TCPFROMZEROWINDOWADV, LINUX_MIB_TCPWINPROBE, LINUX_MIB_TCPORIGDATASENT, LINUX_MIB_TCPLOSTRETRANSMIT, LINUX_MIB_TCPFASTRETRANS, LINUX_MIB_TCPSLOWSTARTRETRANS, LINUX_MIB_TCPLOSSPROBES } from "../kernel/mib";
 import { skb_cloned, skb_copy, alloc_skb, consume_skb, skb_clone, skb_put, skb_push, skb_reserve, skb_reset_transport_header, SkBuff, MAX_HEADER, SKB_TRUESIZE } from "../core/skbuff";
 import { skb_peek, skb_peek_tail, skb_queue_tail, skb_queue_after, SIZEOF_SKB_QUEUE } from "../core/skb_queue";
 import { Sock, sysctl_rmem_max, SOCK_RCVBUF_LOCK } from "../core/sock";
@@ -17,10 +17,10 @@ import { NetDevice } from "../link/netdevice";
 import { IPDEFTTL } from "../ip/iphdr";
 import { IPPROTO_TCP } from "../abi/in";
 import { TCP_SYN_SENT, TCP_SYN_RECV, TCP_ESTABLISHED, TCP_CLOSE_WAIT, TCP_FIN_WAIT1, TCP_LAST_ACK, TCP_CLOSING } from "../abi/tcp_states";
-import { TcpSock, tcp_sk, tp_sk, retransmit_timer, delack_timer, ICSK_TIME_RETRANS, ICSK_TIME_PROBE0, ICSK_ACK_SCHED, ICSK_ACK_TIMER, ICSK_ACK_PUSHED, TCP_RTO_MAX, TCP_RTO_MIN, TCP_MAX_WSCALE, MAX_TCP_WINDOW, TCP_ATO_MIN, TCP_DELACK_MIN, TCP_DELACK_MAX, inet_csk_ack_scheduled, inet_csk_in_pingpong_mode, inet_csk_inc_pingpong_cnt, TCP_INIT_CWND, sack_start, sack_end } from "./tcp_sock";
+import { TcpSock, tcp_sk, tp_sk, retransmit_timer, delack_timer, ICSK_TIME_RETRANS, ICSK_TIME_PROBE0, ICSK_TIME_LOSS_PROBE, TCP_TIMEOUT_MIN_US, TCP_TIMEOUT_INIT, ICSK_ACK_SCHED, ICSK_ACK_TIMER, ICSK_ACK_PUSHED, TCP_RTO_MAX, TCP_RTO_MIN, TCP_MAX_WSCALE, MAX_TCP_WINDOW, TCP_ATO_MIN, TCP_DELACK_MIN, TCP_DELACK_MAX, inet_csk_ack_scheduled, inet_csk_in_pingpong_mode, inet_csk_inc_pingpong_cnt, TCP_INIT_CWND, sack_start, sack_end } from "./tcp_sock";
 import { cb_seq, cb_set_seq, cb_end_seq, cb_set_end_seq, cb_flags, cb_set_flags, cb_set_tx_time, cb_retrans, cb_set_retrans, cb_set_sacked, cb_tx_time, cb_sacked, TCPCB_SACKED_ACKED, TCPCB_SACKED_RETRANS, TCPCB_LOST, TCPCB_EVER_RETRANS } from "./tcp_skb_cb";
 import { tcph_fill, TCPH_CHECK, TCPH_LEN_MIN, TCPHDR_ACK, TCPHDR_FIN, TCPHDR_PSH, TCPHDR_RST, TCPHDR_SYN, TCPOPT_MSS, TCPOPT_NOP, TCPOPT_SACK_PERM, TCPOPT_TIMESTAMP, TCPOPT_WINDOW, TCPOPT_SACK } from "./tcphdr";
-import { tcp_rmem_max, tcp_notsent_lowat as sysctl_tcp_notsent_lowat, tcp_slow_start_after_idle } from "./tcp_sysctl";
+import { tcp_rmem_max, tcp_notsent_lowat as sysctl_tcp_notsent_lowat, tcp_slow_start_after_idle, tcp_early_retrans } from "./tcp_sysctl";
 import { tcp_ca_event, tcp_is_cwnd_limited, CA_EVENT_TX_START, CA_EVENT_CWND_RESTART } from "./tcp_cong";
 
 /** sizeof(struct tcphdr) + options we may send, and MAX_TCP_HEADER's role for truesize. */
@@ -394,7 +394,10 @@ export function tcp_clear_xmit_timer(tp: TcpSock): void {
   tp.icsk_pending = 0;
   if (timer_pending(retransmit_timer(tp))) del_timer(retransmit_timer(tp));
 }
-/** tcp_rearm_rto(): the RTO restarts from now while data is outstanding. */
+/**
+ * tcp_rearm_rto(): the RTO restarts from now while data is outstanding — except in place
+ * of a loss probe, where it keeps the time the RTO already had (tcp_rto_delta_us).
+ */
 export function tcp_rearm_rto(tp: TcpSock): void {
   if (tp.packets_out == 0) {
     // inet_csk_clear_xmit_timer(ICSK_TIME_RETRANS) stops the timer whatever it serves; a
@@ -402,7 +405,121 @@ export function tcp_rearm_rto(tp: TcpSock): void {
     tcp_clear_xmit_timer(tp);
     return;
   }
-  tcp_reset_xmit_timer(tp, ICSK_TIME_RETRANS, tp.rto);
+  let rto = tp.rto;
+  if (tp.icsk_pending == ICSK_TIME_LOSS_PROBE) {
+    // "Offset the time elapsed after installing regular RTO".
+    const delta_us = tcp_rto_delta_us(tp);
+    rto = usecs_to_jiffies(delta_us > 1 ? delta_us : 1);
+  }
+  tcp_reset_xmit_timer(tp, ICSK_TIME_RETRANS, rto);
+}
+
+/** usecs_to_jiffies(): rounds up (HZ = 1000). */
+// @ts-ignore: decorator
+@inline function usecs_to_jiffies(us: f64): u32 { return <u32>Math.ceil(us / 1000); }
+
+/**
+ * tcp_rto_delta_us() (include/net/tcp.h): how far in the future the RTO of the oldest
+ * outstanding segment lies — its last transmission plus the RTO, minus now (µs; may be < 0).
+ */
+function tcp_rto_delta_us(tp: TcpSock): f64 {
+  const head = tcp_rtx_head(tp_sk(tp));
+  const rto_us = <f64>tp.rto * 1000;
+  if (head === null) return rto_us;
+  return Math.floor(cb_tx_time(head) / 1000) + rto_us - Math.floor(ktime_ns / 1000);
+}
+
+/**
+ * tcp_schedule_loss_probe() (Linux 6.x; RFC 8985 §7.2): arm the probe timeout (PTO) in place
+ * of the RTO for a SACK connection in Open or CWR with data out, when net.ipv4.tcp_early_retrans
+ * is 3 or 4. PTO = 2·srtt, plus tcp_rto_min (200 ms, for the peer's delayed ACK) when one
+ * segment is out or TCP_TIMEOUT_MIN (2 ms) otherwise; TCP_TIMEOUT_INIT without an RTT
+ * sample; never later than the RTO would fire (`advancing_rto`: a full RTO from now, as
+ * after an ACK; else what is left of the current one). Returns false when not armed.
+ */
+export function tcp_schedule_loss_probe(sk: Sock, advancing_rto: bool): bool {
+  const tp = tcp_sk(sk);
+  if ((tcp_early_retrans != 3 && tcp_early_retrans != 4) || tp.packets_out == 0 || tp.sack_ok == 0 ||
+      (tp.ca_state != 0 /* TCP_CA_Open */ && tp.ca_state != 2 /* TCP_CA_CWR */)) return false;
+  let timeout: u32;
+  if (tp.srtt_us != 0) {
+    // srtt_us holds 8·srtt: >> 2 is 2·srtt.
+    let timeout_us = tp.srtt_us >> 2;
+    timeout_us += tp.packets_out == 1 ? TCP_RTO_MIN * 1000 : TCP_TIMEOUT_MIN_US;
+    timeout = usecs_to_jiffies(<f64>timeout_us);
+  } else {
+    timeout = TCP_TIMEOUT_INIT;
+  }
+  // "If the RTO formula yields an earlier time, then use that time." (A delta already in
+  // the past is a huge u32 in Linux, so it leaves the PTO alone.)
+  const rto_delta_us = advancing_rto ? <f64>tp.rto * 1000 : tcp_rto_delta_us(tp);
+  if (rto_delta_us > 0) {
+    const rto_j = usecs_to_jiffies(rto_delta_us);
+    if (rto_j < timeout) timeout = rto_j;
+  }
+  tcp_reset_xmit_timer(tp, ICSK_TIME_LOSS_PROBE, timeout);
+  return true;
+}
+
+/**
+ * __tcp_retransmit_skb() for the loss probe: the segment goes again and counts as a
+ * retransmission (RetransSegs, tcpi_total_retrans, TCPCB_EVER_RETRANS and Karn's rule) but
+ * is not put on the scoreboard (no TCPCB_SACKED_RETRANS, retrans_out, undo_retrans or
+ * retrans_stamp: those are tcp_retransmit_skb's, which the probe does not call).
+ */
+function tcp_retransmit_probe_skb(sk: Sock, skb: SkBuff): i32 {
+  const tp = tcp_sk(sk);
+  const rc = tcp_transmit_skb(sk, skb, true);
+  cb_set_sacked(skb, cb_sacked(skb) | TCPCB_EVER_RETRANS);
+  if (rc == 0) {
+    cb_set_retrans(skb, cb_retrans(skb) + 1);
+    tp.total_retrans++;
+    tp.bytes_retrans += <f64>skb.len;
+    SNMP_INC_STATS(TCP_MIB_RETRANSSEGS);
+  }
+  return rc;
+}
+
+/**
+ * tcp_send_loss_probe() (Linux 6.x; RFC 8985 §7.3): the PTO fired. Send one new segment if
+ * the peer's window allows (regardless of cwnd), else retransmit the last segment sent;
+ * tlp_high_seq remembers snd_nxt so that tcp_process_tlp_ack can tell how the episode
+ * ended. At most one probe is out at a time. The RTO is re-armed either way.
+ */
+export function tcp_send_loss_probe(sk: Sock): void {
+  const tp = tcp_sk(sk);
+  if (tp.tlp_high_seq != 0) {
+    tcp_rearm_rto(tp);
+    return;
+  }
+  tp.tlp_retrans = 0;
+  if (tp.send_head != 0 && tcp_snd_wnd_test(tp, changetype<SkBuff>(tp.send_head))) {
+    const pcount = tp.packets_out;
+    tcp_write_xmit(sk, TCP_NAGLE_OFF, 2);
+    if (tp.packets_out <= pcount) {
+      tcp_rearm_rto(tp);
+      return;
+    }
+  } else {
+    // The last segment of the retransmit queue (skb_rb_last).
+    const last = tp.send_head != 0 ? changetype<SkBuff>(tp.send_head).prev : load<usize>(sk.sk_write_queue, 4);
+    if (tp.packets_out == 0 || last == sk.sk_write_queue) {
+      tp.icsk_pending = 0;
+      return;
+    }
+    // kstack: no skb_still_in_host_queue() check — a copy still below TCP is not told apart
+    // from one the peer's queue holds over loopback, so the probe always goes (as a copy).
+    if (tcp_retransmit_probe_skb(sk, changetype<SkBuff>(last)) != 0) {
+      tcp_rearm_rto(tp);
+      return;
+    }
+    tp.tlp_retrans = 1;
+  }
+  tp.tlp_high_seq = tp.snd_nxt;
+  SNMP_INC_STATS(LINUX_MIB_TCPLOSSPROBES);
+  // Reset, so that tcp_rearm_rto restarts the timer from now.
+  tp.icsk_pending = 0;
+  tcp_rearm_rto(tp);
 }
 
 /** The persist timer's interval: RTO << backoff, capped at TCP_RTO_MAX (tcp_probe0_when). */
@@ -489,10 +606,10 @@ function tcp_nagle_test(tp: TcpSock, skb: SkBuff, mss: u32, nonagle: u32): bool 
 
 /**
  * tcp_write_xmit(): sends what the congestion window, the peer's window and Nagle allow.
- * `nonagle` is a TCP_NAGLE_* mode for the last segment. Returns true when something is
- * left unsent.
+ * `nonagle` is a TCP_NAGLE_* mode for the last segment; `push_one` 2 sends one segment
+ * whatever cwnd says (the loss probe's new data). Returns true when something is left unsent.
  */
-export function tcp_write_xmit(sk: Sock, nonagle: u32): bool {
+export function tcp_write_xmit(sk: Sock, nonagle: u32, push_one: u32 = 0): bool {
   const tp = tcp_sk(sk);
   const mss = tp.mss_cache;
   if (nonagle == TCP_NAGLE_NORMAL) nonagle = tcp_nonagle(tp);
@@ -501,7 +618,7 @@ export function tcp_write_xmit(sk: Sock, nonagle: u32): bool {
   while (tp.send_head != 0) {
     const skb = changetype<SkBuff>(tp.send_head);
     // tcp_cwnd_test()
-    if (tcp_packets_in_flight(tp) >= tp.snd_cwnd) {
+    if (tcp_packets_in_flight(tp) >= tp.snd_cwnd && push_one != 2) {
       is_cwnd_limited = true;
       break;
     }
@@ -513,9 +630,12 @@ export function tcp_write_xmit(sk: Sock, nonagle: u32): bool {
     // RFC 6937: PRR counts what leaves during a window reduction.
     if (tcp_in_cwnd_reduction(tp)) tp.prr_out++;
     sent = true;
+    if (push_one != 0) break;
   }
   is_cwnd_limited = is_cwnd_limited || tcp_packets_in_flight(tp) >= tp.snd_cwnd;
   if (sent || is_cwnd_limited) tcp_cwnd_validate(sk, tp, is_cwnd_limited);
+  // Send one loss probe per tail loss episode.
+  if (sent && push_one != 2) tcp_schedule_loss_probe(sk, false);
   if (!sent && tp.send_head != 0) tcp_check_probe_timer(tp);
   return tp.send_head != 0;
 }
@@ -612,7 +732,7 @@ export function tcp_event_new_data_sent(sk: Sock, skb: SkBuff): void {
   }
   // tcp_minshall_update(): remember where the last short segment ends.
   if (len < tp.mss_cache) tp.snd_sml = cb_end_seq(skb);
-  if (prior_packets == 0 || tp.icsk_pending == ICSK_TIME_PROBE0) tcp_reset_xmit_timer(tp, ICSK_TIME_RETRANS, tp.rto);
+  if (prior_packets == 0 || tp.icsk_pending == ICSK_TIME_PROBE0 || tp.icsk_pending == ICSK_TIME_LOSS_PROBE) tcp_rearm_rto(tp);
 }
 
 /** tcp_mark_push(): PSH on the segment that ends a write; pushed_seq remembers where. */

@@ -61,8 +61,12 @@ import { Sock } from "../core/sock";
   probes_out: u32;
   total_retrans: u32;
   retrans_stamp: u32;
-  /** Which event the retransmit timer is armed for (ICSK_TIME_RETRANS / PROBE0). */
+  /** Which event the retransmit timer is armed for (ICSK_TIME_RETRANS / PROBE0 / LOSS_PROBE). */
   icsk_pending: u32;
+  /** Tail loss probe (RFC 8985 §7): snd_nxt when the probe went (0: no episode open), and
+   *  whether it was a retransmission (tlp_retrans) rather than new data. */
+  tlp_high_seq: u32;
+  tlp_retrans: u32;
   // ── congestion control (tcp_cong.ts; the algorithm's own state is in icsk_ca_priv) ──
   /** icsk_ca_ops: the TcpCongestionOps in use. */
   ca_ops: usize;
@@ -205,6 +209,8 @@ import { Sock } from "../core/sock";
 @inline export const ICSK_TIME_RETRANS: u32 = 1;
 // @ts-ignore: decorator
 @inline export const ICSK_TIME_PROBE0: u32 = 3;
+// @ts-ignore: decorator
+@inline export const ICSK_TIME_LOSS_PROBE: u32 = 5;
 // ICSK_ACK_* (ack_pending bits)
 // @ts-ignore: decorator
 @inline export const ICSK_ACK_SCHED: u32 = 1;
@@ -238,6 +244,9 @@ import { Sock } from "../core/sock";
 @inline export const TCP_RTO_MIN: u32 = 200;
 // @ts-ignore: decorator
 @inline export const TCP_RTO_MAX: u32 = 120000;
+/** TCP_TIMEOUT_MIN_US: the least timeout a TCP timer is given (2 ms). */
+// @ts-ignore: decorator
+@inline export const TCP_TIMEOUT_MIN_US: u32 = 2000;
 // @ts-ignore: decorator
 @inline export const TCP_TIMEOUT_INIT: u32 = 1000;
 // @ts-ignore: decorator

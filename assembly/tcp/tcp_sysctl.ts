@@ -36,6 +36,8 @@ export let tcp_tw_reuse: u32 = 2;
 export let tcp_tw_reuse_delay: u32 = 1000;
 export let tcp_max_tw_buckets: u32 = 262144;
 export let tcp_rfc1337: u32 = 0;
+/** net.ipv4.tcp_early_retrans: 3 or 4 arm the tail loss probe (RFC 8985 §7), 0..2 do not. */
+export let tcp_early_retrans: u32 = 3;
 
 /** Sets one (index order as host/sysctl.ts passes them); returns -EINVAL when refused. */
 export function tcp_sysctl_set(which: u32, a: u32, b: u32, c: u32): i32 {
@@ -66,6 +68,7 @@ export function tcp_sysctl_set(which: u32, a: u32, b: u32, c: u32): i32 {
     case 41: tcp_tw_reuse_delay = a; return 0;
     case 42: tcp_max_tw_buckets = a; return 0;
     case 43: tcp_rfc1337 = a; return 0;
+    case 50: tcp_early_retrans = a; return 0;
     default: return -22;
   }
 }

@@ -186,6 +186,9 @@ describe('delayed ACK: quick ACKs, the 40 ms timer, every second full segment (t
 
   it('a receiver that does not read delays even the second full segment: its window would not move (tcp_recvmsg ACKs when the reader frees space)', async () => {
     const { net, a, b } = await pair({ delayMs: ONE_WAY });
+    // The receiver's timing is pinned: with tail loss probes on, the sender's probe (2·srtt
+    // + 2 ms after the two segments) would come before this delayed ACK and draw a D-SACK.
+    a.sysctl('net.ipv4.tcp_early_retrans', 0);
     let t0 = 0;
     const server = b.spawn(async (sys) => {
       const { l, c } = await listenAccept(sys);
@@ -218,6 +221,9 @@ describe('delayed ACK: quick ACKs, the 40 ms timer, every second full segment (t
 
   it('out-of-order data is acked at once with a duplicate ACK, and so is the retransmission that fills the hole (RFC 5681 §4.2)', async () => {
     const { net, a, b } = await pair({ delayMs: ONE_WAY });
+    // The receiver's answers are pinned: with tail loss probes on, the sender (without RACK,
+    // as Linux with tcp_recovery 0) would probe B again before the RTO resends A.
+    a.sysctl('net.ipv4.tcp_early_retrans', 0);
     const link = net.links[0]!;
     let t0 = 0;
     const server = b.spawn(async (sys) => {

@@ -70,6 +70,9 @@ describe('retransmission timeout', () => {
 
   it('a lost segment is retransmitted after one RTO, then with exponential backoff (RetransSegs, TCPTimeouts, tcpi_retransmits/backoff)', async () => {
     const { net, a, b, link } = await pairWithLink();
+    // The RTO alone: with tail loss probes on (the default), a probe takes the first
+    // timeout's place and the backoff starts one RTO later (tcp-tlp.test.ts).
+    a.sysctl('net.ipv4.tcp_early_retrans', 0);
     const server = b.spawn(serverReadAll);
     let rto0 = 0;
     const client = a.spawn(async (sys) => {
@@ -133,6 +136,7 @@ describe('retransmission timeout', () => {
   it('tcp_retries2 = 3: a vanished peer fails the connection with ETIMEDOUT after tcp_model_timeout (3 s) and 3 retransmissions', async () => {
     const { net, a, b, link } = await pairWithLink();
     a.sysctl('net.ipv4.tcp_retries2', 3);
+    a.sysctl('net.ipv4.tcp_early_retrans', 0); // the RTO alone, without a loss probe first
     const server = b.spawn(async (sys) => {
       const l = await sys.socket(C.AF_INET, C.SOCK_STREAM, 0);
       await sys.bind(l, { addr: '0.0.0.0', port: PORT });
