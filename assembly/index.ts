@@ -25,7 +25,7 @@ import { set_ip_local_port_range, set_ping_group_range } from "./ip/inet_common"
 import { udp_init } from "./udp/udp";
 import { ping_init } from "./udp/ping";
 import { tcp_init } from "./tcp/tcp";
-import { inet_hashinfo_init, inet_ehash_count, inet_ehash_buckets } from "./tcp/inet_hashtables";
+import { inet_hashinfo_init, inet_ehash_count, inet_ehash_buckets, inet_ehash_set_entries } from "./tcp/inet_hashtables";
 import { tcp_sysctl_set } from "./tcp/tcp_sysctl";
 import { tcp_trace_states, tcp_flush_puts } from "./tcp/tcp_state";
 import { tcp_socks_inuse } from "./tcp/tcp_sock";
@@ -407,3 +407,5 @@ export function stat_poll_entries(): u32 { return poll_entries_inuse(); }
 export function stat_ehash(which: u32): u32 { return which == 0 ? inet_ehash_count() : inet_ehash_buckets(); }
 /** The heap's high-water mark in bytes (the stub allocator's top; memory.size() rounds up). */
 export function stat_heap_top(): usize { const p = heap.alloc(0); heap.free(p); return p; }
+/** thash_entries= (boot parameter): the ehash size before any connection; 0 or -errno. */
+export function kstack_thash_entries(entries: u32): i32 { return inet_ehash_set_entries(entries); }

@@ -24,6 +24,7 @@ import { prandom_u32 } from "../kernel/random";
 import { Sock } from "../core/sock";
 import { reuseport_alloc, reuseport_add_sock, reuseport_detach_sock, reuseport_select_sock } from "../core/sock_reuseport";
 import { TCP_LISTEN, TCP_TIME_WAIT } from "../abi/tcp_states";
+import { EBUSY, EINVAL } from "../abi/errno";
 
 // @ts-ignore: decorator
 @inline const EHASH_BITS_MIN: u32 = 16;
@@ -61,6 +62,21 @@ export function inet_hashinfo_init(): void {
   // get_random_sleepable_once(table_perturb): random from the first use; seeded here.
   table_perturb = heap.alloc(<usize>INET_TABLE_PERTURB_SIZE << 2);
   for (let i: u32 = 0; i < INET_TABLE_PERTURB_SIZE; i++) store<u32>(table_perturb + (<usize>i << 2), prandom_u32());
+}
+
+/**
+ * The thash_entries= boot parameter: ehash gets `entries` buckets (a power of two, at
+ * least 16), before any connection exists. Tests use a small table to make it grow.
+ * Returns 0, or -EBUSY once a sock is hashed, -EINVAL for a bad size.
+ */
+export function inet_ehash_set_entries(entries: u32): i32 {
+  if (ehash_count != 0) return -EBUSY;
+  if (entries < 16 || entries > (<u32>1 << EHASH_BITS_MAX) || (entries & (entries - 1)) != 0) return -EINVAL;
+  ehash = heap.alloc(<usize>entries << 2);
+  memory.fill(ehash, 0, <usize>entries << 2);
+  ehash_bits = 31 - clz(entries);
+  ehash_mask = entries - 1;
+  return 0;
 }
 
 export function inet_ehash_count(): u32 { return ehash_count; }

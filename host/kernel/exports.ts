@@ -103,6 +103,7 @@ export interface KernelExports {
   test_scratch(): number;
   stat_ehash(which: number): number;
   stat_heap_top(): number;
+  kstack_thash_entries(entries: number): number;
 }
 
 /** What the kernel calls on the host (assembly `@external("env", ...)`). */
