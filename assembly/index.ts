@@ -25,7 +25,7 @@ import { set_ip_local_port_range, set_ping_group_range } from "./ip/inet_common"
 import { udp_init } from "./udp/udp";
 import { ping_init } from "./udp/ping";
 import { tcp_init } from "./tcp/tcp";
-import { inet_hashinfo_init } from "./tcp/inet_hashtables";
+import { inet_hashinfo_init, inet_ehash_count, inet_ehash_buckets, inet_ehash_set_entries } from "./tcp/inet_hashtables";
 import { tcp_sysctl_set } from "./tcp/tcp_sysctl";
 import { tcp_trace_states, tcp_flush_puts } from "./tcp/tcp_state";
 import { tcp_socks_inuse } from "./tcp/tcp_sock";
@@ -401,3 +401,11 @@ export function sys_select(pid: u32, nfds: i32, timeout_ms: i32): i32 { return r
 export function task_wakeups(pid: u32): u32 { const t = task_get(pid); return t === null ? 0 : t.wakeups; }
 export function stat_epitems(): u32 { return epitems_inuse(); }
 export function stat_poll_entries(): u32 { return poll_entries_inuse(); }
+
+// ───── scale (tcp/inet_hashtables.ts) ─────
+/** ehash: 0 = socks hashed, 1 = buckets (the table doubles as connections grow). */
+export function stat_ehash(which: u32): u32 { return which == 0 ? inet_ehash_count() : inet_ehash_buckets(); }
+/** The heap's high-water mark in bytes (the stub allocator's top; memory.size() rounds up). */
+export function stat_heap_top(): usize { const p = heap.alloc(0); heap.free(p); return p; }
+/** thash_entries= (boot parameter): the ehash size before any connection; 0 or -errno. */
+export function kstack_thash_entries(entries: u32): i32 { return inet_ehash_set_entries(entries); }

@@ -13,12 +13,14 @@
 //   * congestion control: simulated seconds per wall second on a 1 Gbit/s, 10 ms link;
 //   * worker processes: a blocking syscall's round trip against a bare Atomics ping-pong,
 //     and a TCP echo between two workers against Node's `net` (scripts/bench/workers.mjs).
+//   * scale: 1,000,000 established connections, heap bytes each (target <= 4 KiB) and the
+//     receive path per segment at N = 10 vs 1,000,000 (<= 1.5x) (scripts/bench/scale.mjs).
 // Targets: SIMD checksum >= 0.5x memcpy bandwidth; Wasm engine >= 3x the JS engine;
 // kstack TCP over loopback >= 1.0x Node's net; churn >= 5x Node's net; epoll_wait at
 // N = 100,000 <= 1.5x N = 10; a worker's syscall <= 1.5x the bare ping-pong.
 // The table is printed and written to docs/bench-latest.md (the README includes it).
 //
-//   node scripts/bench.mjs [--only=csum|udp|tcp|churn|epoll|listen|cc|workers] [--quick] [--no-write]
+//   node scripts/bench.mjs [--only=csum|udp|tcp|churn|epoll|listen|cc|workers|scale] [--quick] [--no-write]
 // Nothing here is a test: no figure is asserted, the PASS/MISS column is information.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -33,6 +35,7 @@ import { benchEpoll } from './bench/epoll.mjs';
 import { benchListen } from './bench/listen.mjs';
 import { benchCc } from './bench/cc.mjs';
 import { benchWorkers } from './bench/workers.mjs';
+import { benchScale } from './bench/scale.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -46,6 +49,8 @@ const ENGINE_TARGET = 3; // Wasm / JS
 const NODE_NET_TARGET = 1; // kstack TCP loopback / Node net
 const CHURN_TARGET = 5; // kstack connection churn / Node net
 const EPOLL_TARGET = 1.5; // epoll_wait with N = 100,000 watched / N = 10
+const SCALE_BYTES_TARGET = 4096; // heap bytes per idle established connection
+const SCALE_LOOKUP_TARGET = 1.5; // receive path per segment with 1,000,000 connections / 10
 
 const fmt = (v, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : '—');
 const int = (v) => Math.round(v).toLocaleString('en-US');
@@ -188,6 +193,20 @@ if (!only || only === 'listen') {
   listenRows = await benchListen({ quick, log });
   for (const r of listenRows) lines.push(`| SYN flood ${r.engine === 'wasm' ? 'Wasm engine' : 'JS engine'}: SYNs answered/s, ${r.mode === 'cookies' ? 'SYN cookies (tcp_syncookies 2)' : 'a request sock each'} | ${int(r.n)} SYNs | ${int(r.synPerSec)}/s | ${r.mode === 'cookies' ? `${fmt(r.synPerSec / listenRows.find((x) => x.engine === r.engine && x.mode === 'requests').synPerSec)}× requests` : ''} | | ${r.reqs + r.cookies === r.n ? '' : 'FAIL'} |`);
   notes.push('SYN flood: spoofed SYNs injected into one listener (backlog and tcp_max_syn_backlog 2^20, so nothing is dropped), its SYN-ACKs lost on the link; wall time of the injections only, median of 3 runs; a request sock is 120 bytes (Linux\'s tcp_request_sock about 300).');
+}
+
+let scaleRows = [];
+if (!only || only === 'scale') {
+  log('scale…');
+  scaleRows = await benchScale({ quick, log });
+  for (const r of scaleRows) {
+    const name = r.engine === 'wasm' ? 'Wasm engine' : 'JS engine';
+    const kb = Math.max(r.perConnClient, r.perConnServer);
+    lines.push(`| scale ${name}: heap bytes per established connection (client / server) | ${int(r.n)} conns | ${int(r.perConnClient)} / ${int(r.perConnServer)} B (memory ${fmt(r.memServer / 2 ** 30)} GiB per host, ${int(r.n / (r.setupMs / 1000))} conn/s to open) | ${fmt(kb / 4096)}× 4 KiB | ≤ 4 KiB | ${mark(kb <= SCALE_BYTES_TARGET && r.skbs[0] + r.skbs[1] === 0)} |`);
+    lines.push(`| scale ${name}: kernel receive path per data segment, N = 10 | 100 B | ${int(r.smallNs)} ns | | | |`);
+    lines.push(`| scale ${name}: kernel receive path per data segment, N = ${int(r.n)} | 100 B | ${int(r.bigNs)} ns | ${fmt(r.bigNs / r.smallNs)}× N = 10 | ≤ ${SCALE_LOOKUP_TARGET}× | ${mark(r.bigNs / r.smallNs <= SCALE_LOOKUP_TARGET)} |`);
+  }
+  notes.push(`Scale (scripts/bench/scale.mjs): N established connections between two hosts on the virtual clock, client 10.0.0.1 → server 10.0.0.2 over N / 5,000 listening ports (a destination past half the ephemeral range makes Linux's __inet_hash_connect scan every used port of its parity per connect; that cost is Linux's, not the tables'), RLIMIT_NOFILE raised to 2^20; bytes per connection = the heap top (stub allocator) after minus before, over N, on each host — socket, tcp_sock, file, descriptor slot, ehash and bhash shares; ${scaleRows.map((r) => `${r.engine}: ehash ${int(r.ehash[1])} buckets, ${r.skbs[0] + r.skbs[1]} skbs held by idle connections`).join('; ')}. Receive path: 10 hot connections (TCP_NODELAY) in a network of 10 and in one of N, the bench calling the kernel exports in batches of 32 segments of 100 B round-robin over them and timing only the receiver's netdev_interrupt + kernel_poll (NAPI, IP, tcp_v4_rcv's ehash lookup, tcp_rcv_established, the ACK); rounds of 200 ms alternate between the two networks in one process, median of 7. The same 10 connections are measured in both, so the ratio is the tables' scaling; a segment for a random one of a million connections would also miss the CPU caches, which this does not measure. Each engine runs in its own child process.`);
 }
 
 if (csumRows.length) {

@@ -74,6 +74,10 @@ export function set_core_mem(which: u32, v: i32): void {
   ehash_next: usize;
   /** TCP: chain in the bind hash (bhash: every socket holding a local port). */
   bind_next: usize;
+  /** The link word pointing at this sock in its ehash/lhash and bhash chains (hlist's
+   *  pprev), so unhashing is O(1) however long the chain: 0 = not hashed. */
+  ehash_pprev: usize;
+  bind_pprev: usize;
   sk_family: u32;
   sk_type: u32;
   sk_protocol: u32;

@@ -2,8 +2,18 @@
 //   ehash  (saddr, sport, daddr, dport) → the connection (established ... TIME_WAIT)
 //   lhash  local port → listeners
 //   bhash  local port → every socket holding it (bind conflicts, port choice)
-// Chains are intrusive (sk->ehash_next, sk->bind_next), so a lookup allocates nothing and
-// costs O(1) however many connections exist (the per-segment cost must not grow).
+// Chains are intrusive (sk->ehash_next, sk->bind_next) with a back link to the word that
+// points at the sock (hlist's pprev), so a lookup allocates nothing, unhashing never walks
+// a chain, and the per-segment cost does not grow with the number of connections.
+//
+// Sizes. Linux sizes ehash once at boot from RAM (tcp_init → alloc_large_system_hash,
+// "TCP established hash table entries: 65536" on a few GiB; thash_entries= overrides)
+// and never resizes it. A wasm32 memory starts small and grows with the connections, so
+// kstack starts at the 65,536 buckets of such a machine and doubles the table whenever it
+// holds more socks than buckets (up to 2^22): a run with a million connections gets the
+// table a large machine would have been given at boot, and a small run is unchanged.
+// bhash is indexed by the port itself (65,536 heads, one per port, where Linux hashes
+// (net, port) into inet_bind_bucket chains), so every chain is one port's owners.
 //
 // Linux keeps one struct inet_bind_bucket per port in use; kstack walks the bhash chain
 // for its owners and keeps the one bucket property that is not a function of them in
@@ -14,14 +24,20 @@ import { prandom_u32 } from "../kernel/random";
 import { Sock } from "../core/sock";
 import { reuseport_alloc, reuseport_add_sock, reuseport_detach_sock, reuseport_select_sock } from "../core/sock_reuseport";
 import { TCP_LISTEN, TCP_TIME_WAIT } from "../abi/tcp_states";
+import { EBUSY, EINVAL } from "../abi/errno";
 
 // @ts-ignore: decorator
-@inline const EHASH_BITS: u32 = 16;
+@inline const EHASH_BITS_MIN: u32 = 16;
 // @ts-ignore: decorator
-@inline const EHASH_SIZE: u32 = 1 << EHASH_BITS;
+@inline const EHASH_BITS_MAX: u32 = 22;
+/** Listening hash buckets (by port; a handful of listeners). */
 // @ts-ignore: decorator
 @inline const BHASH_SIZE: u32 = 4096;
+// @ts-ignore: decorator
+@inline const PORT_HEADS: u32 = 65536;
 let ehash: usize = 0;
+let ehash_bits: u32 = EHASH_BITS_MIN;
+let ehash_mask: u32 = (1 << EHASH_BITS_MIN) - 1;
 let lhash: usize = 0;
 let bhash: usize = 0;
 let hash_secret: u32 = 0;
@@ -34,12 +50,12 @@ let tb_connect: usize = 0;
 export let table_perturb: usize = 0;
 
 export function inet_hashinfo_init(): void {
-  ehash = heap.alloc(<usize>EHASH_SIZE << 2);
-  memory.fill(ehash, 0, <usize>EHASH_SIZE << 2);
+  ehash = heap.alloc(<usize>(ehash_mask + 1) << 2);
+  memory.fill(ehash, 0, <usize>(ehash_mask + 1) << 2);
   lhash = heap.alloc(<usize>BHASH_SIZE << 2);
   memory.fill(lhash, 0, <usize>BHASH_SIZE << 2);
-  bhash = heap.alloc(<usize>BHASH_SIZE << 2);
-  memory.fill(bhash, 0, <usize>BHASH_SIZE << 2);
+  bhash = heap.alloc(<usize>PORT_HEADS << 2);
+  memory.fill(bhash, 0, <usize>PORT_HEADS << 2);
   hash_secret = prandom_u32();
   tb_connect = heap.alloc(65536);
   memory.fill(tb_connect, 0, 65536);
@@ -48,7 +64,24 @@ export function inet_hashinfo_init(): void {
   for (let i: u32 = 0; i < INET_TABLE_PERTURB_SIZE; i++) store<u32>(table_perturb + (<usize>i << 2), prandom_u32());
 }
 
+/**
+ * The thash_entries= boot parameter: ehash gets `entries` buckets (a power of two, at
+ * least 16), before any connection exists. Tests use a small table to make it grow.
+ * Returns 0, or -EBUSY once a sock is hashed, -EINVAL for a bad size.
+ */
+export function inet_ehash_set_entries(entries: u32): i32 {
+  if (ehash_count != 0) return -EBUSY;
+  if (entries < 16 || entries > (<u32>1 << EHASH_BITS_MAX) || (entries & (entries - 1)) != 0) return -EINVAL;
+  ehash = heap.alloc(<usize>entries << 2);
+  memory.fill(ehash, 0, <usize>entries << 2);
+  ehash_bits = 31 - clz(entries);
+  ehash_mask = entries - 1;
+  return 0;
+}
+
 export function inet_ehash_count(): u32 { return ehash_count; }
+/** Buckets in ehash now (grows with the connections; see the file header). */
+export function inet_ehash_buckets(): u32 { return ehash_mask + 1; }
 
 /**
  * inet_ehashfn() (Linux 6.15+): lport + jhash_3words(laddr, faddr, fport, secret), so a
@@ -60,36 +93,76 @@ export function ehashfn(laddr: u32, lport: u32, faddr: u32, fport: u32): u32 {
 }
 // @ts-ignore: decorator
 @inline function ebucket(laddr: u32, lport: u32, faddr: u32, fport: u32): usize {
-  return ehash + (<usize>(ehashfn(laddr, lport, faddr, fport) & (EHASH_SIZE - 1)) << 2);
+  return ehash + (<usize>(ehashfn(laddr, lport, faddr, fport) & ehash_mask) << 2);
 }
 // @ts-ignore: decorator
 @inline function pbucket(table: usize, port: u32): usize { return table + (<usize>(port & (BHASH_SIZE - 1)) << 2); }
+// @ts-ignore: decorator
+@inline function bhead(port: u32): usize { return bhash + (<usize>(port & (PORT_HEADS - 1)) << 2); }
 
-function chain_del(head: usize, sk: Sock, link_off: usize): bool {
-  let p = head;
-  while (load<usize>(p) != 0) {
-    const cur = load<usize>(p);
-    if (cur == changetype<usize>(sk)) {
-      store<usize>(p, load<usize>(cur + link_off));
-      store<usize>(cur + link_off, 0);
-      return true;
+/** hlist_add_head(): sk first in the chain at `head`; `next_off`/`pprev_off` name its links. */
+function chain_add(head: usize, sk: Sock, next_off: usize, pprev_off: usize): void {
+  const skp = changetype<usize>(sk);
+  const first = load<usize>(head);
+  store<usize>(skp + next_off, first);
+  if (first != 0) store<usize>(first + pprev_off, skp + next_off);
+  store<usize>(head, skp);
+  store<usize>(skp + pprev_off, head);
+}
+
+/** hlist_del_init(): O(1) through the back link; false if sk was not hashed. */
+function chain_del(sk: Sock, next_off: usize, pprev_off: usize): bool {
+  const skp = changetype<usize>(sk);
+  const pprev = load<usize>(skp + pprev_off);
+  if (pprev == 0) return false;
+  const next = load<usize>(skp + next_off);
+  store<usize>(pprev, next);
+  if (next != 0) store<usize>(next + pprev_off, pprev);
+  store<usize>(skp + next_off, 0);
+  store<usize>(skp + pprev_off, 0);
+  return true;
+}
+
+/**
+ * Doubles ehash and moves every sock to its new bucket (kstack: Linux's table is fixed
+ * at boot, see the file header). Amortized O(1) per insert; the old table stays with the
+ * stub allocator, less than the new one. Only when the memory can take it: a failed
+ * memory.grow would trap, and a fuller table is merely slower.
+ */
+function ehash_grow(): void {
+  const nbits = ehash_bits + 1;
+  const bytes = (<usize>1 << nbits) << 2;
+  // wasm32 stops at 65,536 pages (4 GiB): keep the table's size again as headroom.
+  if ((<u64>memory.size() << 16) + (<u64>bytes << 1) > (<u64>65536 << 16)) return;
+  const nt = heap.alloc(bytes);
+  memory.fill(nt, 0, bytes);
+  const old = ehash;
+  const n = ehash_mask + 1;
+  ehash = nt;
+  ehash_bits = nbits;
+  ehash_mask = (<u32>1 << nbits) - 1;
+  const next_off = offsetof<Sock>("ehash_next");
+  const pprev_off = offsetof<Sock>("ehash_pprev");
+  for (let i: u32 = 0; i < n; i++) {
+    let p = load<usize>(old + (<usize>i << 2));
+    while (p != 0) {
+      const sk = changetype<Sock>(p);
+      p = sk.ehash_next;
+      chain_add(ebucket(sk.inet_rcv_saddr, sk.inet_num, sk.inet_daddr, sk.inet_dport), sk, next_off, pprev_off);
     }
-    p = cur + link_off;
   }
-  return false;
 }
 
 /** __inet_hash_nolisten(): enters a connection into ehash. */
 export function inet_ehash_insert(sk: Sock): void {
+  if (ehash_count > ehash_mask && ehash_bits < EHASH_BITS_MAX) ehash_grow();
   const b = ebucket(sk.inet_rcv_saddr, sk.inet_num, sk.inet_daddr, sk.inet_dport);
-  sk.ehash_next = load<usize>(b);
-  store<usize>(b, changetype<usize>(sk));
+  chain_add(b, sk, offsetof<Sock>("ehash_next"), offsetof<Sock>("ehash_pprev"));
   ehash_count++;
 }
 
 export function inet_ehash_remove(sk: Sock): void {
-  const b = ebucket(sk.inet_rcv_saddr, sk.inet_num, sk.inet_daddr, sk.inet_dport);
-  if (chain_del(b, sk, offsetof<Sock>("ehash_next"))) ehash_count--;
+  if (chain_del(sk, offsetof<Sock>("ehash_next"), offsetof<Sock>("ehash_pprev"))) ehash_count--;
 }
 
 /** __inet_lookup_established(). */
@@ -127,14 +200,13 @@ export function inet_lhash_insert(sk: Sock): i32 {
     }
     if (!joined) reuseport_alloc(sk);
   }
-  sk.ehash_next = load<usize>(b);
-  store<usize>(b, changetype<usize>(sk));
+  chain_add(b, sk, offsetof<Sock>("ehash_next"), offsetof<Sock>("ehash_pprev"));
   return 0;
 }
 
 /** inet_unhash() of a listener; with tcp_migrate_req = 0 it just leaves its group. */
 export function inet_lhash_remove(sk: Sock): void {
-  chain_del(pbucket(lhash, sk.inet_num), sk, offsetof<Sock>("ehash_next"));
+  chain_del(sk, offsetof<Sock>("ehash_next"), offsetof<Sock>("ehash_pprev"));
   reuseport_detach_sock(sk);
 }
 
@@ -166,16 +238,14 @@ export function inet_lookup_listener(daddr: u32, dport: u32, saddr: u32 = 0, spo
 export function inet_bhash_add(sk: Sock, port: u32): void {
   sk.inet_num = port;
   sk.inet_sport = port;
-  const b = pbucket(bhash, port);
-  sk.bind_next = load<usize>(b);
-  store<usize>(b, changetype<usize>(sk));
+  chain_add(bhead(port), sk, offsetof<Sock>("bind_next"), offsetof<Sock>("bind_pprev"));
 }
 
 /** inet_put_port(): the socket gives its local port back (inet_num = 0; inet_sport stays,
  *  so a RST sent right after — tcp_close's abort — still carries the port). */
 export function inet_put_port(sk: Sock): void {
   if (sk.inet_num == 0) return;
-  chain_del(pbucket(bhash, sk.inet_num), sk, offsetof<Sock>("bind_next"));
+  chain_del(sk, offsetof<Sock>("bind_next"), offsetof<Sock>("bind_pprev"));
   sk.inet_num = 0;
 }
 
@@ -198,7 +268,7 @@ export function inet_bucket_connect_only(port: u32): bool { return load<u8>(tb_c
  * sk_reuseport of its socket (tw_reuse, tw_reuseport).
  */
 export function inet_bind_conflict(sk: Sock, port: u32, relax: bool, reuseport_ok: bool): bool {
-  let p = load<usize>(pbucket(bhash, port));
+  let p = load<usize>(bhead(port));
   while (p != 0) {
     const sk2 = changetype<Sock>(p);
     p = sk2.bind_next;
@@ -221,13 +291,7 @@ export function inet_tuple_taken(laddr: u32, lport: u32, faddr: u32, fport: u32)
   return inet_lookup_established(faddr, fport, laddr, lport);
 }
 
-/** Whether any socket holds the port (for bind(0) choosing a fresh one). */
+/** Whether any socket holds the port (a bind bucket exists): O(1), one head per port. */
 export function inet_port_used(port: u32): bool {
-  let p = load<usize>(pbucket(bhash, port));
-  while (p != 0) {
-    const sk2 = changetype<Sock>(p);
-    if (sk2.inet_num == port) return true;
-    p = sk2.bind_next;
-  }
-  return false;
+  return load<usize>(bhead(port)) != 0;
 }

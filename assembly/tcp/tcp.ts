@@ -67,6 +67,10 @@ function tcp_init_sock(skp: usize): void {
 /** sk_free's hook: the tcp_sock goes back to its slab, with anything still queued. */
 function tcp_destroy(skp: usize): void {
   const sk = changetype<Sock>(skp);
+  // tcp_v4_destroy_sock(): "Clean up a referenced TCP bind bucket." A socket whose port
+  // was bound explicitly (SOCK_BINDPORT_LOCK, which children inherit) kept it through
+  // tcp_set_state(TCP_CLOSE) and gives it back only here.
+  inet_put_port(sk);
   const tp = tcp_sk(sk);
   if (changetype<usize>(tp) == 0) return;
   tcp_clear_xmit_timers(tp);

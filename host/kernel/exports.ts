@@ -101,6 +101,9 @@ export interface KernelExports {
   bench_csum_loop(p: number, n: number, iters: number, simd: number): number;
   bench_memcpy_loop(dst: number, src: number, n: number, iters: number): void;
   test_scratch(): number;
+  stat_ehash(which: number): number;
+  stat_heap_top(): number;
+  kstack_thash_entries(entries: number): number;
 }
 
 /** What the kernel calls on the host (assembly `@external("env", ...)`). */
