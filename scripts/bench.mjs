@@ -18,12 +18,13 @@
 // Targets: SIMD checksum >= 0.5x memcpy bandwidth; Wasm engine >= 3x the JS engine;
 // kstack TCP over loopback >= 1.0x Node's net; churn >= 5x Node's net; epoll_wait at
 // N = 100,000 <= 1.5x N = 10; a worker's syscall <= 1.5x the bare ping-pong.
-// The table is printed and written to docs/bench-latest.md (the README includes it).
+// The table is printed and written to docs/bench-latest.md and into README.md between
+// its bench markers.
 //
 //   node scripts/bench.mjs [--only=csum|udp|tcp|churn|epoll|listen|cc|workers|scale] [--quick] [--no-write]
 // Nothing here is a test: no figure is asserted, the PASS/MISS column is information.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -235,5 +236,11 @@ console.log('\n' + header.join('\n') + '\n\n' + lines.join('\n') + '\n\n' + note
 if (write) {
   mkdirSync(join(root, 'docs'), { recursive: true });
   writeFileSync(join(root, 'docs', 'bench-latest.md'), `<!-- written by npm run bench (scripts/bench.mjs); do not edit -->\n${out}\n`);
-  log('wrote docs/bench-latest.md');
+  // The README shows the same table between its bench markers.
+  const readme = join(root, 'README.md');
+  const text = readFileSync(readme, 'utf8');
+  const a = text.indexOf('<!-- bench:start -->');
+  const b = text.indexOf('<!-- bench:end -->');
+  if (a >= 0 && b > a) writeFileSync(readme, `${text.slice(0, a)}<!-- bench:start -->\n${out}\n${text.slice(b)}`);
+  log('wrote docs/bench-latest.md and the README table');
 }
