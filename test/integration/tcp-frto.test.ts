@@ -76,12 +76,13 @@ async function watchCaState(net: Network, h: Host, procs: { exited: Promise<unkn
   return out;
 }
 
-interface Opts { frto?: number; timestamps?: boolean; sack?: boolean }
+interface Opts { frto?: number; timestamps?: boolean; sack?: boolean; delayMs?: number; loseFirst?: boolean }
 
 /**
  * The delay spike: SEGS full segments written at once (IW10 goes, the rest waits for
- * cwnd); the ACKs of the first flight are held past the RTO by SPIKE on the way back, for
- * 1.2 s, then the path is clean again. The server reads everything.
+ * cwnd); the ACKs of the first flight are held past the RTO by SPIKE (or `delayMs`) on the
+ * way back, for 1.2 s (plus the extra delay), then the path is clean again. `loseFirst`
+ * also drops the first segment on the way out. The server reads everything.
  */
 async function spike(o: Opts = {}) {
   const { net, a, b, link } = await pairWithLink(LINK);
@@ -94,9 +95,16 @@ async function spike(o: Opts = {}) {
     const fd = await sys.socket(C.AF_INET, C.SOCK_STREAM, 0);
     expect(await sys.connect(fd, { addr: '10.0.0.2', port: PORT })).toBe(0);
     await sys.nanosleep(20);
-    applyNetem(link.b, SPIKE);
-    expect(await sys.send(fd, new Uint8Array(SEGS * mss))).toBe(SEGS * mss);
-    await sys.nanosleep(1200);
+    applyNetem(link.b, { ...SPIKE, delayMs: o.delayMs ?? SPIKE.delayMs });
+    if (o.loseFirst) {
+      applyNetem(link.a, { ...LINK, lossRate: 1 });
+      expect(await sys.send(fd, new Uint8Array(mss))).toBe(mss);
+      applyNetem(link.a, LINK);
+      expect(await sys.send(fd, new Uint8Array((SEGS - 1) * mss))).toBe((SEGS - 1) * mss);
+    } else {
+      expect(await sys.send(fd, new Uint8Array(SEGS * mss))).toBe(SEGS * mss);
+    }
+    await sys.nanosleep(1200 + (o.delayMs ?? SPIKE.delayMs) - SPIKE.delayMs);
     applyNetem(link.b, LINK);
     await sys.nanosleep(200);
     await sys.close(fd);
@@ -178,6 +186,42 @@ describe('F-RTO on a spurious timeout (a delay spike on the ACK path)', () => {
     expect(sentBetween(ev, mss, 2 * mss)).toEqual([10 * mss, 11 * mss]);
     expect(resent(ev)).toEqual([0]);
     expect(tcpext(a)).toMatchObject({ TCPTimeouts: 1, TCPSpuriousRTOs: 1, TCPLossUndo: 1, TCPLossProbes: 0 });
+    await expectNoLeaks(net);
+  });
+});
+
+describe('F-RTO with SACK and recurring timeouts', () => {
+  it('a timeout recurring on the same SND.UNA keeps F-RTO (RFC 5682 §3.2): two RTOs, one cut of ssthresh, and the late ACKs still undo it', async () => {
+    const { net, a, mss, ca, ev } = await spike({ timestamps: false, delayMs: 900 });
+    // The first segment goes three times (the original and two RTOs); after the first ACK,
+    // new data, not the rest of the window.
+    expect(resent(ev)).toEqual([0]);
+    expect(ev.filter(isData).filter((d) => d.data === 0)).toHaveLength(3);
+    expect(sentBetween(ev, mss, 2 * mss)).toEqual([11 * mss, 12 * mss]);
+    expect(a.counters().Tcp.RetransSegs).toBe(2);
+    expect(tcpext(a)).toMatchObject({ TCPTimeouts: 2, TCPSpuriousRTOs: 1, TCPLossUndo: 1 });
+    expect(ca.map((s) => s.state)).toEqual([0, 4, 0]);
+    expect(ca[2]!.ssthresh).toBe(0x7fffffff);
+    await expectNoLeaks(net);
+  });
+
+  it('SACKs of originals never resent prove the RTO spurious too (step 3.b with SACK): undone, then the one real hole they show goes through fast recovery (TCPSackRecovery)', async () => {
+    const { net, a, mss, ca, ev } = await spike({ timestamps: false, loseFirst: true });
+    // Loss, undone on the first SACK to the window before the RTO (Disorder: a SACK and the
+    // RTO's retransmission are out), then Recovery once three segments above the hole are
+    // SACKed (RFC 6675's DupThresh; Linux's RACK would mark it sooner), with its own cut.
+    expect(ca.map((s) => s.state)).toEqual([0, 4, 1, 3, 0]);
+    expect(ca[2]).toMatchObject({ cwnd: 10, ssthresh: 0x7fffffff });
+    expect(ca[3]!.ssthresh).toBe(7);
+    // The RTO's retransmission of the lost first segment is the only one: the undo leaves it
+    // in flight, and the SACKs then mark that very segment lost (no second copy needed).
+    expect(tcpext(a)).toMatchObject({ TCPTimeouts: 1, TCPSpuriousRTOs: 1, TCPLossUndo: 1, TCPSackRecovery: 1 });
+    const first = ev.findIndex((e) => isAck(e) && e.sack);
+    expect(ev[first]).toMatchObject({ ack: 0, sack: true });
+    // No go-back-N: nothing but the first segment is sent twice (its original was dropped
+    // before the capture, so it shows once).
+    expect(resent(ev)).toEqual([]);
+    expect(a.counters().Tcp.RetransSegs).toBe(1);
     await expectNoLeaks(net);
   });
 });
