@@ -226,6 +226,47 @@ describe('F-RTO with SACK and recurring timeouts', () => {
   });
 });
 
+describe('F-RTO only starts outside loss recovery', () => {
+  it('an RTO in fast recovery does not start it (RFC 5682 §3.1 step 1): the partial ACK of its retransmission brings the next hole\'s retransmission first, not new data', async () => {
+    const { net, a, b, link } = await pairWithLink(LINK);
+    for (const h of [a, b]) h.sysctl('net.ipv4.tcp_timestamps', 0);
+    const mss = 1460;
+    const cut = (on: boolean) => applyNetem(link.a, { ...LINK, lossRate: on ? 1 : 0 });
+    const server = b.spawn((sys) => serverReadAll(sys, PORT));
+    const client = a.spawn(async (sys: Sys) => {
+      const fd = await sys.socket(C.AF_INET, C.SOCK_STREAM, 0);
+      expect(await sys.connect(fd, { addr: '10.0.0.2', port: PORT })).toBe(0);
+      await sys.nanosleep(20);
+      // Two holes in the first flight (segments 0 and 5) ...
+      cut(true);
+      expect(await sys.send(fd, new Uint8Array(mss))).toBe(mss);
+      cut(false);
+      expect(await sys.send(fd, new Uint8Array(4 * mss))).toBe(4 * mss);
+      cut(true);
+      expect(await sys.send(fd, new Uint8Array(mss))).toBe(mss);
+      cut(false);
+      expect(await sys.send(fd, new Uint8Array((SEGS - 6) * mss))).toBe((SEGS - 6) * mss);
+      // ... and the fast retransmissions the SACKs bring 10 ms later are lost too: the RTO
+      // comes while in Recovery.
+      await sys.nanosleep(8);
+      cut(true);
+      await sys.nanosleep(30);
+      cut(false);
+      await sys.nanosleep(1500);
+      await sys.close(fd);
+    });
+    await net.run({ untilIdle: true });
+    expect(await client.exited).toEqual({ code: 0 });
+    expect(await server.exited).toEqual({ code: SEGS * mss });
+    const ev = wire(net.trace());
+    const partial = ev.findIndex((e) => isAck(e) && e.ack === 5 * mss);
+    expect(partial).toBeGreaterThan(0);
+    expect(ev.slice(partial + 1).find(isData)).toMatchObject({ data: 5 * mss });
+    expect(tcpext(a)).toMatchObject({ TCPSackRecovery: 1, TCPTimeouts: 1, TCPSpuriousRTOs: 0, TCPLossUndo: 0 });
+    await expectNoLeaks(net);
+  });
+});
+
 /**
  * A genuine loss: the first flight is lost on the way out (lossRate 1 on a → b while it is
  * sent); the path is clean before the first timer fires.
