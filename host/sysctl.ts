@@ -54,6 +54,8 @@ export function defaultSysctls(): Map<string, Entry> {
   int('net.ipv4.tcp_tw_reuse_delay', 1000, tcp(41), 1, 60000);
   int('net.ipv4.tcp_rfc1337', 0, tcp(43), 0, 1);
   int('net.ipv4.tcp_early_retrans', 3, tcp(50), 0, 4);
+  // A u8 (proc_dou8vec_minmax, no bounds): any non-zero value turns F-RTO on.
+  int('net.ipv4.tcp_frto', 2, tcp(60), 0, 255);
   int('net.ipv4.tcp_syn_retries', 6, tcp(5), 1, 127);
   int('net.ipv4.tcp_synack_retries', 5, tcp(6), 0, 255);
   int('net.ipv4.tcp_retries1', 3, tcp(18), 0, 255);

@@ -8,7 +8,7 @@ import { ld32be } from "../lib/bytes";
 import { rb_link_node, rb_insert_color, rb_erase, rb_first, rb_next, rb_left, rb_right, RB_LEFT, RB_RIGHT } from "../lib/rbtree";
 import { jiffies, ktime_ns } from "../kernel/clock";
 import { del_timer, mod_timer, timer_pending } from "../kernel/timer";
-import { SNMP_INC_STATS, LINUX_MIB_TCPABORTONDATA, LINUX_MIB_TCPCHALLENGEACK, LINUX_MIB_TCPSYNCHALLENGE, LINUX_MIB_PAWSESTAB, LINUX_MIB_TCPOFOQUEUE, LINUX_MIB_TCPRCVQDROP, LINUX_MIB_TCPZEROWINDOWDROP, LINUX_MIB_TCPRENORECOVERY, LINUX_MIB_TCPFASTRETRANS, LINUX_MIB_DELAYEDACKLOST, LINUX_MIB_TCPPUREACKS, LINUX_MIB_TCPHPACKS, LINUX_MIB_TCPDSACKOLDSENT, LINUX_MIB_TCPDSACKOFOSENT, LINUX_MIB_TCPOFOMERGE, LINUX_MIB_TCPDSACKRECV, LINUX_MIB_TCPDSACKUNDO, LINUX_MIB_TCPSACKRENEGING, LINUX_MIB_TCPSACKRECOVERY, LINUX_MIB_TCPFULLUNDO, LINUX_MIB_TCPPARTIALUNDO, LINUX_MIB_TCPLOSSUNDO, LINUX_MIB_DELAYEDACKS, LINUX_MIB_TCPLOSSPROBERECOVERY } from "../kernel/mib";
+import { SNMP_INC_STATS, LINUX_MIB_TCPABORTONDATA, LINUX_MIB_TCPCHALLENGEACK, LINUX_MIB_TCPSYNCHALLENGE, LINUX_MIB_PAWSESTAB, LINUX_MIB_TCPOFOQUEUE, LINUX_MIB_TCPRCVQDROP, LINUX_MIB_TCPZEROWINDOWDROP, LINUX_MIB_TCPRENORECOVERY, LINUX_MIB_TCPFASTRETRANS, LINUX_MIB_DELAYEDACKLOST, LINUX_MIB_TCPPUREACKS, LINUX_MIB_TCPHPACKS, LINUX_MIB_TCPDSACKOLDSENT, LINUX_MIB_TCPDSACKOFOSENT, LINUX_MIB_TCPOFOMERGE, LINUX_MIB_TCPDSACKRECV, LINUX_MIB_TCPDSACKUNDO, LINUX_MIB_TCPSACKRENEGING, LINUX_MIB_TCPSACKRECOVERY, LINUX_MIB_TCPFULLUNDO, LINUX_MIB_TCPPARTIALUNDO, LINUX_MIB_TCPLOSSUNDO, LINUX_MIB_TCPSPURIOUSRTOS, LINUX_MIB_DELAYEDACKS, LINUX_MIB_TCPLOSSPROBERECOVERY } from "../kernel/mib";
 import { SKB_DROP_REASON_NOT_SPECIFIED, SKB_DROP_REASON_SOCKET_RCVBUFF } from "../kernel/drop_reason";
 import { consume_skb, kfree_skb_reason, SkBuff, skb_cb, skb_pull, skb_trim, SKB_CB_OFF, skb_cloned, skb_tailroom, skb_put, skb_copybreak, SKB_SMALL_SIZE, SKB_TRUESIZE } from "../core/skbuff";
 import { skb_peek, skb_peek_tail, skb_queue_tail, skb_unlink, skb_dequeue } from "../core/skb_queue";
@@ -18,7 +18,7 @@ import { TCP_ESTABLISHED, TCP_SYN_SENT, TCP_SYN_RECV, TCP_FIN_WAIT1, TCP_FIN_WAI
 import { TcpSock, tcp_sk, tp_sk, keepalive_timer, ICSK_TIME_PROBE0, ICSK_TIME_RETRANS, ICSK_ACK_SCHED, ICSK_ACK_NOW, ICSK_ACK_PUSHED, ICSK_ACK_PUSHED2, ICSK_ACK_TIMER, TCP_DELACK_MAX, TCP_MSS_DEFAULT, TCP_MIN_MSS, inet_csk_in_pingpong_mode, inet_csk_enter_pingpong_mode, inet_csk_exit_pingpong_mode, delack_timer, TCP_RTO_MIN, TCP_RTO_MAX, TCP_ATO_MIN, TCP_TIMEWAIT_LEN, TCP_INIT_CWND, TCP_INFINITE_SSTHRESH, sack_start, sack_end, sack_set, TCP_NUM_SACKS } from "./tcp_sock";
 import { cb_set_end_seq, cb_seq, cb_end_seq, cb_ack_seq, cb_flags, cb_wnd, cb_opts, cb_ts_val, cb_ts_ecr, cb_mss, cb_wscale, cb_tx_time, cb_retrans, cb_set_seq, OPT_MSS, OPT_WSCALE, OPT_SACK_PERM, OPT_TSTAMP, cb_sacked, cb_set_sacked, TCPCB_SACKED_ACKED, TCPCB_SACKED_RETRANS, TCPCB_LOST, TCPCB_EVER_RETRANS } from "./tcp_skb_cb";
 import { TCPHDR_ACK, TCPHDR_FIN, TCPHDR_RST, TCPHDR_SYN, TCPHDR_PSH, TCPHDR_URG } from "./tcphdr";
-import { tcp_send_ack, tcp_send_delayed_ack, tcp_write_xmit, tcp_rearm_rto, tcp_clear_xmit_timer, tcp_retransmit_skb, tcp_rtx_head, tcp_update_mss, tcp_select_initial_window, tcp_win_from_space, tcp_space, tcp_full_space, tcp_set_window_clamp, tcp_receive_window, __tcp_select_window, tcp_time_stamp, tcp_send_fin, tcp_stream_memory_free, tcp_notsent_lowat, TCP_NAGLE_NORMAL, tcp_packets_in_flight, tcp_in_cwnd_reduction, tcp_current_ssthresh, tcp_mark_skb_lost, tcp_xmit_retransmit_queue, tcp_rtx_next, tcp_schedule_loss_probe } from "./tcp_output";
+import { tcp_send_ack, tcp_send_delayed_ack, tcp_write_xmit, tcp_rearm_rto, tcp_clear_xmit_timer, tcp_retransmit_skb, tcp_rtx_head, tcp_update_mss, tcp_select_initial_window, tcp_win_from_space, tcp_space, tcp_full_space, tcp_set_window_clamp, tcp_receive_window, __tcp_select_window, tcp_time_stamp, tcp_send_fin, tcp_stream_memory_free, tcp_notsent_lowat, TCP_NAGLE_NORMAL, TCP_NAGLE_OFF, tcp_packets_in_flight, tcp_in_cwnd_reduction, tcp_current_ssthresh, tcp_mark_skb_lost, tcp_xmit_retransmit_queue, tcp_rtx_next, tcp_schedule_loss_probe } from "./tcp_output";
 import { tcp_set_state, tcp_done, tcp_time_wait, tcp_clear_xmit_timers } from "./tcp_state";
 import { tcp_ca_ssthresh, tcp_ca_undo_cwnd, tcp_ca_event, tcp_cong_avoid, tcp_ca_pkts_acked, tcp_init_congestion_control, tcp_set_ca_state, CA_EVENT_COMPLETE_CWR } from "./tcp_cong";
 import { fib_lookup, fib_nexthop } from "../ip/route";
@@ -138,9 +138,14 @@ function tcp_ack_update_window(sk: Sock, tp: TcpSock, skb: SkBuff, ack: u32): bo
   return false;
 }
 
-/** Frees fully acknowledged segments from the head of the write queue; returns segments freed. */
+/**
+ * Frees fully acknowledged segments from the head of the write queue. Returns the segments
+ * freed << 2, bit 1 when one of them was original data sent before the RTO (high_seq) and
+ * never retransmitted nor SACKed (FLAG_ORIG_SACK_ACKED), bit 0 when one was retransmitted.
+ */
 function tcp_clean_rtx_queue(sk: Sock, tp: TcpSock, ack: u32, skb_in: SkBuff): u32 {
   let acked: u32 = 0;
+  let orig_acked = false;
   let rtt_us: i32 = -1;
   let first_tx: f64 = -1;
   let last_tx: f64 = -1;
@@ -173,6 +178,7 @@ function tcp_clean_rtx_queue(sk: Sock, tp: TcpSock, ack: u32, skb_in: SkBuff): u
       if (first_tx < 0) first_tx = cb_tx_time(skb);
       last_tx = cb_tx_time(skb);
     }
+    if ((cb_sacked(skb) & (TCPCB_SACKED_RETRANS | TCPCB_EVER_RETRANS | TCPCB_SACKED_ACKED)) == 0 && !after(cb_end_seq(skb), tp.high_seq)) orig_acked = true;
     const flags = cb_flags(skb);
     let data = cb_end_seq(skb) - cb_seq(skb);
     if ((flags & TCPHDR_SYN) != 0) data--;
@@ -205,7 +211,10 @@ function tcp_clean_rtx_queue(sk: Sock, tp: TcpSock, ack: u32, skb_in: SkBuff): u
   if (acked > 0 && !tcp_is_sack(tp)) tcp_remove_reno_sacks(tp, acked);
   if (tp.ca_initialized != 0) tcp_ca_pkts_acked(tp, acked, ca_rtt_us);
   if (freed) tcp_check_space(sk);
-  return (acked << 1) | (retrans_acked ? 1 : 0);
+  // Without SACK, a cumulative ACK that also covers a retransmission cannot show that the
+  // originals got through (tcp_clean_rtx_queue: FLAG_RETRANS_DATA_ACKED clears the flag).
+  if (retrans_acked && !tcp_is_sack(tp)) orig_acked = false;
+  return (acked << 2) | (orig_acked ? 2 : 0) | (retrans_acked ? 1 : 0);
 }
 
 /**
@@ -253,6 +262,9 @@ export function tcp_sndbuf_expand(sk: Sock, tp: TcpSock): void {
 @inline const FLAG_DATA_ACKED: u32 = 0x04;
 // @ts-ignore: decorator
 @inline const FLAG_RETRANS_DATA_ACKED: u32 = 0x08;
+/** Never-retransmitted data sent before the RTO was (S)ACKed: what F-RTO looks for. */
+// @ts-ignore: decorator
+@inline const FLAG_ORIG_SACK_ACKED: u32 = 0x200;
 // @ts-ignore: decorator
 @inline const FLAG_SND_UNA_ADVANCED: u32 = 0x400;
 // @ts-ignore: decorator
@@ -396,18 +408,22 @@ function tcp_try_undo_recovery(sk: Sock, tp: TcpSock, skb: SkBuff): bool {
   return false;
 }
 
-/** tcp_try_undo_loss(): the RTO retransmission was spurious (timestamps). */
-function tcp_try_undo_loss(sk: Sock, tp: TcpSock, skb: SkBuff): bool {
-  if (!tcp_may_undo(tp, skb)) return false;
+/**
+ * tcp_try_undo_loss(): the RTO was spurious — shown by timestamps or D-SACKs (tcp_may_undo),
+ * or by F-RTO (`frto_undo`: never-retransmitted data was acked, counted TCPSpuriousRTOs).
+ */
+function tcp_try_undo_loss(sk: Sock, tp: TcpSock, skb: SkBuff, frto_undo: bool): bool {
+  if (!frto_undo && !tcp_may_undo(tp, skb)) return false;
   tcp_undo_cwnd_reduction(sk, tp, true);
   SNMP_INC_STATS(LINUX_MIB_TCPLOSSUNDO);
+  if (frto_undo) SNMP_INC_STATS(LINUX_MIB_TCPSPURIOUSRTOS);
   tp.retransmits = 0;
   // tcp_is_non_sack_preventing_reopen()
   if (tp.snd_una == tp.high_seq && !tcp_is_sack(tp)) {
     if (!tcp_any_retrans_done(sk, tp)) tp.retrans_stamp = 0;
     return true;
   }
-  if (tcp_is_sack(tp)) tcp_set_ca_state(tp, TCP_CA_Open);
+  if (frto_undo || tcp_is_sack(tp)) tcp_set_ca_state(tp, TCP_CA_Open);
   return true;
 }
 
@@ -554,9 +570,13 @@ function tcp_sacktag_write_queue(sk: Sock, tp: TcpSock, ack_skb: SkBuff, prior_s
               if (tp.lost_out > 0) tp.lost_out--;
               if (tp.retrans_out > 0) tp.retrans_out--;
             }
-          } else if ((sacked & TCPCB_LOST) != 0) {
-            sacked &= ~TCPCB_LOST;
-            if (tp.lost_out > 0) tp.lost_out--;
+          } else {
+            // A new SACK of an original never retransmitted, sent before the RTO.
+            if ((sacked & TCPCB_EVER_RETRANS) == 0 && !after(cb_end_seq(skb), tp.high_seq)) flag |= FLAG_ORIG_SACK_ACKED;
+            if ((sacked & TCPCB_LOST) != 0) {
+              sacked &= ~TCPCB_LOST;
+              if (tp.lost_out > 0) tp.lost_out--;
+            }
           }
           sacked |= TCPCB_SACKED_ACKED;
           flag |= FLAG_DATA_SACKED;
@@ -588,30 +608,59 @@ function tcp_enter_recovery(tp: TcpSock): void {
   tcp_set_ca_state(tp, TCP_CA_Recovery);
 }
 
+// What tcp_ack sends once cwnd is updated (tcp_xmit_recovery).
+// @ts-ignore: decorator
+@inline const REXMIT_NONE: u32 = 0;
+/** Retransmit what is marked lost. */
+// @ts-ignore: decorator
+@inline const REXMIT_LOST: u32 = 1;
+/** F-RTO: new data instead (RFC 5682 §3.1 step 2.b). */
+// @ts-ignore: decorator
+@inline const REXMIT_NEW: u32 = 2;
+
 /**
- * tcp_process_loss(): ACKs after an RTO. Returns false when the state machine is done with
- * this ACK (undone or recovered), true to keep retransmitting what is marked lost.
+ * tcp_process_loss(): ACKs after an RTO, with F-RTO (RFC 5682 §3.1, in its SACK-enhanced
+ * form, §4, as Linux runs it for SACK and NewReno alike). Returns a REXMIT_* decision.
  */
-function tcp_process_loss(sk: Sock, tp: TcpSock, skb: SkBuff, flag: u32, num_dupack: u32): bool {
+function tcp_process_loss(sk: Sock, tp: TcpSock, skb: SkBuff, flag: u32, num_dupack: u32): u32 {
   const recovered = !before(tp.snd_una, tp.high_seq);
-  if ((flag & FLAG_SND_UNA_ADVANCED) != 0 && tcp_try_undo_loss(sk, tp, skb)) return false;
-  // kstack: no F-RTO (RFC 5682; Linux's tcp_frto = 2): a timeout is always taken as loss.
+  if ((flag & FLAG_SND_UNA_ADVANCED) != 0 && tcp_try_undo_loss(sk, tp, skb, false)) return REXMIT_NONE;
+  if (tp.frto != 0) {
+    // Step 3.b: the timeout was spurious if not everything was lost — data never
+    // retransmitted was (S)ACKed.
+    if ((flag & FLAG_ORIG_SACK_ACKED) != 0 && tcp_try_undo_loss(sk, tp, skb, true)) return REXMIT_NONE;
+    if (after(tp.snd_nxt, tp.high_seq)) {
+      // Step 3.a: new data went out (2.b) and a duplicate ACK or a SACK came instead: the
+      // loss was real.
+      if ((flag & FLAG_DATA_SACKED) != 0 || num_dupack != 0) tp.frto = 0;
+    } else if ((flag & FLAG_SND_UNA_ADVANCED) != 0 && !recovered) {
+      tp.high_seq = tp.snd_nxt;
+      // Step 2.b: the first ACK after the RTO advanced SND.UNA — send new data (once
+      // tcp_ack has set cwnd) if there is any and the peer's window takes it; otherwise
+      // the conventional recovery.
+      if (tp.send_head != 0 && after(tp.snd_una + tp.snd_wnd, tp.snd_nxt)) return REXMIT_NEW;
+      tp.frto = 0;
+    }
+  }
   if (recovered) {
+    // Step 2.a (the ACK covers everything sent before the RTO) and 3.a's end.
     tcp_try_undo_recovery(sk, tp, skb);
-    return false;
+    return REXMIT_NONE;
   }
   if (!tcp_is_sack(tp)) {
+    // A NewReno duplicate ACK says F-RTO's new data got there: lower what is in flight.
     if (after(tp.snd_nxt, tp.high_seq)) tcp_add_reno_sack(tp, num_dupack);
     else if ((flag & FLAG_SND_UNA_ADVANCED) != 0) tp.sacked_out = 0;
   }
-  return true;
+  return REXMIT_LOST;
 }
 
 /**
  * tcp_fastretrans_alert(): the loss-recovery state machine, run on every dubious ACK
- * (duplicate, or while not Open). Returns true when lost segments should be retransmitted.
+ * (duplicate, or while not Open). Returns what to send: REXMIT_NONE, REXMIT_LOST (the
+ * segments marked lost) or REXMIT_NEW (F-RTO's new data).
  */
-function tcp_fastretrans_alert(sk: Sock, tp: TcpSock, skb: SkBuff, num_dupack: u32, flag: u32): bool {
+function tcp_fastretrans_alert(sk: Sock, tp: TcpSock, skb: SkBuff, num_dupack: u32, flag: u32): u32 {
   if (tp.packets_out == 0 && tp.sacked_out != 0) tp.sacked_out = 0;
   // D. Check state exit conditions. State can be terminated when high_seq is ACKed.
   if (tp.ca_state == TCP_CA_Open) {
@@ -624,7 +673,7 @@ function tcp_fastretrans_alert(sk: Sock, tp: TcpSock, skb: SkBuff, num_dupack: u
       }
     } else if (tp.ca_state == TCP_CA_Recovery) {
       if (!tcp_is_sack(tp)) tp.sacked_out = 0;
-      if (tcp_try_undo_recovery(sk, tp, skb)) return false;
+      if (tcp_try_undo_recovery(sk, tp, skb)) return REXMIT_NONE;
       tcp_end_cwnd_reduction(tp);
     }
   }
@@ -634,18 +683,21 @@ function tcp_fastretrans_alert(sk: Sock, tp: TcpSock, skb: SkBuff, num_dupack: u
     if ((flag & FLAG_SND_UNA_ADVANCED) == 0) {
       if (!tcp_is_sack(tp)) tcp_add_reno_sack(tp, num_dupack);
     } else if (tcp_try_undo_partial(sk, tp, skb)) {
-      return false;
+      return REXMIT_NONE;
     }
     if (tcp_try_undo_dsack(sk, tp)) tcp_try_keep_open(sk, tp);
     tcp_identify_packet_loss(sk, tp, flag);
     if (tp.ca_state != TCP_CA_Recovery) {
-      if (tp.lost_out == 0) return false; // !tcp_time_to_recover()
+      if (tp.lost_out == 0) return REXMIT_NONE; // !tcp_time_to_recover()
       tcp_enter_recovery(tp);
     }
   } else if (tp.ca_state == TCP_CA_Loss) {
-    if (!tcp_process_loss(sk, tp, skb, flag, num_dupack)) return false;
+    const rexmit = tcp_process_loss(sk, tp, skb, flag, num_dupack);
     tcp_identify_packet_loss(sk, tp, flag);
-    if (tp.ca_state != TCP_CA_Open) return true;
+    // Still in Loss: go on as decided. Undone or recovered (Open): on to the Open state's
+    // checks, which may find a loss among what is left (Linux also goes on when RACK sees a
+    // retransmission lost again, FLAG_LOST_RETRANS; kstack has no RACK).
+    if (tp.ca_state != TCP_CA_Open) return rexmit;
     fallthrough = true;
   } else {
     fallthrough = true;
@@ -660,11 +712,11 @@ function tcp_fastretrans_alert(sk: Sock, tp: TcpSock, skb: SkBuff, num_dupack: u
     // tcp_time_to_recover(): something is marked lost.
     if (tp.lost_out == 0) {
       tcp_try_to_open(sk, tp);
-      return false;
+      return REXMIT_NONE;
     }
     tcp_enter_recovery(tp);
   }
-  return true;
+  return REXMIT_LOST;
 }
 
 /**
@@ -712,6 +764,21 @@ function tcp_rate_update(tp: TcpSock): void {
 }
 
 /**
+ * tcp_xmit_recovery(): with cwnd updated, send what loss recovery decided. F-RTO's new data
+ * goes regardless of Nagle; if none could go after all, F-RTO gives way to the conventional
+ * recovery.
+ */
+function tcp_xmit_recovery(sk: Sock, tp: TcpSock, rexmit: u32): void {
+  if (rexmit == REXMIT_NONE) return;
+  if (rexmit == REXMIT_NEW) {
+    tcp_write_xmit(sk, TCP_NAGLE_OFF);
+    if (after(tp.snd_nxt, tp.high_seq)) return;
+    tp.frto = 0;
+  }
+  tcp_xmit_retransmit_queue(sk);
+}
+
+/**
  * tcp_ack(): processes the ACK field. Returns a FLAG_* set, or -1 for an ACK of data not
  * yet sent (the caller answers it) and -2 for an ACK too old to consider.
  */
@@ -742,9 +809,10 @@ function tcp_ack(sk: Sock, skb: SkBuff): i32 {
   }
   if (cb_sacked(skb) != 0) flag |= tcp_sacktag_write_queue(sk, tp, skb, prior_snd_una);
   const r = tcp_clean_rtx_queue(sk, tp, ack, skb);
-  const acked = r >> 1;
+  const acked = r >> 2;
   if (acked > 0) flag |= FLAG_DATA_ACKED;
   if ((r & 1) != 0) flag |= FLAG_RETRANS_DATA_ACKED;
+  if ((r & 2) != 0) flag |= FLAG_ORIG_SACK_ACKED;
   // sk_dst_confirm(): forward progress, or a pure duplicate ACK (no data, no window
   // change: e.g. the answer to a keepalive probe), proves the next hop reachable, so the
   // neighbour entry is not re-probed with ARP (tcp_ack: FLAG_FORWARD_PROGRESS || !FLAG_NOT_DUP).
@@ -756,7 +824,7 @@ function tcp_ack(sk: Sock, skb: SkBuff): i32 {
     if (tp.tlp_high_seq != 0) tcp_process_tlp_ack(sk, tp, ack, flag);
     // tcp_ack_is_dubious(): a duplicate ACK (RFC 5681 §2: no data, no window change,
     // nothing acked), or any ACK while not Open, goes through the recovery machine.
-    let rexmit = false;
+    let rexmit = REXMIT_NONE;
     if ((flag & FLAG_NOT_DUP) == 0 || (flag & (FLAG_DATA_SACKED | FLAG_DSACKING_ACK)) != 0 || tp.ca_state != TCP_CA_Open) {
       const num_dupack: u32 = (flag & (FLAG_SND_UNA_ADVANCED | FLAG_NOT_DUP | FLAG_DSACKING_ACK)) == 0 && (cb_flags(skb) & TCPHDR_FIN) == 0 ? 1 : 0;
       rexmit = tcp_fastretrans_alert(sk, tp, skb, num_dupack, flag);
@@ -767,7 +835,7 @@ function tcp_ack(sk: Sock, skb: SkBuff): i32 {
     if (tcp_in_cwnd_reduction(tp)) tcp_cwnd_reduction(tp, delivered, flag);
     else if ((flag & FLAG_DATA_ACKED) != 0) tcp_cong_avoid(tp, ack, delivered, jiffies);
     tcp_rate_update(tp);
-    if (rexmit) tcp_xmit_retransmit_queue(sk);
+    tcp_xmit_recovery(sk, tp, rexmit);
   } else if (prior_packets == 0 && (flag & FLAG_DSACKING_ACK) != 0 && tp.ca_initialized != 0) {
     // tcp_ack's no_queue: nothing in flight, but a D-SACK may still undo a reduction.
     tcp_fastretrans_alert(sk, tp, skb, 0, flag);

@@ -67,6 +67,8 @@ import { Sock } from "../core/sock";
    *  whether it was a retransmission (tlp_retrans) rather than new data. */
   tlp_high_seq: u32;
   tlp_retrans: u32;
+  /** F-RTO (RFC 5682) is running in this Loss episode (tp->frto, set by tcp_enter_loss). */
+  frto: u32;
   // ── congestion control (tcp_cong.ts; the algorithm's own state is in icsk_ca_priv) ──
   /** icsk_ca_ops: the TcpCongestionOps in use. */
   ca_ops: usize;

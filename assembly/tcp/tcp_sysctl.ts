@@ -38,6 +38,8 @@ export let tcp_max_tw_buckets: u32 = 262144;
 export let tcp_rfc1337: u32 = 0;
 /** net.ipv4.tcp_early_retrans: 3 or 4 arm the tail loss probe (RFC 8985 §7), 0..2 do not. */
 export let tcp_early_retrans: u32 = 3;
+/** net.ipv4.tcp_frto: F-RTO (RFC 5682) after a retransmission timeout when non-zero (default 2). */
+export let tcp_frto: u32 = 2;
 
 /** Sets one (index order as host/sysctl.ts passes them); returns -EINVAL when refused. */
 export function tcp_sysctl_set(which: u32, a: u32, b: u32, c: u32): i32 {
@@ -69,6 +71,7 @@ export function tcp_sysctl_set(which: u32, a: u32, b: u32, c: u32): i32 {
     case 42: tcp_max_tw_buckets = a; return 0;
     case 43: tcp_rfc1337 = a; return 0;
     case 50: tcp_early_retrans = a; return 0;
+    case 60: tcp_frto = a; return 0;
     default: return -22;
   }
 }

@@ -14,10 +14,12 @@ import { tcp_write_queue_purge } from "./tcp_input";
 import { tcp_ca_ssthresh, tcp_ca_event, tcp_set_ca_state, CA_EVENT_LOSS } from "./tcp_cong";
 import { after } from "../lib/seq";
 import { cb_sacked, cb_set_sacked, TCPCB_SACKED_ACKED } from "./tcp_skb_cb";
-import { tcp_syn_retries, tcp_synack_retries, tcp_retries2, tcp_syn_linear_timeouts, tcp_orphan_retries } from "./tcp_sysctl";
+import { tcp_syn_retries, tcp_synack_retries, tcp_retries2, tcp_syn_linear_timeouts, tcp_orphan_retries, tcp_frto } from "./tcp_sysctl";
 
 // @ts-ignore: decorator
 @inline const TCP_CA_Disorder: u32 = 1;
+// @ts-ignore: decorator
+@inline const TCP_CA_Recovery: u32 = 3;
 // @ts-ignore: decorator
 @inline const TCP_CA_Loss: u32 = 4;
 
@@ -76,9 +78,11 @@ function tcp_write_timeout(sk: Sock, tp: TcpSock): bool {
 /**
  * tcp_enter_loss(): an RTO (RFC 5681 §3.1, RFC 6298 §5): everything outstanding is
  * marked lost (tcp_timeout_mark_lost), ssthresh is cut once per episode, cwnd falls to one
- * segment above what is still in flight, and the queue is resent in slow start (go-back-N).
+ * segment above what is still in flight, and the queue is resent in slow start (go-back-N)
+ * — unless F-RTO (tp->frto) finds the timeout spurious first (tcp_process_loss).
  */
 function tcp_enter_loss(sk: Sock, tp: TcpSock): void {
+  const new_recovery = tp.ca_state < TCP_CA_Recovery;
   // tcp_timeout_mark_lost(): a SACKed head means the receiver reneged (RFC 2018 §8):
   // forget every SACK. kstack: no RACK, so even recently sent segments are marked lost.
   const head = tcp_rtx_head(sk);
@@ -109,6 +113,10 @@ function tcp_enter_loss(sk: Sock, tp: TcpSock): void {
   tp.snd_cwnd_stamp = jiffies;
   tcp_set_ca_state(tp, TCP_CA_Loss);
   tp.high_seq = tp.snd_nxt;
+  // RFC 5682 §3.1 step 1: F-RTO only when no other loss recovery is under way, except a
+  // timeout recurring on the same SND.UNA (§3.2: tcp_retransmit_timer counts retransmits
+  // after this). kstack: no path MTU probing, which also turns it off in Linux.
+  tp.frto = tcp_frto != 0 && (new_recovery || tp.retransmits != 0) ? 1 : 0;
 }
 
 /** tcp_retransmit_timer(). */

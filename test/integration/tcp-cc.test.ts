@@ -427,7 +427,8 @@ describe('undo of spurious reductions (tcp_try_undo_*)', () => {
     expect(await server.exited).toEqual({ code: 1000 });
     expect(states).toEqual([0, 4, 0]);
     expect(after).toMatchObject({ tcpi_ca_state: 0, tcpi_snd_cwnd: 10, tcpi_snd_ssthresh: 0x7fffffff });
-    // kstack: no F-RTO, so Linux's TCPSpuriousRTOs (counted on F-RTO's path) stays 0 here too.
+    // The D-SACK (and the echoed timestamp) undo it before F-RTO has anything to decide:
+    // TCPSpuriousRTOs, counted only on F-RTO's own path, stays 0, as in Linux.
     expect(tcpext(a)).toMatchObject({ TCPTimeouts: 1, TCPLossUndo: 1, TCPDSACKRecv: 1, TCPSpuriousRTOs: 0 });
     await expectNoLeaks(net);
   });
