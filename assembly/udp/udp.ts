@@ -10,6 +10,7 @@ import { TCP_CLOSE, TCP_ESTABLISHED } from "../abi/tcp_states";
 import { csum_partial, csum_partial_copy_nocheck, csum_tcpudp_magic, csum_tcpudp_nofold, csum_fold } from "../lib/checksum";
 import { prandom_u32, prandom_u32_max } from "../kernel/random";
 import { jhash_3words } from "../lib/jhash";
+import { memcpy } from "../lib/string";
 import { reuseport_alloc, reuseport_add_sock, reuseport_detach_sock, reuseport_select_sock } from "../core/sock_reuseport";
 import { SNMP_INC_STATS, UDP_MIB_INDATAGRAMS, UDP_MIB_NOPORTS, UDP_MIB_INERRORS, UDP_MIB_OUTDATAGRAMS, UDP_MIB_RCVBUFERRORS, UDP_MIB_SNDBUFERRORS, UDP_MIB_INCSUMERRORS, IPSTATS_MIB_OUTNOROUTES } from "../kernel/mib";
 import { SKB_DROP_REASON_NO_SOCKET, SKB_DROP_REASON_PKT_TOO_SMALL, SKB_DROP_REASON_UDP_CSUM, SKB_DROP_REASON_SOCKET_RCVBUFF } from "../kernel/drop_reason";
@@ -322,7 +323,7 @@ function udp_recvmsg(skp: usize, buf: usize, len: u32, flags: u32, addr_out: usi
   if (skb === null) return -EAGAIN;
   const ulen = skb.len - UDPH_SIZE;
   const copied = len < ulen ? len : ulen;
-  memory.copy(buf, skb.data + UDPH_SIZE, copied);
+  memcpy(buf, skb.data + UDPH_SIZE, copied);
   if (addr_out != 0) {
     store<u32>(addr_out, cb_saddr(skb));
     store<u32>(addr_out, cb_sport(skb), 4);
