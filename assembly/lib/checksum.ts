@@ -62,6 +62,18 @@
   return rotl<u32>(be, 8);
 }
 
+/**
+ * The partial sum of 16-bit words the caller holds as host-order numbers (a header it
+ * has just built, summed from the field values), added to `wsum`. Same result as
+ * csum_partial over the stored words, but nothing is read back: a load of bytes just
+ * written by narrower stores cannot be forwarded from the store buffer and stalls the
+ * CPU until the stores retire. `sum_be` is the plain sum of the words (< 2^32).
+ */
+// @ts-ignore: decorator
+@inline export function csum_add_be(wsum: u32, sum_be: u32): u32 {
+  return csum_add(be_to_wsum(sum_be), wsum);
+}
+
 // ─── csum_partial ─────────────────────────────────────────────────────────────────
 
 /**

@@ -7,7 +7,7 @@ import { SIOCINQ, SIOCOUTQ } from "../abi/ioctl";
 import { MSG_ERRQUEUE, MSG_OOB, MSG_PEEK, MSG_TRUNC } from "../abi/socket";
 import { ENOIOCTLCMD } from "../abi/syscall";
 import { TCP_CLOSE, TCP_ESTABLISHED } from "../abi/tcp_states";
-import { csum_partial, csum_partial_copy_nocheck, csum_tcpudp_magic, csum_tcpudp_nofold, csum_fold } from "../lib/checksum";
+import { csum_partial, csum_partial_copy_nocheck, csum_tcpudp_magic, csum_tcpudp_nofold, csum_fold, csum_add_be } from "../lib/checksum";
 import { prandom_u32, prandom_u32_max } from "../kernel/random";
 import { jhash_3words } from "../lib/jhash";
 import { memcpy } from "../lib/string";
@@ -292,9 +292,11 @@ function udp_sendmsg(skp: usize, buf: usize, len: u32, flags: u32, daddr: u32, d
   const psum = csum_partial_copy_nocheck(buf, skb_put(skb, len), <i32>len, 0);
   const uh = skb_push(skb, UDPH_SIZE);
   udph_fill(uh, sk.inet_sport, dport, len + UDPH_SIZE);
-  // udp_csum(): the header added to the payload's sum; a computed zero is sent as all
-  // ones (RFC 768).
-  let check = csum_tcpudp_magic(saddr, daddr, len + UDPH_SIZE, IPPROTO_UDP, csum_partial(uh, <i32>UDPH_SIZE, psum));
+  // udp_csum(): the header added to the payload's sum (csum_partial over the 8 bytes just
+  // written: source + dest + len + a zero check, taken from the values); a computed zero
+  // is sent as all ones (RFC 768).
+  const hsum = csum_add_be(psum, sk.inet_sport + dport + len + UDPH_SIZE);
+  let check = csum_tcpudp_magic(saddr, daddr, len + UDPH_SIZE, IPPROTO_UDP, hsum);
   if (check == 0) check = 0xffff;
   store<u16>(uh + UDPH_CHECK, <u16>check, 0, 1);
   skb.truesize = udp_truesize(len);
