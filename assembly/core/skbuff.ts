@@ -16,6 +16,7 @@
 // which is how TCP keeps a retransmit copy while a frame sits in a TX ring.
 import { drop_account, SKB_CONSUMED } from "../kernel/drop_reason";
 import { BUG_ON } from "../kernel/panic";
+import { memzero } from "../lib/string";
 
 @final @unmanaged export class SkBuff {
   next: usize;
@@ -175,7 +176,7 @@ function skb_head_get(): SkBuff | null {
   if (s == 0) return null;
   const skb = changetype<SkBuff>(s);
   skb_free = skb.pool_next;
-  memory.fill(s, 0, SIZEOF_SKBUFF);
+  memzero(s, SIZEOF_SKBUFF);
   skb.users = 1;
   skb_inuse++;
   return skb;

@@ -2,7 +2,7 @@
 // Linux: net/ipv4/ip_output.c (ip_queue_xmit, __ip_make_skb, ip_finish_output,
 // ip_do_fragment, ip_finish_output2).
 import { EMSGSIZE, ENETUNREACH, ENOBUFS } from "../abi/errno";
-import { ip_fast_csum } from "../lib/checksum";
+import { ip_fast_csum, csum_add_be, csum_fold } from "../lib/checksum";
 import { ld16be, st16be } from "../lib/bytes";
 import { prandom_u32, prandom_u32_max } from "../kernel/random";
 import { jiffies } from "../kernel/clock";
@@ -174,7 +174,12 @@ export function ip_build_and_send_rt(skb: SkBuff, rt: FibEntry | null, saddr: u3
   const h = skb_push(skb, IPH_LEN_MIN);
   skb_reset_network_header(skb);
   iph_fill(h, tos, tot, ident, frag_off, ttl, proto, saddr, daddr);
-  ip_send_check(h);
+  // ip_send_check(): ip_fast_csum over the header, summed here from the values just
+  // stored (version/ihl|tos, tot_len, id, frag_off, ttl|protocol, a zero check, the two
+  // addresses) rather than read back (csum_add_be says why).
+  const hsum = (0x4500 | (tos & 0xff)) + (tot & 0xffff) + (ident & 0xffff) + (frag_off & 0xffff) + (((ttl & 0xff) << 8) | (proto & 0xff)) +
+    (saddr >>> 16) + (saddr & 0xffff) + (daddr >>> 16) + (daddr & 0xffff);
+  store<u16>(h + IPH_CHECK, <u16>csum_fold(csum_add_be(0, hsum)));
   const rc = ip_finish_output(skb, dev, fib_nexthop(rt, daddr));
   // ip_send_skb(): a datagram the device queue refused counts as an output discard.
   if (rc == -ENOBUFS) SNMP_INC_STATS(IPSTATS_MIB_OUTDISCARDS);

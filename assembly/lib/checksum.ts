@@ -62,6 +62,18 @@
   return rotl<u32>(be, 8);
 }
 
+/**
+ * The partial sum of 16-bit words the caller holds as host-order numbers (a header it
+ * has just built, summed from the field values), added to `wsum`. Same result as
+ * csum_partial over the stored words, but nothing is read back: a load of bytes just
+ * written by narrower stores cannot be forwarded from the store buffer and stalls the
+ * CPU until the stores retire. `sum_be` is the plain sum of the words (< 2^32).
+ */
+// @ts-ignore: decorator
+@inline export function csum_add_be(wsum: u32, sum_be: u32): u32 {
+  return csum_add(be_to_wsum(sum_be), wsum);
+}
+
 // ─── csum_partial ─────────────────────────────────────────────────────────────────
 
 /**
@@ -174,16 +186,55 @@ export function csum_partial_scalar(buf: usize, len: i32, wsum: u32): u32 {
 }
 
 /**
+ * The last `r` < 64 bytes of the SIMD paths, from `p` (also stored at `q` when `copy`):
+ * 8 bytes per u64 load, then 4, 2, 1, each summed into a u64 (r < 64: no overflow).
+ * Offsets from the start stay even until the last byte, which is the low byte of a last
+ * word, as in csum_partial_scalar. Unaligned loads are fine here: only the SIMD build
+ * (Wasm, where alignment is a hint) compiles this.
+ */
+// @ts-ignore: decorator
+@inline function csum_tail64(p: usize, q: usize, r: i32, copy: bool): u64 {
+  let s: u64 = 0;
+  while (r >= 8) {
+    const w = load<u64>(p);
+    if (copy) { store<u64>(q, w); q += 8; }
+    s += (w & 0xffffffff) + (w >> 32);
+    p += 8;
+    r -= 8;
+  }
+  if (r & 4) {
+    const w = load<u32>(p);
+    if (copy) { store<u32>(q, w); q += 4; }
+    s += <u64>w;
+    p += 4;
+  }
+  if (r & 2) {
+    const w = load<u16>(p);
+    if (copy) { store<u16>(q, w); q += 2; }
+    s += <u64>w;
+    p += 2;
+  }
+  if (r & 1) {
+    const w = load<u8>(p);
+    if (copy) store<u8>(q, w);
+    s += <u64>w;
+  }
+  return s;
+}
+
+/**
  * Partial checksum of `len` bytes at `buf` added to `wsum`, v128 path; same result as
- * csum_partial_scalar. Without SIMD (the nosimd/wasm2js target) it is the scalar path.
+ * csum_partial_scalar once folded. Without SIMD (the nosimd/wasm2js target) it is the
+ * scalar path. The tail (< 64 bytes) is summed here too, so that a short buffer (a
+ * header, a small datagram) costs no second call.
  */
 export function csum_partial_simd(buf: usize, len: i32, wsum: u32): u32 {
   if (ASC_FEATURE_SIMD) {
     const n = max(len, 0);
     const done = n & ~63;
     const s = csum_simd_blocks(buf, 0, n >> 6, false);
-    // The rest (< 64 bytes) starts at an even offset, so word boundaries are kept.
-    return csum_partial_scalar(buf + <usize>done, n - done, csum_add(csum_fold64(s), wsum));
+    const t = csum_tail64(buf + <usize>done, 0, n - done, false);
+    return csum_add(csum_add(csum_fold64(s), csum_fold64(t)), wsum);
   } else {
     return csum_partial_scalar(buf, len, wsum);
   }
@@ -194,9 +245,10 @@ export function csum_partial_simd(buf: usize, len: i32, wsum: u32): u32 {
  * as Linux's csum_partial_copy_nocheck / csum_and_copy_from_user: with no checksum
  * offload on the device, __ip_append_data sums a datagram while copying it from the user
  * (ip_generic_getfrag), so the payload is read once. The sum is in `dst`'s word pairing.
- * SIMD: each 16-byte load is stored and summed (the loop of csum_partial_simd). Without
- * SIMD (the wasm2js engine) it is a copy and then the scalar sum: wasm2js has no wide
- * loads to share, and the scalar loop's aligned loads must read the destination.
+ * SIMD: each 16-byte load is stored and summed (the loop of csum_partial_simd), and the
+ * tail likewise. Without SIMD (the wasm2js engine) it is a copy and then the scalar sum:
+ * wasm2js has no wide loads to share, and the scalar loop's aligned loads must read the
+ * destination.
  */
 export function csum_partial_copy_nocheck(src: usize, dst: usize, len: i32, wsum: u32): u32 {
   const n = max(len, 0);
@@ -204,8 +256,8 @@ export function csum_partial_copy_nocheck(src: usize, dst: usize, len: i32, wsum
     const done = n & ~63;
     const s = csum_simd_blocks(src, dst, n >> 6, true);
     // The rest (< 64 bytes) starts at an even offset of dst, so word pairing is kept.
-    memory.copy(dst + <usize>done, src + <usize>done, <usize>(n - done));
-    return csum_partial_scalar(dst + <usize>done, n - done, csum_add(csum_fold64(s), wsum));
+    const t = csum_tail64(src + <usize>done, dst + <usize>done, n - done, true);
+    return csum_add(csum_add(csum_fold64(s), csum_fold64(t)), wsum);
   } else {
     memory.copy(dst, src, n);
     return csum_partial_scalar(dst, n, wsum);

@@ -11,6 +11,7 @@ import { SKB_DROP_REASON_FULL_RING, SKB_DROP_REASON_UNHANDLED_PROTO } from "../k
 import { alloc_skb_small, consume_skb, kfree_skb_reason, SkBuff, skb_put, skb_reserve, skb_reset_mac_header, skb_pull, PACKET_HOST, PACKET_BROADCAST, PACKET_OTHERHOST, PACKET_MULTICAST, SKB_SMALL_SIZE, SKB_TRUESIZE } from "../core/skbuff";
 import { skb_queue_head_init, skb_queue_len, skb_dequeue, skb_queue_tail, SIZEOF_SKB_QUEUE } from "../core/skb_queue";
 import { ld16be, ld48be } from "../lib/bytes";
+import { raise_net_rx_softirq } from "../kernel/softirq";
 import { ETH_HLEN, ETH_DEST, ETH_PROTO } from "./ethhdr";
 
 @external("env", "host_nic_kick")
@@ -59,7 +60,14 @@ declare function host_tap(ifindex: u32, data: usize, len: u32, dir: u32): void;
   tx_bytes: u32;
   tx_dropped: u32;
   tx_errors: u32;
+  /** The root qdisc's packet queue (Qdisc->q) and flags (TCQ_F_*), set by the qdisc. */
+  qdisc_q: usize;
+  qdisc_flags: u32;
 }
+
+/** TCQ_F_CAN_BYPASS: the qdisc may be skipped while it is empty (include/net/sch_generic.h). */
+// @ts-ignore: decorator
+@inline export const TCQ_F_CAN_BYPASS: u32 = 4;
 
 const devices: usize = memory.data(MAX_NETDEV * 4, 4);
 let ndev: u32 = 0;
@@ -248,6 +256,7 @@ export function napi_schedule(dev: NetDevice): void {
   if (poll_tail != 0) changetype<NetDevice>(poll_tail).napi_next = changetype<usize>(dev);
   else poll_head = changetype<usize>(dev);
   poll_tail = changetype<usize>(dev);
+  raise_net_rx_softirq();
 }
 
 /** Work is waiting on the poll list (the softirq is raised). */
@@ -366,6 +375,12 @@ export function dev_queue_xmit(skb: SkBuff, dev: NetDevice): i32 {
   if ((dev.flags & IFF_LOOPBACK) != 0) {
     loopback_xmit(skb, dev);
     return NET_XMIT_SUCCESS;
+  }
+  // __dev_xmit_skb(): an empty qdisc that holds nothing back (TCQ_F_CAN_BYPASS) hands
+  // the frame straight to the driver (sch_direct_xmit). If the ring is full, the queue
+  // is now stopped and the frame waits in the qdisc, as it would have without the bypass.
+  if ((dev.qdisc_flags & TCQ_F_CAN_BYPASS) != 0 && dev.queue_stopped == 0 && skb_queue_len(dev.qdisc_q) == 0) {
+    if (dev_hard_start_xmit(skb, dev)) return NET_XMIT_SUCCESS;
   }
   const rc = call_indirect<i32>(qdisc_enqueue_fn, changetype<usize>(skb), changetype<usize>(dev));
   qdisc_run(dev);

@@ -13,7 +13,7 @@ import { prandom_u32, prandom_u32_max } from "../kernel/random";
 import { SKB_DROP_REASON_NETEM_LOSS, SKB_DROP_REASON_QDISC_DROP, SKB_DROP_REASON_NOMEM } from "../kernel/drop_reason";
 import { kfree_skb_reason, skb_cb, skb_clone, skb_cloned, skb_copy, SkBuff, consume_skb } from "../core/skbuff";
 import { skb_peek, skb_peek_tail, skb_queue_after, skb_queue_head, skb_queue_head_init, skb_queue_len, skb_queue_tail, skb_unlink, SIZEOF_SKB_QUEUE } from "../core/skb_queue";
-import { dev_hard_start_xmit, NetDevice, NET_XMIT_DROP, NET_XMIT_SUCCESS, register_qdisc } from "./netdevice";
+import { dev_hard_start_xmit, NetDevice, NET_XMIT_DROP, NET_XMIT_SUCCESS, register_qdisc, TCQ_F_CAN_BYPASS } from "./netdevice";
 
 /** struct netem_sched_data, plus the tfifo head. */
 @final @unmanaged export class Netem {
@@ -47,6 +47,19 @@ export function netem_alloc(dev: NetDevice): void {
   skb_queue_head_init(q.q);
   q.limit = 1000;
   dev.qdisc = changetype<usize>(q);
+  dev.qdisc_q = q.q;
+  netem_set_bypass(dev, q);
+}
+
+/**
+ * With every impairment at zero, netem sends each frame at once and in order (a zero
+ * delay, time_to_send = now): it is a plain FIFO, as the pfifo_fast/noqueue a Linux device
+ * has without `tc qdisc`, and dev_queue_xmit may bypass it while it is empty.
+ */
+function netem_set_bypass(dev: NetDevice, q: Netem): void {
+  const idle = q.latency_ns == 0 && q.jitter_ns == 0 && q.rate_Bps == 0 && (q.loss | q.duplicate | q.reorder | q.corrupt) == 0;
+  if (idle) dev.qdisc_flags |= TCQ_F_CAN_BYPASS;
+  else dev.qdisc_flags &= ~TCQ_F_CAN_BYPASS;
 }
 
 export function netem_change(dev: NetDevice, latency_ns: f64, jitter_ns: f64, rate_bps: f64, loss: u32, duplicate: u32, reorder: u32, corrupt: u32, limit: u32): void {
@@ -59,6 +72,7 @@ export function netem_change(dev: NetDevice, latency_ns: f64, jitter_ns: f64, ra
   q.reorder = reorder;
   q.corrupt = corrupt;
   q.limit = limit == 0 ? 1000 : limit;
+  netem_set_bypass(dev, q);
 }
 
 // @ts-ignore: decorator

@@ -7,9 +7,10 @@ import { SIOCINQ, SIOCOUTQ } from "../abi/ioctl";
 import { MSG_ERRQUEUE, MSG_OOB, MSG_PEEK, MSG_TRUNC } from "../abi/socket";
 import { ENOIOCTLCMD } from "../abi/syscall";
 import { TCP_CLOSE, TCP_ESTABLISHED } from "../abi/tcp_states";
-import { csum_partial, csum_partial_copy_nocheck, csum_tcpudp_magic, csum_tcpudp_nofold, csum_fold } from "../lib/checksum";
+import { csum_partial, csum_partial_copy_nocheck, csum_tcpudp_magic, csum_tcpudp_nofold, csum_fold, csum_add_be } from "../lib/checksum";
 import { prandom_u32, prandom_u32_max } from "../kernel/random";
 import { jhash_3words } from "../lib/jhash";
+import { memcpy } from "../lib/string";
 import { reuseport_alloc, reuseport_add_sock, reuseport_detach_sock, reuseport_select_sock } from "../core/sock_reuseport";
 import { SNMP_INC_STATS, UDP_MIB_INDATAGRAMS, UDP_MIB_NOPORTS, UDP_MIB_INERRORS, UDP_MIB_OUTDATAGRAMS, UDP_MIB_RCVBUFERRORS, UDP_MIB_SNDBUFERRORS, UDP_MIB_INCSUMERRORS, IPSTATS_MIB_OUTNOROUTES } from "../kernel/mib";
 import { SKB_DROP_REASON_NO_SOCKET, SKB_DROP_REASON_PKT_TOO_SMALL, SKB_DROP_REASON_UDP_CSUM, SKB_DROP_REASON_SOCKET_RCVBUFF } from "../kernel/drop_reason";
@@ -291,9 +292,11 @@ function udp_sendmsg(skp: usize, buf: usize, len: u32, flags: u32, daddr: u32, d
   const psum = csum_partial_copy_nocheck(buf, skb_put(skb, len), <i32>len, 0);
   const uh = skb_push(skb, UDPH_SIZE);
   udph_fill(uh, sk.inet_sport, dport, len + UDPH_SIZE);
-  // udp_csum(): the header added to the payload's sum; a computed zero is sent as all
-  // ones (RFC 768).
-  let check = csum_tcpudp_magic(saddr, daddr, len + UDPH_SIZE, IPPROTO_UDP, csum_partial(uh, <i32>UDPH_SIZE, psum));
+  // udp_csum(): the header added to the payload's sum (csum_partial over the 8 bytes just
+  // written: source + dest + len + a zero check, taken from the values); a computed zero
+  // is sent as all ones (RFC 768).
+  const hsum = csum_add_be(psum, sk.inet_sport + dport + len + UDPH_SIZE);
+  let check = csum_tcpudp_magic(saddr, daddr, len + UDPH_SIZE, IPPROTO_UDP, hsum);
   if (check == 0) check = 0xffff;
   store<u16>(uh + UDPH_CHECK, <u16>check, 0, 1);
   skb.truesize = udp_truesize(len);
@@ -322,7 +325,7 @@ function udp_recvmsg(skp: usize, buf: usize, len: u32, flags: u32, addr_out: usi
   if (skb === null) return -EAGAIN;
   const ulen = skb.len - UDPH_SIZE;
   const copied = len < ulen ? len : ulen;
-  memory.copy(buf, skb.data + UDPH_SIZE, copied);
+  memcpy(buf, skb.data + UDPH_SIZE, copied);
   if (addr_out != 0) {
     store<u32>(addr_out, cb_saddr(skb));
     store<u32>(addr_out, cb_sport(skb), 4);

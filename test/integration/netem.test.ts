@@ -314,6 +314,22 @@ describe('NIC rings and NAPI', () => {
     await expectNoLeaks(net);
   });
 
+  it('no impairments: frames a full TX ring cannot take wait in the qdisc and leave in order, none dropped', async () => {
+    const { net, a, b } = await pair();
+    a.setRings(a.ends[0]!.ifindex, { rx: 256, tx: 8 });
+    const got: { t: number; data: Uint8Array }[] = [];
+    const r = receiver(b, 100, got);
+    // The ARP reply releases all 50 queued datagrams at once: 8 fill the TX ring (the
+    // empty qdisc is bypassed), the rest queue behind the stopped queue.
+    const s = sender(a, 50, 100);
+    await runAll(net, r, s);
+    expect(got.map((g) => (g.data[0]! << 8) | g.data[1]!)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    expect(got.every((g) => intact(g.data))).toBe(true);
+    expect(a.linkStats(ifA(a))).toMatchObject({ qdiscDrops: 0, txDropped: 0 });
+    a.setRings(a.ends[0]!.ifindex, { rx: 256, tx: 256 });
+    await expectNoLeaks(net);
+  });
+
   it('NAPI: 1000 frames at once are processed in polls of 64 within a 300-frame softirq budget (time_squeeze 3)', async () => {
     const { net, a, b } = await pair();
     a.setRings(a.ends[0]!.ifindex, { rx: 1024, tx: 1024 });
