@@ -989,7 +989,9 @@ export function tcp_write_wakeup(sk: Sock): void {
       // it back): send what fits, with PSH (tcp_write_wakeup + tcp_fragment).
       let seg = wnd_end - cb_seq(skb);
       if (seg > tp.mss_cache) seg = tp.mss_cache;
-      if (seg < skb.len) tcp_fragment(sk, skb, seg);
+      // No skb for the rest: nothing goes (tcp_write_wakeup returns -1); the persist
+      // timer tries again, never sending beyond the peer's window.
+      if (seg < skb.len && !tcp_fragment(sk, skb, seg)) return;
       cb_set_flags(skb, cb_flags(skb) | TCPHDR_PSH);
       if (tcp_transmit_skb(sk, skb, true) == 0) tcp_event_new_data_sent(sk, skb);
       return;

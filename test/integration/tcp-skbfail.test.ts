@@ -253,3 +253,61 @@ describe('each allocation that fails, as Linux handles it', () => {
     await expectNoLeaks(net);
   });
 });
+
+describe('receiving with an empty pool', () => {
+  it('a segment that finds no RX buffer is a counted drop (rx_dropped) that the sender retransmits: every byte arrives, nothing is reset', async () => {
+    const { net, a, b } = await pair({ delayMs: 1 });
+    // With no ACK coming back, each sender stops at its initial window (10 segments):
+    // 32 of them send more than the 256 buffers posted in the RX ring.
+    const CONNS = 32;
+    const SIZE = 20_000;
+    const got: number[] = [];
+    let dropped = 0;
+    b.spawn(async (sys) => {
+      const l = await sys.socket(C.AF_INET, C.SOCK_STREAM, 0);
+      await sys.bind(l, { addr: '0.0.0.0', port: 80 });
+      await sys.listen(l, 8);
+      const conns: number[] = [];
+      for (let i = 0; i < CONNS; i++) conns.push(await sys.accept(l));
+      // Nothing is read while the pool is held: the RX ring cannot refill, runs dry, and
+      // later frames are missed.
+      expect(b.kernel.x.kstack_skb_hold(1 << 20)).toBeGreaterThan(0);
+      await sys.nanosleep(500);
+      dropped = b.linkStats(b.ends[0]!.ifindex).rxDropped;
+      b.kernel.x.kstack_skb_release();
+      const buf = new Uint8Array(65536);
+      for (const c of conns) {
+        let n = 0;
+        for (;;) {
+          const r = await sys.recv(c, buf, 0);
+          if (r <= 0) break;
+          n += r;
+        }
+        got.push(n);
+        await sys.close(c);
+      }
+      await sys.close(l);
+    });
+    a.spawn(async (sys) => {
+      await sys.nanosleep(1);
+      const fds: number[] = [];
+      for (let i = 0; i < CONNS; i++) {
+        const fd = await sys.socket(C.AF_INET, C.SOCK_STREAM, 0);
+        expect(await sys.connect(fd, { addr: '10.0.0.2', port: 80 })).toBe(0);
+        fds.push(fd);
+      }
+      await sys.nanosleep(10);
+      for (const fd of fds) expect(await sys.send(fd, new Uint8Array(SIZE), 0)).toBe(SIZE);
+      for (const fd of fds) await sys.close(fd);
+    });
+    await net.run({ untilIdle: true });
+    expect(got).toEqual(Array(CONNS).fill(SIZE));
+    expect(dropped).toBeGreaterThan(0);
+    expect(a.counters().Tcp.RetransSegs).toBeGreaterThan(0);
+    for (const h of [a, b]) {
+      const t = h.counters().Tcp;
+      expect({ host: h.name, resets: t.EstabResets, rsts: t.OutRsts }).toEqual({ host: h.name, resets: 0, rsts: 0 });
+    }
+    await expectNoLeaks(net);
+  });
+});
