@@ -10,7 +10,7 @@ import { hrtimer_init_base, hrtimer_run, hrtimer_next, hrtimers_queued } from ".
 import { snmp_get, snmp_set, MIB_MAX, MIB_NAMES, MIB_GROUPS, MIB_GROUP_START, IPSTATS_MIB_FORWARDING, IPSTATS_MIB_DEFAULTTTL, TCP_MIB_RTOALGORITHM, TCP_MIB_RTOMIN, TCP_MIB_RTOMAX, TCP_MIB_MAXCONN } from "./kernel/mib";
 import { drop_count, DROP_REASON_NAMES, SKB_DROP_REASON_MAX } from "./kernel/drop_reason";
 import { open_softirq_net_rx, do_softirq } from "./kernel/softirq";
-import { SKB_TRUESIZE, skb_init, skb_pool_inuse, skb_pool_free_small, skb_pool_free_large } from "./core/skbuff";
+import { SKB_TRUESIZE, skb_init, skb_pool_inuse, skb_pool_free_small, skb_pool_free_large, skb_pool_hold, skb_pool_release } from "./core/skbuff";
 import { sock_inuse, set_core_mem } from "./core/sock";
 import { netdev_alloc, netdev_refill, netdev_rx_missed, dev_get_by_index, dev_count, netdev_irq, net_rx_action, napi_pending, netdev_set_ring, qdisc_run, IFF_LOOPBACK, ARPHRD_ETHER, ARPHRD_LOOPBACK, set_netdev_budget, set_netdev_max_backlog, softnet_time_squeeze, softnet_dropped, NetDevice } from "./link/netdevice";
 import { netem_alloc, netem_change, netem_init, netem_next, netem_drops, netem_qlen } from "./link/netem";
@@ -409,3 +409,9 @@ export function stat_ehash(which: u32): u32 { return which == 0 ? inet_ehash_cou
 export function stat_heap_top(): usize { const p = heap.alloc(0); heap.free(p); return p; }
 /** thash_entries= (boot parameter): the ehash size before any connection; 0 or -errno. */
 export function kstack_thash_entries(entries: u32): i32 { return inet_ehash_set_entries(entries); }
+
+// ───── skb pool fault injection (tests of pool exhaustion) ─────
+/** Takes up to n skbs out of the pool; returns how many were free. */
+export function kstack_skb_hold(n: u32): u32 { return skb_pool_hold(n); }
+/** Gives them back; returns how many. */
+export function kstack_skb_release(): u32 { return skb_pool_release(); }

@@ -364,3 +364,34 @@ export function consume_skb(skb: SkBuff): void {
 @inline export function skb_reset_transport_header(skb: SkBuff): void { skb.transport_header = skb.data; }
 // @ts-ignore: decorator
 @inline export function skb_reset_mac_header(skb: SkBuff): void { skb.mac_header = skb.data; }
+
+// ───── fault injection (tests) ─────
+// Linux's failslab in spirit: a test takes buffers out of the pool so that the next
+// allocations fail on cue, then gives them back.
+let held: usize = 0;
+
+/** Takes up to n skbs out of the pool (buffers first, then bare heads); returns how many. */
+export function skb_pool_hold(n: u32): u32 {
+  let k: u32 = 0;
+  while (k < n) {
+    let skb = alloc_skb(0);
+    if (skb === null && held != 0) skb = skb_clone(changetype<SkBuff>(held));
+    if (skb === null) break;
+    skb.pool_next = held;
+    held = changetype<usize>(skb);
+    k++;
+  }
+  return k;
+}
+
+/** Gives back every skb skb_pool_hold took; returns how many. */
+export function skb_pool_release(): u32 {
+  let k: u32 = 0;
+  while (held != 0) {
+    const skb = changetype<SkBuff>(held);
+    held = skb.pool_next;
+    consume_skb(skb);
+    k++;
+  }
+  return k;
+}

@@ -15,7 +15,7 @@ import { skb_peek, skb_peek_tail, skb_queue_tail, skb_unlink, skb_dequeue } from
 import { Sock, sk_data_ready, sk_state_change, sk_error_report, skb_set_owner_r, skb_orphan, SOCK_DEAD, SOCK_DONE, RCV_SHUTDOWN, SEND_SHUTDOWN, SOCK_KEEPOPEN, SOCK_SNDBUF_LOCK, sk_write_space } from "../core/sock";
 import { ECONNREFUSED, ECONNRESET, EPIPE } from "../abi/errno";
 import { TCP_ESTABLISHED, TCP_SYN_SENT, TCP_SYN_RECV, TCP_FIN_WAIT1, TCP_FIN_WAIT2, TCP_TIME_WAIT, TCP_CLOSE, TCP_CLOSE_WAIT, TCP_LAST_ACK, TCP_CLOSING } from "../abi/tcp_states";
-import { TcpSock, tcp_sk, tp_sk, keepalive_timer, ICSK_TIME_PROBE0, ICSK_TIME_RETRANS, ICSK_ACK_SCHED, ICSK_ACK_NOW, ICSK_ACK_PUSHED, ICSK_ACK_PUSHED2, ICSK_ACK_TIMER, TCP_DELACK_MAX, TCP_MSS_DEFAULT, TCP_MIN_MSS, inet_csk_in_pingpong_mode, inet_csk_enter_pingpong_mode, inet_csk_exit_pingpong_mode, delack_timer, TCP_RTO_MIN, TCP_RTO_MAX, TCP_ATO_MIN, TCP_TIMEWAIT_LEN, TCP_INIT_CWND, TCP_INFINITE_SSTHRESH, sack_start, sack_end, sack_set, TCP_NUM_SACKS } from "./tcp_sock";
+import { TcpSock, tcp_sk, tp_sk, keepalive_timer, ICSK_TIME_PROBE0, ICSK_TIME_RETRANS, ICSK_ACK_SCHED, ICSK_ACK_NOW, ICSK_ACK_PUSHED, ICSK_ACK_PUSHED2, ICSK_ACK_TIMER, TCP_DELACK_MAX, TCP_MSS_DEFAULT, TCP_MIN_MSS, inet_csk_in_pingpong_mode, inet_csk_enter_pingpong_mode, inet_csk_exit_pingpong_mode, delack_timer, TCP_RTO_MIN, TCP_RTO_MAX, TCP_ATO_MIN, TCP_TIMEWAIT_LEN, TCP_INIT_CWND, TCP_INFINITE_SSTHRESH, sack_start, sack_end, sack_set, TCP_NUM_SACKS, TCP_FIN_QUEUED } from "./tcp_sock";
 import { cb_set_end_seq, cb_seq, cb_end_seq, cb_ack_seq, cb_flags, cb_wnd, cb_opts, cb_ts_val, cb_ts_ecr, cb_mss, cb_wscale, cb_tx_time, cb_retrans, cb_set_seq, OPT_MSS, OPT_WSCALE, OPT_SACK_PERM, OPT_TSTAMP, cb_sacked, cb_set_sacked, TCPCB_SACKED_ACKED, TCPCB_SACKED_RETRANS, TCPCB_LOST, TCPCB_EVER_RETRANS } from "./tcp_skb_cb";
 import { TCPHDR_ACK, TCPHDR_FIN, TCPHDR_RST, TCPHDR_SYN, TCPHDR_PSH, TCPHDR_URG } from "./tcphdr";
 import { tcp_send_ack, tcp_send_delayed_ack, tcp_write_xmit, tcp_rearm_rto, tcp_clear_xmit_timer, tcp_retransmit_skb, tcp_rtx_head, tcp_update_mss, tcp_select_initial_window, tcp_win_from_space, tcp_space, tcp_full_space, tcp_set_window_clamp, tcp_receive_window, __tcp_select_window, tcp_time_stamp, tcp_send_fin, tcp_stream_memory_free, tcp_notsent_lowat, TCP_NAGLE_NORMAL, TCP_NAGLE_OFF, tcp_packets_in_flight, tcp_in_cwnd_reduction, tcp_current_ssthresh, tcp_mark_skb_lost, tcp_xmit_retransmit_queue, tcp_rtx_next, tcp_schedule_loss_probe } from "./tcp_output";
@@ -1674,7 +1674,7 @@ export function tcp_rcv_state_process(sk: Sock, skb: SkBuff): void {
   }
   if (rc >= 0 && cb_end_seq(skb) == cb_seq(skb) && (rc & FLAG_DATA_ACKED) != 0) SNMP_INC_STATS(LINUX_MIB_TCPHPACKS);
   else if (cb_end_seq(skb) == cb_seq(skb)) SNMP_INC_STATS(LINUX_MIB_TCPPUREACKS);
-  const our_fin_acked = tp.fin_queued != 0 && tp.snd_una == tp.write_seq;
+  const our_fin_acked = tp.fin_queued == TCP_FIN_QUEUED && tp.snd_una == tp.write_seq;
   switch (sk.sk_state) {
     case TCP_SYN_RECV: {
       tp.snd_wnd = cb_wnd(skb) << tp.snd_wscale;

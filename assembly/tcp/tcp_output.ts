@@ -7,7 +7,8 @@ import { csum_partial, csum_tcpudp_magic } from "../lib/checksum";
 import { after, before } from "../lib/seq";
 import { jiffies, ktime_ns, time_after, time_after_eq } from "../kernel/clock";
 import { mod_timer, del_timer, timer_pending } from "../kernel/timer";
-import { SNMP_INC_STATS, TCP_MIB_OUTSEGS, TCP_MIB_RETRANSSEGS, TCP_MIB_OUTRSTS, LINUX_MIB_TCPWANTZEROWINDOWADV, LINUX_MIB_TCPTOZEROWINDOWADV, LINUX_MIB_TCPFROMZEROWINDOWADV, LINUX_MIB_TCPWINPROBE, LINUX_MIB_TCPORIGDATASENT, LINUX_MIB_TCPLOSTRETRANSMIT, LINUX_MIB_TCPFASTRETRANS, LINUX_MIB_TCPSLOWSTARTRETRANS, LINUX_MIB_TCPLOSSPROBES } from "../kernel/mib";
+import { SNMP_INC_STATS, TCP_MIB_OUTSEGS, TCP_MIB_RETRANSSEGS, TCP_MIB_OUTRSTS, LINUX_MIB_TCPWANTZEROWINDOWADV, LINUX_MIB_TCPTOZEROWINDOWADV, LINUX_MIB_TCPFROMZEROWINDOWADV, LINUX_MIB_TCPWINPROBE, LINUX_MIB_TCPORIGDATASENT, LINUX_MIB_TCPLOSTRETRANSMIT, LINUX_MIB_TCPFASTRETRANS, LINUX_MIB_TCPSLOWSTARTRETRANS, LINUX_MIB_TCPLOSSPROBES, LINUX_MIB_TCPABORTFAILED, LINUX_MIB_TCPRETRANSFAIL } from "../kernel/mib";
+import { ENOMEM } from "../abi/errno";
 import { skb_cloned, skb_copy, alloc_skb, consume_skb, skb_clone, skb_put, skb_push, skb_reserve, skb_reset_transport_header, SkBuff, MAX_HEADER, SKB_TRUESIZE } from "../core/skbuff";
 import { skb_peek, skb_peek_tail, skb_queue_tail, skb_queue_after, SIZEOF_SKB_QUEUE } from "../core/skb_queue";
 import { Sock, sysctl_rmem_max, SOCK_RCVBUF_LOCK } from "../core/sock";
@@ -17,7 +18,7 @@ import { NetDevice } from "../link/netdevice";
 import { IPDEFTTL } from "../ip/iphdr";
 import { IPPROTO_TCP } from "../abi/in";
 import { TCP_SYN_SENT, TCP_SYN_RECV, TCP_ESTABLISHED, TCP_CLOSE_WAIT, TCP_FIN_WAIT1, TCP_LAST_ACK, TCP_CLOSING } from "../abi/tcp_states";
-import { TcpSock, tcp_sk, tp_sk, retransmit_timer, delack_timer, ICSK_TIME_RETRANS, ICSK_TIME_PROBE0, ICSK_TIME_LOSS_PROBE, TCP_TIMEOUT_MIN_US, TCP_TIMEOUT_INIT, ICSK_ACK_SCHED, ICSK_ACK_TIMER, ICSK_ACK_PUSHED, TCP_RTO_MAX, TCP_RTO_MIN, TCP_MAX_WSCALE, MAX_TCP_WINDOW, TCP_ATO_MIN, TCP_DELACK_MIN, TCP_DELACK_MAX, inet_csk_ack_scheduled, inet_csk_in_pingpong_mode, inet_csk_inc_pingpong_cnt, TCP_INIT_CWND, sack_start, sack_end } from "./tcp_sock";
+import { TcpSock, tcp_sk, tp_sk, retransmit_timer, delack_timer, ICSK_TIME_RETRANS, ICSK_TIME_PROBE0, ICSK_TIME_LOSS_PROBE, TCP_TIMEOUT_MIN_US, TCP_TIMEOUT_INIT, ICSK_ACK_SCHED, ICSK_ACK_TIMER, ICSK_ACK_PUSHED, TCP_RTO_MAX, TCP_RTO_MIN, TCP_MAX_WSCALE, MAX_TCP_WINDOW, TCP_ATO_MIN, TCP_DELACK_MIN, TCP_DELACK_MAX, inet_csk_ack_scheduled, inet_csk_in_pingpong_mode, inet_csk_inc_pingpong_cnt, TCP_INIT_CWND, sack_start, sack_end, TCP_FIN_QUEUED, TCP_FIN_OWED, TCP_RESOURCE_PROBE_INTERVAL } from "./tcp_sock";
 import { cb_seq, cb_set_seq, cb_end_seq, cb_set_end_seq, cb_flags, cb_set_flags, cb_set_tx_time, cb_retrans, cb_set_retrans, cb_set_sacked, cb_tx_time, cb_sacked, TCPCB_SACKED_ACKED, TCPCB_SACKED_RETRANS, TCPCB_LOST, TCPCB_EVER_RETRANS } from "./tcp_skb_cb";
 import { tcph_fill, TCPH_CHECK, TCPH_LEN_MIN, TCPHDR_ACK, TCPHDR_FIN, TCPHDR_PSH, TCPHDR_RST, TCPHDR_SYN, TCPOPT_MSS, TCPOPT_NOP, TCPOPT_SACK_PERM, TCPOPT_TIMESTAMP, TCPOPT_WINDOW, TCPOPT_SACK } from "./tcphdr";
 import { tcp_rmem_max, tcp_notsent_lowat as sysctl_tcp_notsent_lowat, tcp_slow_start_after_idle, tcp_early_retrans } from "./tcp_sysctl";
@@ -298,6 +299,7 @@ function tcp_sack_write(p: usize, tp: TcpSock, n: u32): void {
 function tcp_event_ack_sent(tp: TcpSock): void {
   tcp_dec_quickack_mode(tp);
   tp.ack_pending = 0;
+  tp.ack_retry = 0; // inet_csk_clear_xmit_timer(ICSK_TIME_DACK)
   tp.ack_rcv_segs = 0;
   if (timer_pending(delack_timer(tp))) del_timer(delack_timer(tp));
 }
@@ -322,7 +324,10 @@ export function tcp_transmit_skb(sk: Sock, skb: SkBuff, clone_it: bool): i32 {
     // previous one waits in a qdisc or netem) shares the buffer, and pushing a header into
     // it would rewrite that copy's header too: pskb_copy instead of skb_clone then.
     const c = skb_cloned(skb) ? skb_copy(skb) : skb_clone(skb);
-    if (c === null) return -105; // ENOBUFS: the retransmit timer will try again
+    // kstack: -ENOMEM where Linux says -ENOBUFS, because -ENOBUFS here already means a
+    // qdisc drop (NET_XMIT_DROP) that TCP counts as sent. Nothing left: skb stays queued
+    // and a timer (RTO, persist, loss probe) or the next ACK sends it.
+    if (c === null) return -ENOMEM;
     out = c;
     cb_set_tx_time(skb, ktime_ns);
   }
@@ -400,6 +405,11 @@ export function tcp_clear_xmit_timer(tp: TcpSock): void {
  */
 export function tcp_rearm_rto(tp: TcpSock): void {
   if (tp.packets_out == 0) {
+    // kstack: a FIN owed for want of an skb keeps its retry (see tcp_send_fin).
+    if (tp.fin_queued == TCP_FIN_OWED) {
+      if (tp.icsk_pending != ICSK_TIME_RETRANS || !timer_pending(retransmit_timer(tp))) tcp_reset_xmit_timer(tp, ICSK_TIME_RETRANS, TCP_RESOURCE_PROBE_INTERVAL);
+      return;
+    }
     // inet_csk_clear_xmit_timer(ICSK_TIME_RETRANS) stops the timer whatever it serves; a
     // persist timer is re-armed fresh by tcp_check_probe_timer if still needed.
     tcp_clear_xmit_timer(tp);
@@ -625,7 +635,7 @@ export function tcp_write_xmit(sk: Sock, nonagle: u32, push_one: u32 = 0): bool 
     if (!tcp_snd_wnd_test(tp, skb)) break;
     if (!tcp_nagle_test(tp, skb, mss, skb.next != sk.sk_write_queue ? TCP_NAGLE_PUSH : nonagle)) break;
     const rc = tcp_transmit_skb(sk, skb, true);
-    if (rc == -105) break;
+    if (rc == -105 || rc == -ENOMEM) break;
     tcp_event_new_data_sent(sk, skb);
     // RFC 6937: PRR counts what leaves during a window reduction.
     if (tcp_in_cwnd_reduction(tp)) tp.prr_out++;
@@ -778,10 +788,29 @@ function tcp_send_ctl(sk: Sock, seq: u32, flags: u32): i32 {
   return tcp_transmit_skb(sk, skb, false);
 }
 
-/** tcp_send_ack(): an immediate ACK of rcv_nxt with the current window. */
+/**
+ * tcp_send_ack(): an immediate ACK of rcv_nxt with the current window. With no skb for
+ * it, __tcp_send_ack() (Linux 6.x) keeps the ACK owed: scheduled, ato back to
+ * TCP_ATO_MIN, and the delayed-ACK timer armed at TCP_DELACK_MAX << icsk_ack.retry, the
+ * retry count growing while that stays below TCP_RTO_MAX.
+ */
 export function tcp_send_ack(sk: Sock): void {
   const tp = tcp_sk(sk);
-  tcp_send_ctl(sk, tp.snd_nxt, TCPHDR_ACK);
+  const skb = tcp_alloc_skb(0);
+  if (skb === null) {
+    const delay = TCP_DELACK_MAX << tp.ack_retry;
+    if (delay < TCP_RTO_MAX) tp.ack_retry++;
+    tp.ack_pending |= ICSK_ACK_SCHED | ICSK_ACK_TIMER;
+    tp.ack_ato = TCP_ATO_MIN;
+    tp.ack_timeout = jiffies + (delay < TCP_RTO_MAX ? delay : TCP_RTO_MAX);
+    mod_timer(delack_timer(tp), tp.ack_timeout);
+    return;
+  }
+  cb_set_seq(skb, tp.snd_nxt);
+  cb_set_end_seq(skb, tp.snd_nxt);
+  cb_set_flags(skb, TCPHDR_ACK);
+  cb_set_sacked(skb, 0);
+  tcp_transmit_skb(sk, skb, false);
 }
 
 /**
@@ -819,28 +848,56 @@ export function tcp_send_delayed_ack(sk: Sock): void {
   mod_timer(delack_timer(tp), timeout);
 }
 
-/** tcp_send_active_reset(): RST|ACK at snd_nxt (close with unread data, SO_LINGER 0). */
+/**
+ * tcp_send_active_reset(): RST|ACK at snd_nxt (close with unread data, SO_LINGER 0). One
+ * that cannot be built or sent is counted (OutRsts, then TCPAbortFailed) and never
+ * retried; the caller closes the socket all the same, and the peer learns of it from the
+ * RST its next segment draws.
+ */
 export function tcp_send_active_reset(sk: Sock): void {
   const tp = tcp_sk(sk);
   SNMP_INC_STATS(TCP_MIB_OUTRSTS);
-  tcp_send_ctl(sk, tp.snd_nxt, TCPHDR_RST | TCPHDR_ACK);
+  if (tcp_send_ctl(sk, tp.snd_nxt, TCPHDR_RST | TCPHDR_ACK) != 0) SNMP_INC_STATS(LINUX_MIB_TCPABORTFAILED);
 }
 
 /**
  * tcp_send_fin(): the FIN rides on the last unsent segment if there is one (so close()
- * after send() sends data then FIN), else goes as its own segment.
+ * after send() sends data then FIN), else goes as its own segment. A FIN must never be
+ * lost to an empty pool:
+ * - with data in flight, it rides on the last segment sent, as Linux's does under memory
+ *   pressure ("the FIN packet will be sent after a timeout, as TCP stack thinks it has
+ *   already been transmitted": snd_nxt moves past it and the RTO or loss probe sends it);
+ * - with nothing in flight it is owed (TCP_FIN_OWED) and the retransmit timer tries again
+ *   every TCP_RESOURCE_PROBE_INTERVAL. kstack: Linux allocates this skb with
+ *   sk->sk_allocation (GFP_KERNEL), which sleeps until memory is reclaimed; the timer is
+ *   that sleep without holding the caller.
  */
 export function tcp_send_fin(sk: Sock): void {
   const tp = tcp_sk(sk);
-  tp.fin_queued = 1;
   const tail = skb_peek_tail(sk.sk_write_queue);
   if (tail !== null && tp.send_head != 0 && (cb_flags(tail) & (TCPHDR_SYN | TCPHDR_FIN)) == 0) {
+    tp.fin_queued = TCP_FIN_QUEUED;
     cb_set_flags(tail, cb_flags(tail) | TCPHDR_FIN);
     cb_set_end_seq(tail, cb_end_seq(tail) + 1);
     tp.write_seq++;
   } else {
     const skb = tcp_alloc_skb(0);
-    if (skb === null) return; // kstack: Linux would retry from a timer; the pool is huge
+    if (skb === null) {
+      if (tail !== null && tp.send_head == 0 && (cb_flags(tail) & (TCPHDR_SYN | TCPHDR_FIN)) == 0) {
+        tp.fin_queued = TCP_FIN_QUEUED;
+        cb_set_flags(tail, cb_flags(tail) | TCPHDR_FIN);
+        cb_set_end_seq(tail, cb_end_seq(tail) + 1);
+        tp.write_seq++;
+        tp.snd_nxt++;
+        return;
+      }
+      tp.fin_queued = TCP_FIN_OWED;
+      // An RTO already armed (a SYN-ACK in flight) keeps its time; tcp_write_timer retries
+      // the FIN when it fires.
+      if (tp.packets_out == 0) tcp_reset_xmit_timer(tp, ICSK_TIME_RETRANS, TCP_RESOURCE_PROBE_INTERVAL);
+      return;
+    }
+    tp.fin_queued = TCP_FIN_QUEUED;
     cb_set_seq(skb, tp.write_seq);
     cb_set_end_seq(skb, tp.write_seq + 1);
     cb_set_flags(skb, TCPHDR_FIN | TCPHDR_ACK);
@@ -886,10 +943,21 @@ export function tcp_send_synack(sk: Sock): void {
   tcp_event_new_data_sent(sk, skb);
 }
 
-/** tcp_retransmit_skb(): sends a segment of the retransmit queue again. */
+/**
+ * tcp_retransmit_skb(): sends a segment of the retransmit queue again. When no copy of it
+ * can be made, __tcp_retransmit_skb counts TCPRetransFail and the segment is not marked
+ * retransmitted; retrans_stamp and undo_retrans move all the same (the attempt counts).
+ */
 export function tcp_retransmit_skb(sk: Sock, skb: SkBuff): i32 {
   const tp = tcp_sk(sk);
   const rc = tcp_transmit_skb(sk, skb, true);
+  if (rc == -ENOMEM) {
+    SNMP_INC_STATS(LINUX_MIB_TCPRETRANSFAIL);
+    if (tp.retrans_stamp == 0) tp.retrans_stamp = jiffies;
+    if (tp.undo_retrans < 0) tp.undo_retrans = 0;
+    tp.undo_retrans++;
+    return rc;
+  }
   if (rc == 0 || rc == -105) {
     // The scoreboard: this copy is in flight (retrans_out) until acked or lost again.
     const sacked = cb_sacked(skb);
@@ -921,7 +989,9 @@ export function tcp_write_wakeup(sk: Sock): void {
       // it back): send what fits, with PSH (tcp_write_wakeup + tcp_fragment).
       let seg = wnd_end - cb_seq(skb);
       if (seg > tp.mss_cache) seg = tp.mss_cache;
-      if (seg < skb.len) tcp_fragment(sk, skb, seg);
+      // No skb for the rest: nothing goes (tcp_write_wakeup returns -1); the persist
+      // timer tries again, never sending beyond the peer's window.
+      if (seg < skb.len && !tcp_fragment(sk, skb, seg)) return;
       cb_set_flags(skb, cb_flags(skb) | TCPHDR_PSH);
       if (tcp_transmit_skb(sk, skb, true) == 0) tcp_event_new_data_sent(sk, skb);
       return;

@@ -131,6 +131,8 @@ import { Sock } from "../core/sock";
   ack_rcv_segs: u32;
   /** icsk_ack.timeout: when the armed delayed ACK is due (jiffies). */
   ack_timeout: u32;
+  /** icsk_ack.retry: ACKs that found no skb in a row; each waits TCP_DELACK_MAX << retry. */
+  ack_retry: u32;
   /** icsk_ack.last_seg_size: the last short segment's size, for tcp_measure_rcv_mss. */
   ack_last_seg_size: u32;
   /** Segments charged as coalesced into the receive queue's current skb (≤ MAX_SKB_FRAGS). */
@@ -161,7 +163,8 @@ import { Sock } from "../core/sock";
   /** For a child: its listener while queued, and the next child in that queue. */
   parent: usize;
   accept_next: usize;
-  /** A FIN has been queued (after the last data) / sent / received. */
+  /** A FIN has been queued (after the last data) / sent / received: TCP_FIN_QUEUED; or
+   *  TCP_FIN_OWED, its skb could not be allocated yet (the retransmit timer retries). */
   fin_queued: u32;
   // ── statistics for tcp_info and ss ──
   bytes_acked: f64;
@@ -213,6 +216,11 @@ import { Sock } from "../core/sock";
 @inline export const ICSK_TIME_PROBE0: u32 = 3;
 // @ts-ignore: decorator
 @inline export const ICSK_TIME_LOSS_PROBE: u32 = 5;
+// fin_queued values.
+// @ts-ignore: decorator
+@inline export const TCP_FIN_QUEUED: u32 = 1;
+// @ts-ignore: decorator
+@inline export const TCP_FIN_OWED: u32 = 2;
 // ICSK_ACK_* (ack_pending bits)
 // @ts-ignore: decorator
 @inline export const ICSK_ACK_SCHED: u32 = 1;

@@ -7,8 +7,8 @@ import { SNMP_INC_STATS, LINUX_MIB_TCPTIMEOUTS, LINUX_MIB_TCPABORTONTIMEOUT, LIN
 import { Sock, sock_hold, sock_put, SOCK_DEAD, SOCK_KEEPOPEN } from "../core/sock";
 import { ETIMEDOUT } from "../abi/errno";
 import { TCP_SYN_SENT, TCP_SYN_RECV, TCP_FIN_WAIT2, TCP_TIME_WAIT, TCP_CLOSE, TCP_LISTEN, TCP_ESTABLISHED, TCP_CLOSE_WAIT } from "../abi/tcp_states";
-import { TcpSock, tp_sk, keepalive_timer, delack_timer, ICSK_TIME_RETRANS, ICSK_TIME_PROBE0, ICSK_TIME_LOSS_PROBE, ICSK_ACK_TIMER, TCP_RTO_MIN, TCP_RTO_MAX, TCP_TIMEOUT_INIT, TCP_ATO_MIN, inet_csk_ack_scheduled, inet_csk_in_pingpong_mode, inet_csk_exit_pingpong_mode } from "./tcp_sock";
-import { tcp_retransmit_skb, tcp_rtx_head, tcp_reset_xmit_timer, tcp_send_ack, tcp_write_wakeup, tcp_probe0_when, tcp_send_active_reset, tcp_receive_window, tcp_mark_skb_lost, tcp_packets_in_flight, tcp_current_ssthresh, tcp_rtx_next, tcp_send_loss_probe } from "./tcp_output";
+import { TcpSock, tp_sk, keepalive_timer, delack_timer, ICSK_TIME_RETRANS, ICSK_TIME_PROBE0, ICSK_TIME_LOSS_PROBE, ICSK_ACK_TIMER, TCP_RTO_MIN, TCP_RTO_MAX, TCP_TIMEOUT_INIT, TCP_ATO_MIN, inet_csk_ack_scheduled, inet_csk_in_pingpong_mode, inet_csk_exit_pingpong_mode, TCP_FIN_OWED } from "./tcp_sock";
+import { tcp_retransmit_skb, tcp_rtx_head, tcp_reset_xmit_timer, tcp_send_ack, tcp_write_wakeup, tcp_probe0_when, tcp_send_active_reset, tcp_receive_window, tcp_mark_skb_lost, tcp_packets_in_flight, tcp_current_ssthresh, tcp_rtx_next, tcp_send_loss_probe, tcp_send_fin } from "./tcp_output";
 import { tcp_done, tcp_flush_puts } from "./tcp_state";
 import { tcp_write_queue_purge } from "./tcp_input";
 import { tcp_ca_ssthresh, tcp_ca_event, tcp_set_ca_state, CA_EVENT_LOSS } from "./tcp_cong";
@@ -181,8 +181,11 @@ export function tcp_write_timer(tpp: usize): void {
   const what = tp.icsk_pending;
   tp.icsk_pending = 0;
   if (sk.sk_state != <u32>TCP_CLOSE && sk.sk_state != <u32>TCP_LISTEN) {
-    if (what == ICSK_TIME_RETRANS) tcp_retransmit_timer(sk, tp);
-    else if (what == ICSK_TIME_PROBE0) tcp_probe_timer(sk, tp);
+    if (what == ICSK_TIME_RETRANS) {
+      tcp_retransmit_timer(sk, tp);
+      // kstack: a FIN that found no skb is tried again (tcp_send_fin).
+      if (tp.fin_queued == TCP_FIN_OWED && sk.sk_state != <u32>TCP_CLOSE) tcp_send_fin(sk);
+    } else if (what == ICSK_TIME_PROBE0) tcp_probe_timer(sk, tp);
     else if (what == ICSK_TIME_LOSS_PROBE) {
       // Still pending while the probe goes: tcp_rearm_rto then keeps the RTO's own time
       // when no probe could be sent.
