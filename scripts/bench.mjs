@@ -186,7 +186,6 @@ if (!only || only === 'workers') {
   lines.push(`| workers: TCP echo, kstack server and client in workers (127.0.0.1, real clock) | ${wk.size} B turns | ${int(wk.kstackEcho)}/s | ${fmt(wk.kstackEcho / wk.nodeEcho)}× Node \`net\` | | |`);
 }
 
-const elapsed = (performance.now() - started) / 1000;
 const notes = [];
 let listenRows = [];
 if (!only || only === 'listen') {
@@ -202,12 +201,13 @@ if (!only || only === 'scale') {
   scaleRows = await benchScale({ quick, log });
   for (const r of scaleRows) {
     const name = r.engine === 'wasm' ? 'Wasm engine' : 'JS engine';
+    if (r.error) { lines.push(`| scale ${name} | ${int(r.n)} conns | FAIL: ${r.error} | | | FAIL |`); continue; }
     const kb = Math.max(r.perConnClient, r.perConnServer);
     lines.push(`| scale ${name}: heap bytes per established connection (client / server) | ${int(r.n)} conns | ${int(r.perConnClient)} / ${int(r.perConnServer)} B (memory ${fmt(r.memServer / 2 ** 30)} GiB per host, ${int(r.n / (r.setupMs / 1000))} conn/s to open) | ${fmt(kb / 4096)}× 4 KiB | ≤ 4 KiB | ${mark(kb <= SCALE_BYTES_TARGET && r.skbs[0] + r.skbs[1] === 0)} |`);
     lines.push(`| scale ${name}: kernel receive path per data segment, N = 10 | 100 B | ${int(r.smallNs)} ns | | | |`);
     lines.push(`| scale ${name}: kernel receive path per data segment, N = ${int(r.n)} | 100 B | ${int(r.bigNs)} ns | ${fmt(r.bigNs / r.smallNs)}× N = 10 | ≤ ${SCALE_LOOKUP_TARGET}× | ${mark(r.bigNs / r.smallNs <= SCALE_LOOKUP_TARGET)} |`);
   }
-  notes.push(`Scale (scripts/bench/scale.mjs): N established connections between two hosts on the virtual clock, client 10.0.0.1 → server 10.0.0.2 over N / 5,000 listening ports (a destination past half the ephemeral range makes Linux's __inet_hash_connect scan every used port of its parity per connect; that cost is Linux's, not the tables'), RLIMIT_NOFILE raised to 2^20; bytes per connection = the heap top (stub allocator) after minus before, over N, on each host — socket, tcp_sock, file, descriptor slot, ehash and bhash shares; ${scaleRows.map((r) => `${r.engine}: ehash ${int(r.ehash[1])} buckets, ${r.skbs[0] + r.skbs[1]} skbs held by idle connections`).join('; ')}. Receive path: 10 hot connections (TCP_NODELAY) in a network of 10 and in one of N, the bench calling the kernel exports in batches of 32 segments of 100 B round-robin over them and timing only the receiver's netdev_interrupt + kernel_poll (NAPI, IP, tcp_v4_rcv's ehash lookup, tcp_rcv_established, the ACK); rounds of 200 ms alternate between the two networks in one process, median of 7. The same 10 connections are measured in both, so the ratio is the tables' scaling; a segment for a random one of a million connections would also miss the CPU caches, which this does not measure. Each engine runs in its own child process.`);
+  notes.push(`Scale (scripts/bench/scale.mjs): N established connections between two hosts on the virtual clock, client 10.0.0.1 → server 10.0.0.2 over N / 5,000 listening ports (a destination past half the ephemeral range makes Linux's __inet_hash_connect scan every used port of its parity per connect; that cost is Linux's, not the tables'), RLIMIT_NOFILE raised to 2^20; bytes per connection = the heap top (stub allocator) after minus before, over N, on each host — socket, tcp_sock, file, descriptor slot, ehash and bhash shares; ${scaleRows.filter((r) => !r.error).map((r) => `${r.engine}: ehash ${int(r.ehash[1])} buckets, ${r.skbs[0] + r.skbs[1]} skbs held by idle connections`).join('; ')}. Receive path: 10 hot connections (TCP_NODELAY) in a network of 10 and in one of N, the bench calling the kernel exports in batches of 32 segments of 100 B round-robin over them and timing only the receiver's netdev_interrupt + kernel_poll (NAPI, IP, tcp_v4_rcv's ehash lookup, tcp_rcv_established, the ACK); rounds of 200 ms alternate between the two networks in one process, median of 7. The same 10 connections are measured in both, so the ratio is the tables' scaling; a segment for a random one of a million connections would also miss the CPU caches, which this does not measure. Each engine runs in its own child process.`);
 }
 
 if (csumRows.length) {
@@ -229,6 +229,7 @@ if (epollRow) {
   notes.push('epoll: level-triggered `epoll_wait(ep, 64, 0)` that reports one ready UDP socket, with 9 or 99,999 quiet descriptors also watched (Wasm engine, virtual clock); median of rounds alternating the two sizes. 100,000 descriptors exceed RLIMIT_NOFILE (1024), so 98 forked children share the epoll fd and each adds ~1,020 `F_DUPFD` copies of one socket (items are keyed by (file, fd), as in Linux); see scripts/bench/epoll.mjs. "kernel export" calls `sys_epoll_wait` directly, without the promise API and scheduler.');
 }
 if (wk) notes.push(`Workers: a worker process's syscall is written into its SharedArrayBuffer channel, the worker sleeps in \`Atomics.wait\`, the kernel thread (which never blocks) wakes from \`Atomics.waitAsync\`, makes the call through the pid's async Sys and answers; the yardstick is that transport with nothing on it (a worker pings, the main thread pongs from \`waitAsync\`), ${int(wk.calls)} round trips timed inside the worker, median of runs. Echo: one connection, ${int(wk.turns)} request/response turns of ${wk.size} B after 200 untimed ones, TCP_NODELAY on both ends; kstack's server and client are two worker processes on one real-clock host over 127.0.0.1 (each turn is four blocking syscalls across threads), Node's are a \`net\` server and client in this process over the real loopback.`);
+const elapsed = (performance.now() - started) / 1000;
 notes.push(`Whole bench: ${fmt(elapsed, 0)} s.`);
 
 const out = [...header.map((h, i) => (i === 0 ? `**${h}**` : h)), '', ...lines, '', ...notes.map((n) => `- ${n}`)].join('\n');

@@ -50,6 +50,13 @@ if (force || !existsSync(jsOut) || statSync(jsOut).mtimeMs < statSync(nosimd).mt
   const cut = src.indexOf('var retasmFunc = asmFunc(');
   if (cut < 0) throw new Error('wasm2js output changed shape: no retasmFunc');
   src = src.slice(0, cut).replace(/^import \* as env from 'env';\s*$/m, '');
+  // wasm2js's memory.grow computes the new size as `newPages << 16`, which overflows past
+  // 2 GiB (32768 pages) into a negative length, and lets `new ArrayBuffer` throw when the
+  // allocation fails. Wasm's memory.grow returns -1 instead, and the kernel handles that
+  // as an allocation failure. Make the JS engine do the same.
+  const grow = 'var newBuffer = new ArrayBuffer(newPages << 16);';
+  if (!src.includes(grow)) throw new Error('wasm2js output changed shape: memory.grow');
+  src = src.replace(grow, 'var newBuffer; try { newBuffer = new ArrayBuffer(newPages * 65536); } catch (e) { return -1; }');
   src = `export function instantiate(imports) {\n${src}\nreturn asmFunc(imports);\n}\n`;
   writeFileSync(jsOut, src);
 }

@@ -157,12 +157,13 @@ async function run(engine, n, { rounds = 7, windowMs = 200 } = {}, log = () => {
 }
 
 function runFresh(engine, n, opts) {
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const p = spawn(process.execPath, ['--max-old-space-size=8192', fileURLToPath(import.meta.url), '--run', JSON.stringify({ engine, n, opts })], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     p.stdout.on('data', (d) => { out += d; });
     p.on('close', (code) => {
-      try { resolve(JSON.parse(out.trim().split('\n').pop())); } catch { reject(new Error(`scale child (${engine}, ${n}) exited ${code}`)); }
+      // A child that dies (out of memory, a trap) is a FAIL row, not the end of the bench.
+      try { resolve(JSON.parse(out.trim().split('\n').pop())); } catch { resolve({ engine, n, error: `child exited ${code}` }); }
     });
   });
 }
@@ -173,7 +174,8 @@ export async function benchScale({ quick = false, log = () => {} } = {}) {
   const rows = [];
   for (const engine of ['wasm', 'js']) {
     const r = await runFresh(engine, quick ? 200000 : 1000000, opts);
-    log(`  scale ${engine}: ${r.n} connections, ${Math.round(r.perConnServer)} B each, receive path ${r.smallNs.toFixed(0)} / ${r.bigNs.toFixed(0)} ns`);
+    if (r.error) log(`  scale ${engine}: FAIL (${r.error})`);
+    else log(`  scale ${engine}: ${r.n} connections, ${Math.round(r.perConnServer)} B each, receive path ${r.smallNs.toFixed(0)} / ${r.bigNs.toFixed(0)} ns`);
     rows.push(r);
   }
   return rows;
