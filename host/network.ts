@@ -314,12 +314,25 @@ export class Network {
   /** Lets processes run until each is blocked or exited (or makes no progress). */
   private async settle(): Promise<void> {
     let stalled = 0;
+    // On the real clock, a round that follows progress first lets pending promise chains
+    // run (a process resumed by a syscall's answer makes its next call within a couple of
+    // microtasks) and yields a macrotask only when that moved nothing: the event loop's
+    // turnaround is most of a short syscall's cost there. The virtual clock keeps one
+    // macrotask per round, so the order processes run in, and every pinned pcap, stay.
+    const micro = this.clock.kind === 'real';
+    let quick = false;
     for (;;) {
       const before = this.activityCount;
-      await yieldMacrotask();
+      if (quick) {
+        await null;
+        await null;
+      } else {
+        await yieldMacrotask();
+      }
       const moved = this.pump();
       const resumed = this.retryWoken();
-      if (moved || resumed || this.activityCount !== before) { stalled = 0; continue; }
+      if (moved || resumed || this.activityCount !== before) { stalled = 0; quick = micro; continue; }
+      if (quick) { quick = false; continue; } // nothing moved in microtasks: a macrotask next
       if (this.threadRound()) { stalled = 0; continue; }
       const busy = this.threadBusy();
       if (busy) { await busy; stalled = 0; continue; }
