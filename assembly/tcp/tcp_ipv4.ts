@@ -27,7 +27,7 @@ import { cb_set_seq, cb_set_end_seq, cb_set_ack_seq, cb_set_flags, cb_set_wnd, c
 import { tcph_doff, tcph_flags, tcph_seq, tcph_ack_seq, tcph_window, tcph_source, tcph_dest, tcph_fill, TCPH_LEN_MIN, TCPH_CHECK, TCPHDR_ACK, TCPHDR_FIN, TCPHDR_RST, TCPHDR_SYN, TCPOPT_EOL, TCPOPT_NOP, TCPOPT_MSS, TCPOPT_WINDOW, TCPOPT_SACK_PERM, TCPOPT_SACK, TCPOPT_TIMESTAMP } from "./tcphdr";
 import { inet_lookup_established, inet_lookup_listener, inet_ehash_insert, inet_bhash_add, inet_tuple_taken, inet_port_used, inet_bucket_connect_only, inet_bucket_set_connect, table_perturb, INET_TABLE_PERTURB_SIZE } from "./inet_hashtables";
 import { tcp_rcv_state_process, tcp_apply_syn_options, tcp_input_register, tcp_input_register_reset, tcp_synack_rtt_meas } from "./tcp_input";
-import { tcp_send_synack, tcp_send_ack, tcp_send_active_reset, tcp_select_initial_window, tcp_update_mss, tcp_advmss_for, tcp_connect, tcp_alloc_skb, tcp_full_space, tcp_clamp_window_to_locked_rcvbuf } from "./tcp_output";
+import { tcp_send_ack, tcp_send_active_reset, tcp_select_initial_window, tcp_update_mss, tcp_advmss_for, tcp_connect, tcp_alloc_skb, tcp_full_space, tcp_clamp_window_to_locked_rcvbuf } from "./tcp_output";
 import { tcp_set_state, tcp_done, tcp_flush_puts } from "./tcp_state";
 import { TcpTimewaitSock, tcp_twsk, inet_twsk_schedule, inet_twsk_deschedule_put } from "./tcp_timewait";
 import { tcp_timestamps, tcp_window_scaling, tcp_sack, tcp_max_syn_backlog, tcp_syncookies, tcp_abort_on_overflow, tcp_tw_reuse, tcp_tw_reuse_delay, tcp_rfc1337 } from "./tcp_sysctl";

@@ -926,23 +926,6 @@ export function tcp_connect(sk: Sock): i32 {
   return 0;
 }
 
-/** tcp_send_synack(): a child's SYN-ACK, queued so the RTO retransmits it. */
-export function tcp_send_synack(sk: Sock): void {
-  const tp = tcp_sk(sk);
-  const skb = tcp_alloc_skb(0);
-  if (skb === null) return;
-  cb_set_seq(skb, tp.write_seq);
-  cb_set_end_seq(skb, tp.write_seq + 1);
-  cb_set_flags(skb, TCPHDR_SYN | TCPHDR_ACK);
-  tp.snd_una = tp.write_seq;
-  tp.snd_nxt = tp.write_seq;
-  tp.pushed_seq = tp.write_seq; // tcp_connect_init / tcp_create_openreq_child
-  tp.retrans_stamp = jiffies;
-  tcp_queue_skb(sk, skb);
-  tcp_transmit_skb(sk, skb, true);
-  tcp_event_new_data_sent(sk, skb);
-}
-
 /**
  * tcp_retransmit_skb(): sends a segment of the retransmit queue again. When no copy of it
  * can be made, __tcp_retransmit_skb counts TCPRetransFail and the segment is not marked
