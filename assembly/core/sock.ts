@@ -11,6 +11,7 @@ import { skb_queue_head_init, skb_dequeue, skb_queue_purge_reason, SIZEOF_SKB_QU
 import { kfree_skb_reason, SkBuff } from "./skbuff";
 import { SKB_DROP_REASON_NOT_SPECIFIED } from "../kernel/drop_reason";
 import { reuseport_detach_sock } from "./sock_reuseport";
+import { kmem_cache_zalloc, kmem_cache_free, kmem_cache_inuse, SIZEOF_KMEM_CACHE } from "../lib/slab";
 
 // sk_shutdown bits
 // @ts-ignore: decorator
@@ -191,36 +192,20 @@ export function set_core_mem(which: u32, v: i32): void {
 }
 
 // ───── the sock slab ─────
-let sock_free: usize = 0;
-let socks_inuse: u32 = 0;
+const sock_cache: usize = memory.data(SIZEOF_KMEM_CACHE, 4);
 let all_head: usize = 0;
 
 /** The next allocated sock after `sk` (0 = the first), or 0 at the end. */
 export function sock_iter(sk: usize): usize {
   return sk == 0 ? all_head : changetype<Sock>(sk).all_next;
 }
-// @ts-ignore: decorator
-@inline const SOCK_SLAB_CHUNK: u32 = 64;
-
-function sock_slab_grow(): void {
-  const base = heap.alloc(<usize>SOCK_SLAB_CHUNK * SIZEOF_SOCK);
-  for (let i: u32 = 0; i < SOCK_SLAB_CHUNK; i++) {
-    const s = changetype<Sock>(base + <usize>i * SIZEOF_SOCK);
-    s.pool_next = sock_free;
-    sock_free = changetype<usize>(s);
-  }
-}
 
 /** Sockets allocated (leak check). */
-export function sock_inuse(): u32 { return socks_inuse; }
+export function sock_inuse(): u32 { return kmem_cache_inuse(sock_cache); }
 
 /** sk_alloc(): a zeroed sock with Linux's defaults (sock_init_data). */
 export function sk_alloc(family: u32, type: u32, protocol: u32, prot: Proto): Sock {
-  if (sock_free == 0) sock_slab_grow();
-  const sk = changetype<Sock>(sock_free);
-  sock_free = sk.pool_next;
-  memory.fill(changetype<usize>(sk), 0, SIZEOF_SOCK);
-  socks_inuse++;
+  const sk = changetype<Sock>(kmem_cache_zalloc(sock_cache, SIZEOF_SOCK));
   sk.sk_family = family;
   sk.sk_type = type;
   sk.sk_protocol = protocol;
@@ -257,9 +242,7 @@ export function sk_free(sk: Sock): void {
   if (sk.all_prev != 0) changetype<Sock>(sk.all_prev).all_next = sk.all_next;
   else all_head = sk.all_next;
   if (sk.all_next != 0) changetype<Sock>(sk.all_next).all_prev = sk.all_prev;
-  sk.pool_next = sock_free;
-  sock_free = changetype<usize>(sk);
-  socks_inuse--;
+  kmem_cache_free(sock_cache, changetype<usize>(sk));
 }
 
 // @ts-ignore: decorator

@@ -3,12 +3,12 @@
 // queue. epoll_wait reads the ready list only, never the interest set, so its cost does
 // not grow with the number of watched files. Linux: fs/eventpoll.c.
 //
-// struct eventpoll (40 bytes):
+// struct eventpoll (40 bytes, from a kmem_cache):
 //   0 wq (epoll_wait sleepers) │ 8 poll_wait (poll of the epoll file itself) │ 16 rdllist
-//   24 rbr │ 28 file │ 32 gen │ 36 loop_check_depth │ 40 pool_next
-// struct epitem (80 bytes):
+//   24 rbr │ 28 file │ 32 gen │ 36 loop_check_depth
+// struct epitem (76 bytes, from a kmem_cache):
 //   0 rbn (12) │ 12 rdllink │ 20 fllink (file's f_ep) │ 28 wait (eppoll_entry, 20) │ 48 whead
-//   52 file │ 56 fd │ 60 ep │ 64 events │ 68 data (u64, as two u32) │ 76 pool_next
+//   52 file │ 56 fd │ 60 ep │ 64 events │ 68 data (u64, as two u32)
 // A socket has one wait queue, so one eppoll_entry per epitem is enough (Linux keeps a
 // list, nwait, for files that poll_wait on several queues).
 import { EBADF, EEXIST, EINVAL, ELOOP, ENFILE, ENOENT, ESRCH } from "../abi/errno";
@@ -23,6 +23,7 @@ import { task_get, task_block_poll, task_timed_out } from "./task";
 import { alloc_file, fd_alloc, fget, free_file, File, FILE_SOCKET, FILE_EPOLL, FILE_F_EP } from "./fdtable";
 import { sys_return } from "./common";
 import { PollTable, poll_wait } from "./poll_table";
+import { kmem_cache_zalloc, kmem_cache_free, kmem_cache_inuse, SIZEOF_KMEM_CACHE } from "../lib/slab";
 
 // @ts-ignore: decorator
 @inline const EP_PRIVATE_BITS: u32 = <u32>EPOLLWAKEUP | <u32>EPOLLONESHOT | <u32>EPOLLET | <u32>EPOLLEXCLUSIVE;
@@ -50,7 +51,6 @@ import { PollTable, poll_wait } from "./poll_table";
   file: usize;
   gen: u32;
   loop_check_depth: i32;
-  pool_next: usize;
 }
 // @ts-ignore: decorator
 @inline const EP_WQ: usize = 0;
@@ -81,7 +81,6 @@ import { PollTable, poll_wait } from "./poll_table";
   events: u32;
   data_lo: u32;
   data_hi: u32;
-  pool_next: usize;
 }
 // @ts-ignore: decorator
 @inline const EPI_RDLLINK: usize = 12;
@@ -102,52 +101,26 @@ import { PollTable, poll_wait } from "./poll_table";
 // ───── slabs (Linux: the eventpoll and epi caches) ─────
 // Items are taken at EPOLL_CTL_ADD, as kmem_cache_alloc(epi_cache) is in ep_insert;
 // epoll_wait allocates nothing.
-let ep_free_list: usize = 0;
-let epi_free_list: usize = 0;
-let epi_inuse: u32 = 0;
-let ep_inuse: u32 = 0;
-// @ts-ignore: decorator
-@inline const SLAB_CHUNK: u32 = 64;
+const ep_cache: usize = memory.data(SIZEOF_KMEM_CACHE, 4);
+const epi_cache: usize = memory.data(SIZEOF_KMEM_CACHE, 4);
 
 function ep_alloc(): EventPoll {
-  if (ep_free_list == 0) {
-    const base = heap.alloc(<usize>SLAB_CHUNK * offsetof<EventPoll>());
-    for (let i: u32 = 0; i < SLAB_CHUNK; i++) {
-      const e = changetype<EventPoll>(base + <usize>i * offsetof<EventPoll>());
-      e.pool_next = ep_free_list;
-      ep_free_list = changetype<usize>(e);
-    }
-  }
-  const ep = changetype<EventPoll>(ep_free_list);
-  ep_free_list = ep.pool_next;
-  memory.fill(changetype<usize>(ep), 0, offsetof<EventPoll>());
+  const ep = changetype<EventPoll>(kmem_cache_zalloc(ep_cache, offsetof<EventPoll>()));
   INIT_LIST_HEAD(ep_at(ep, EP_WQ));
   INIT_LIST_HEAD(ep_at(ep, EP_POLL_WAIT));
   INIT_LIST_HEAD(ep_at(ep, EP_RDLLIST));
-  ep_inuse++;
   return ep;
 }
 
 function epi_alloc(): Epitem {
-  if (epi_free_list == 0) {
-    const base = heap.alloc(<usize>SLAB_CHUNK * offsetof<Epitem>());
-    for (let i: u32 = 0; i < SLAB_CHUNK; i++) {
-      const e = changetype<Epitem>(base + <usize>i * offsetof<Epitem>());
-      e.pool_next = epi_free_list;
-      epi_free_list = changetype<usize>(e);
-    }
-  }
-  const epi = changetype<Epitem>(epi_free_list);
-  epi_free_list = epi.pool_next;
-  memory.fill(changetype<usize>(epi), 0, offsetof<Epitem>());
+  const epi = changetype<Epitem>(kmem_cache_zalloc(epi_cache, offsetof<Epitem>()));
   INIT_LIST_HEAD(epi_at(epi, EPI_RDLLINK));
-  epi_inuse++;
   return epi;
 }
 
 /** epitems and eventpolls allocated (leak checks). */
-export function epitems_inuse(): u32 { return epi_inuse; }
-export function eventpolls_inuse(): u32 { return ep_inuse; }
+export function epitems_inuse(): u32 { return kmem_cache_inuse(epi_cache); }
+export function eventpolls_inuse(): u32 { return kmem_cache_inuse(ep_cache); }
 
 // ───── file poll (f_op->poll) ─────
 
@@ -325,9 +298,7 @@ function ep_remove(ep: EventPoll, epi: Epitem): void {
   rb_erase(changetype<usize>(epi), ep_at(ep, EP_RBR));
   RB_CLEAR_NODE(changetype<usize>(epi));
   if (ep_is_linked(epi)) list_del_init(epi_at(epi, EPI_RDLLINK));
-  epi.pool_next = epi_free_list;
-  epi_free_list = changetype<usize>(epi);
-  epi_inuse--;
+  kmem_cache_free(epi_cache, changetype<usize>(epi));
 }
 
 /**
@@ -352,9 +323,7 @@ export function ep_free(f: File): void {
     if (n == 0) break;
     ep_remove(ep, changetype<Epitem>(n));
   }
-  ep.pool_next = ep_free_list;
-  ep_free_list = changetype<usize>(ep);
-  ep_inuse--;
+  kmem_cache_free(ep_cache, changetype<usize>(ep));
 }
 
 // ───── loop and depth checks ─────
@@ -420,9 +389,7 @@ export function sys_epoll_create1(pid: u32, flags: i32): i32 {
   const ep = ep_alloc();
   const f = alloc_file(FILE_EPOLL, changetype<usize>(ep), <u32>O_RDWR);
   if (f === null) {
-    ep.pool_next = ep_free_list;
-    ep_free_list = changetype<usize>(ep);
-    ep_inuse--;
+    kmem_cache_free(ep_cache, changetype<usize>(ep));
     return -ENFILE;
   }
   ep.file = changetype<usize>(f);

@@ -6,6 +6,7 @@ import { EBADF, EMFILE, ENOTSOCK } from "../abi/errno";
 import { O_RDWR } from "../abi/fcntl";
 import { Sock } from "../core/sock";
 import { Task, NR_OPEN } from "./task";
+import { kmem_cache_zalloc, kmem_cache_free, kmem_cache_inuse, SIZEOF_KMEM_CACHE } from "../lib/slab";
 
 // @ts-ignore: decorator
 @inline export const FILE_SOCKET: u32 = 1;
@@ -14,8 +15,9 @@ import { Task, NR_OPEN } from "./task";
 // @ts-ignore: decorator
 @inline export const FD_CLOEXEC_BIT: usize = 1;
 
-/** struct file: 0 f_count │ 4 f_flags │ 8 f_type │ 12 private_data │ 16 f_owner │ 20 f_sig │ 24 next
- *  │ 28 f_ep (list head of the epitems watching this file, eventpoll_release's list) */
+/** struct file (from a kmem_cache): 0 f_count │ 4 f_flags │ 8 f_type │ 12 private_data
+ *  │ 16 f_owner │ 20 f_sig │ 24 f_ep (list head of the epitems watching this file,
+ *  eventpoll_release's list) */
 @final @unmanaged export class File {
   f_count: u32;
   f_flags: u32;
@@ -23,53 +25,36 @@ import { Task, NR_OPEN } from "./task";
   private_data: usize;
   f_owner: i32;
   f_sig: u32;
-  pool_next: usize;
   f_ep_next: usize;
   f_ep_prev: usize;
 }
 // @ts-ignore: decorator
-@inline export const FILE_F_EP: usize = 28;
+@inline export const FILE_F_EP: usize = 24;
 
-let file_free: usize = 0;
-let files_inuse: u32 = 0;
-// @ts-ignore: decorator
-@inline const FILE_CHUNK: u32 = 64;
+const file_cache: usize = memory.data(SIZEOF_KMEM_CACHE, 4);
 /** fs.file-max: the whole kernel's open files (ENFILE past it). Linux sizes it at 10% of
  *  memory in KiB (2,466,170 on this 24 GiB machine); a File here is 28 bytes, so the
  *  4 GiB of wasm32 bounds it first. */
 export let file_max: u32 = 4194304;
 
-export function files_open(): u32 { return files_inuse; }
+export function files_open(): u32 { return kmem_cache_inuse(file_cache); }
 
 export function alloc_file(type: u32, priv: usize, flags: u32): File | null {
-  if (files_inuse >= file_max) return null;
-  if (file_free == 0) {
-    const base = heap.alloc(<usize>FILE_CHUNK * offsetof<File>());
-    for (let i: u32 = 0; i < FILE_CHUNK; i++) {
-      const f = changetype<File>(base + <usize>i * offsetof<File>());
-      f.pool_next = file_free;
-      file_free = changetype<usize>(f);
-    }
-  }
-  const f = changetype<File>(file_free);
-  file_free = f.pool_next;
-  files_inuse++;
+  if (kmem_cache_inuse(file_cache) >= file_max) return null;
+  const f = changetype<File>(kmem_cache_zalloc(file_cache, offsetof<File>()));
   f.f_count = 1;
   f.f_flags = <u32>O_RDWR | flags;
   f.f_type = type;
   f.private_data = priv;
   f.f_owner = 0;
   f.f_sig = 0;
-  f.pool_next = 0;
   f.f_ep_next = f.f_ep_prev = changetype<usize>(f) + FILE_F_EP;
   return f;
 }
 
 /** Returns a file whose last reference is gone to the pool. */
 export function free_file(f: File): void {
-  f.pool_next = file_free;
-  file_free = changetype<usize>(f);
-  files_inuse--;
+  kmem_cache_free(file_cache, changetype<usize>(f));
 }
 
 // @ts-ignore: decorator

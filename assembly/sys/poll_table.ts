@@ -8,6 +8,7 @@
 //   0 wait (wait_queue_entry, 20) │ 20 wait_address │ 24 key │ 28 task │ 32 next (task's list)
 import { WaitQueueEntry, init_waitqueue_entry, add_wait_queue, remove_wait_queue } from "../kernel/wait";
 import { Task, task_wake } from "./task";
+import { kmem_cache_zalloc, kmem_cache_free, kmem_cache_inuse, SIZEOF_KMEM_CACHE } from "../lib/slab";
 
 /** struct poll_table_struct: _qproc(wq, pt) (table index, 0 = none), _key, and its owner. */
 @final @unmanaged export class PollTable {
@@ -35,28 +36,14 @@ export function poll_wait(wq: usize, pt: PollTable | null): void {
 
 // Linux takes poll_table_entry pages with __get_free_page inside poll(); kstack keeps the
 // freed entries on a list and grows it in chunks, so a steady state allocates nothing.
-let pte_free: usize = 0;
-let pte_inuse: u32 = 0;
-// @ts-ignore: decorator
-@inline const PTE_CHUNK: u32 = 64;
+const pte_cache: usize = memory.data(SIZEOF_KMEM_CACHE, 4);
 
 function pte_alloc(): PollTableEntry {
-  if (pte_free == 0) {
-    const base = heap.alloc(<usize>PTE_CHUNK * offsetof<PollTableEntry>());
-    for (let i: u32 = 0; i < PTE_CHUNK; i++) {
-      const e = changetype<PollTableEntry>(base + <usize>i * offsetof<PollTableEntry>());
-      e.next = pte_free;
-      pte_free = changetype<usize>(e);
-    }
-  }
-  const e = changetype<PollTableEntry>(pte_free);
-  pte_free = e.next;
-  pte_inuse++;
-  return e;
+  return changetype<PollTableEntry>(kmem_cache_zalloc(pte_cache, offsetof<PollTableEntry>()));
 }
 
 /** Entries hooked on wait queues right now (leak check: 0 when no one sleeps in poll). */
-export function poll_entries_inuse(): u32 { return pte_inuse; }
+export function poll_entries_inuse(): u32 { return kmem_cache_inuse(pte_cache); }
 
 /**
  * pollwake(): a wake-up on one of the queues poll()/select() sleeps on. Events the
@@ -97,9 +84,7 @@ export function poll_freewait(t: Task): void {
     const e = changetype<PollTableEntry>(p);
     p = e.next;
     remove_wait_queue(changetype<WaitQueueEntry>(e));
-    e.next = pte_free;
-    pte_free = changetype<usize>(e);
-    pte_inuse--;
+    kmem_cache_free(pte_cache, changetype<usize>(e));
   }
   t.poll_list = 0;
 }

@@ -9,8 +9,8 @@
 //  40 ├─ rcv_isn ─┤ 44 ├─ snt_isn ─┤ 48 ├─ ts_recent ─┤ 52 ├─ ts_off ─┤ 56 ├─ mss ─┤
 //  60 ├─ rsk_rcv_wnd ─┤ 64 ├─ rsk_window_clamp ─┤ 68 ├─ num_timeout ─┤ 72 ├─ num_retrans ─┤
 //  76 ├─ timeout ─┤ 80 ├─ last_oow_ack_time ─┤ 84 ├ snd_wscale│rcv_wscale│wscale_ok│tstamp_ok ┤
-//  88 ├ sack_ok│ecn_ok│acked│syncookie ┤ 92 ├─ pool_next ─┤ 96 ├─ rsk_timer (timer_list, 24) ─┤
-// 120 bytes in all (Linux's tcp_request_sock is about 300).
+//  88 ├ sack_ok│ecn_ok│acked│syncookie ┤ 92 ├─ rsk_timer (timer_list, 24) ─┤
+// 120 bytes in all (8-aligned, from a kmem_cache) (Linux's tcp_request_sock is about 300).
 //
 // Linux keeps request socks in ehash beside full sockets. kstack gives them a table of
 // their own, of the same shape, which tcp_v4_rcv looks up right after ehash: a 4-tuple is
@@ -18,6 +18,7 @@
 // what a segment finds is the same.
 import { TimerList, timer_setup, timer_pending, del_timer, SIZEOF_TIMER_LIST } from "../kernel/timer";
 import { Sock, sock_hold, sock_put } from "../core/sock";
+import { kmem_cache_zalloc, kmem_cache_free, kmem_cache_inuse, SIZEOF_KMEM_CACHE } from "../lib/slab";
 
 @final @unmanaged export class RequestSock {
   snt_synack_ns: f64;
@@ -51,7 +52,6 @@ import { Sock, sock_hold, sock_put } from "../core/sock";
   /** The final ACK came while the accept queue was full (tcp_check_req's listen_overflow). */
   acked: u8;
   syncookie: u8;
-  pool_next: usize;
 }
 // @ts-ignore: decorator
 @inline export const SIZEOF_REQUEST_SOCK: usize = (offsetof<RequestSock>() + SIZEOF_TIMER_LIST + 7) & ~7;
@@ -62,31 +62,16 @@ import { Sock, sock_hold, sock_put } from "../core/sock";
 @inline export function rsk_listener(req: RequestSock): Sock { return changetype<Sock>(req.rsk_listener); }
 
 // ───── the slab ─────
-let req_free: usize = 0;
-let req_inuse: u32 = 0;
+const req_cache: usize = memory.data(SIZEOF_KMEM_CACHE, 4);
 let req_all: usize = 0;
-export function reqsk_inuse(): u32 { return req_inuse; }
+export function reqsk_inuse(): u32 { return kmem_cache_inuse(req_cache); }
 
 /**
  * inet_reqsk_alloc(): a zeroed request for `listener`, which it holds a reference on (the
- * listener outlives its requests, as sock_hold in inet_reqsk_alloc). The slab grows by a
- * chunk when empty, like the sock slab.
+ * listener outlives its requests, as sock_hold in inet_reqsk_alloc).
  */
 export function reqsk_alloc(listener: Sock, timer_fn: u32): RequestSock {
-  if (req_free == 0) {
-    const n: u32 = 64;
-    const base = heap.alloc(<usize>n * SIZEOF_REQUEST_SOCK + 8);
-    const aligned = (base + 7) & ~<usize>7;
-    for (let i: u32 = 0; i < n; i++) {
-      const r = changetype<RequestSock>(aligned + <usize>i * SIZEOF_REQUEST_SOCK);
-      r.pool_next = req_free;
-      req_free = changetype<usize>(r);
-    }
-  }
-  const req = changetype<RequestSock>(req_free);
-  req_free = req.pool_next;
-  memory.fill(changetype<usize>(req), 0, SIZEOF_REQUEST_SOCK);
-  req_inuse++;
+  const req = changetype<RequestSock>(kmem_cache_zalloc(req_cache, SIZEOF_REQUEST_SOCK));
   req.rsk_listener = changetype<usize>(listener);
   sock_hold(listener);
   timer_setup(rsk_timer(req), timer_fn, changetype<usize>(req));
@@ -103,9 +88,7 @@ export function reqsk_free(req: RequestSock): void {
   else req_all = req.all_next;
   if (req.all_next != 0) changetype<RequestSock>(req.all_next).all_prev = req.all_prev;
   const listener = rsk_listener(req);
-  req.pool_next = req_free;
-  req_free = changetype<usize>(req);
-  req_inuse--;
+  kmem_cache_free(req_cache, changetype<usize>(req));
   sock_put(listener);
 }
 

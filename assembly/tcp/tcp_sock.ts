@@ -8,6 +8,7 @@
 // (icsk_ca_priv, ICSK_CA_PRIV_SIZE bytes, zeroed by tcp_init_congestion_control).
 import { TimerList, timer_setup, SIZEOF_TIMER_LIST } from "../kernel/timer";
 import { Sock } from "../core/sock";
+import { kmem_cache_zalloc, kmem_cache_free, kmem_cache_inuse, SIZEOF_KMEM_CACHE } from "../lib/slab";
 
 @final @unmanaged export class TcpSock {
   sk: usize;
@@ -185,7 +186,6 @@ import { Sock } from "../core/sock";
   ooo_last: usize;
   /** Send buffer: the first skb of the write queue not yet sent (tcp_send_head). */
   send_head: usize;
-  pool_next: usize;
 }
 
 /** ICSK_CA_PRIV_SIZE (include/net/inet_connection_sock.h): 13 u64s. */
@@ -302,25 +302,12 @@ import { Sock } from "../core/sock";
 // @ts-ignore: decorator
 @inline export const MAX_TCP_KEEPCNT: u32 = 127;
 
-let tp_free: usize = 0;
-let tp_inuse: u32 = 0;
-export function tcp_socks_inuse(): u32 { return tp_inuse; }
+const tp_cache: usize = memory.data(SIZEOF_KMEM_CACHE, 4);
+export function tcp_socks_inuse(): u32 { return kmem_cache_inuse(tp_cache); }
 
 /** Allocates and zeroes a tcp_sock for sk, its timers bound to the given handlers. */
 export function tcp_sock_alloc(sk: Sock, retrans_fn: u32, delack_fn: u32, keepalive_fn: u32): TcpSock {
-  if (tp_free == 0) {
-    const n: u32 = 64;
-    const base = heap.alloc(<usize>n * SIZEOF_TCP_SOCK);
-    for (let i: u32 = 0; i < n; i++) {
-      const t = changetype<TcpSock>(base + <usize>i * SIZEOF_TCP_SOCK);
-      t.pool_next = tp_free;
-      tp_free = changetype<usize>(t);
-    }
-  }
-  const tp = changetype<TcpSock>(tp_free);
-  tp_free = tp.pool_next;
-  memory.fill(changetype<usize>(tp), 0, SIZEOF_TCP_SOCK);
-  tp_inuse++;
+  const tp = changetype<TcpSock>(kmem_cache_zalloc(tp_cache, SIZEOF_TCP_SOCK));
   tp.sk = changetype<usize>(sk);
   sk.sk_private = changetype<usize>(tp);
   timer_setup(retransmit_timer(tp), retrans_fn, changetype<usize>(tp));
@@ -330,7 +317,5 @@ export function tcp_sock_alloc(sk: Sock, retrans_fn: u32, delack_fn: u32, keepal
 }
 
 export function tcp_sock_free(tp: TcpSock): void {
-  tp.pool_next = tp_free;
-  tp_free = changetype<usize>(tp);
-  tp_inuse--;
+  kmem_cache_free(tp_cache, changetype<usize>(tp));
 }

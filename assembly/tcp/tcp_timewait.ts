@@ -10,7 +10,7 @@
 // sk_private is a tcp_timewait_sock; no tcp_sock, no queues in use, no file:
 //   0 tw_rcv_nxt │ 4 tw_snd_nxt │ 8 tw_rcv_wnd │ 12 tw_ts_recent │ 16 tw_ts_recent_stamp
 //  20 tw_ts_offset │ 24 tw_entry_stamp │ 28 tw_last_oow_ack_time │ 32 tw_rcv_wscale
-//  36 tw_tstamp_ok │ 40 tw_kill │ 44 tw_substate │ 48 sk │ 52 pool_next │ 56 tw_timer (24)
+//  36 tw_tstamp_ok │ 40 tw_kill │ 44 tw_substate │ 48 sk │ 52 tw_timer (24)   (a kmem_cache object)
 // An orphan in FIN_WAIT2 lives in one too (tw_substate FIN_WAIT2; ss shows the substate)
 // unless its timeout is longer than TCP_TIMEWAIT_LEN.
 import { jiffies } from "../kernel/clock";
@@ -20,6 +20,7 @@ import { Sock, Proto, sk_alloc, sock_put, SOCK_DEAD } from "../core/sock";
 import { TCP_TIME_WAIT } from "../abi/tcp_states";
 import { TcpSock, TCP_TIMEWAIT_LEN } from "./tcp_sock";
 import { inet_ehash_insert, inet_ehash_remove, inet_bhash_add, inet_put_port } from "./inet_hashtables";
+import { kmem_cache_zalloc, kmem_cache_free, SIZEOF_KMEM_CACHE } from "../lib/slab";
 
 @final @unmanaged export class TcpTimewaitSock {
   tw_rcv_nxt: u32;
@@ -37,7 +38,6 @@ import { inet_ehash_insert, inet_ehash_remove, inet_bhash_add, inet_put_port } f
   /** TIME_WAIT, or FIN_WAIT2 for an orphan still waiting for the peer's FIN. */
   tw_substate: u32;
   sk: usize;
-  pool_next: usize;
 }
 // @ts-ignore: decorator
 @inline const SIZEOF_TW: usize = offsetof<TcpTimewaitSock>() + SIZEOF_TIMER_LIST;
@@ -48,22 +48,9 @@ import { inet_ehash_insert, inet_ehash_remove, inet_bhash_add, inet_put_port } f
 export let tcp_tw_count: u32 = 0;
 export function tcp_tw_count_add(d: i32): void { tcp_tw_count += d; }
 
-let tw_free: usize = 0;
-// @ts-ignore: decorator
-@inline const TW_SLAB_CHUNK: u32 = 64;
+const tw_cache: usize = memory.data(SIZEOF_KMEM_CACHE, 4);
 function tw_get(): TcpTimewaitSock {
-  if (tw_free == 0) {
-    const base = heap.alloc(<usize>TW_SLAB_CHUNK * SIZEOF_TW);
-    for (let i: u32 = 0; i < TW_SLAB_CHUNK; i++) {
-      const t = changetype<TcpTimewaitSock>(base + <usize>i * SIZEOF_TW);
-      t.pool_next = tw_free;
-      tw_free = changetype<usize>(t);
-    }
-  }
-  const tw = changetype<TcpTimewaitSock>(tw_free);
-  tw_free = tw.pool_next;
-  memory.fill(changetype<usize>(tw), 0, SIZEOF_TW);
-  return tw;
+  return changetype<TcpTimewaitSock>(kmem_cache_zalloc(tw_cache, SIZEOF_TW));
 }
 
 /** sk_free's hook for a timewait sock: its tcp_timewait_sock goes back to the slab. */
@@ -71,8 +58,7 @@ function tw_destroy(skp: usize): void {
   const sk = changetype<Sock>(skp);
   const tw = changetype<TcpTimewaitSock>(sk.sk_private);
   if (changetype<usize>(tw) == 0) return;
-  tw.pool_next = tw_free;
-  tw_free = changetype<usize>(tw);
+  kmem_cache_free(tw_cache, changetype<usize>(tw));
   sk.sk_private = 0;
 }
 
