@@ -1544,6 +1544,21 @@ export function tcp_init_transfer(sk: Sock, tp: TcpSock): void {
   if ((sk.sk_flags & SOCK_KEEPOPEN) != 0) mod_timer(keepalive_timer(tp), jiffies + tp.keepalive_time * 1000);
 }
 
+/**
+ * What tcp_rcv_synsent takes from the peer's SYN on both of its paths (a SYN-ACK, or a
+ * simultaneous open): its options, rcv_nxt past its ISN, and the send window, which a SYN
+ * never scales (RFC 7323 §2.2).
+ */
+function tcp_synsent_take_syn(tp: TcpSock, skb: SkBuff): void {
+  tcp_apply_syn_options(tp, skb, tp.tstamp_ok != 0, tp.sack_ok != 0, tp.wscale_ok != 0);
+  tp.rcv_nxt = cb_seq(skb) + 1;
+  tp.rcv_wup = tp.rcv_nxt;
+  tp.copied_seq = tp.rcv_nxt;
+  tp.snd_wl1 = cb_seq(skb);
+  tp.snd_wnd = cb_wnd(skb);
+  tp.max_window = tp.snd_wnd;
+}
+
 /** tcp_rcv_synsent_state_process(): the answer to our SYN. Consumes skb. */
 function tcp_rcv_synsent(sk: Sock, skb: SkBuff): void {
   const tp = tcp_sk(sk);
@@ -1565,13 +1580,7 @@ function tcp_rcv_synsent(sk: Sock, skb: SkBuff): void {
       return;
     }
     // SYN-ACK: the connection is established.
-    tcp_apply_syn_options(tp, skb, tp.tstamp_ok != 0, tp.sack_ok != 0, tp.wscale_ok != 0);
-    tp.rcv_nxt = cb_seq(skb) + 1;
-    tp.rcv_wup = tp.rcv_nxt;
-    tp.copied_seq = tp.rcv_nxt;
-    tp.snd_wl1 = cb_seq(skb);
-    tp.snd_wnd = cb_wnd(skb);
-    tp.max_window = tp.snd_wnd;
+    tcp_synsent_take_syn(tp, skb);
     tcp_ack(sk, skb);
     // The window of a SYN-ACK is not scaled (RFC 7323 §2.2): snd_wnd stays as tcp_ack set it.
     tp.snd_wnd = cb_wnd(skb);
@@ -1602,13 +1611,7 @@ function tcp_rcv_synsent(sk: Sock, skb: SkBuff): void {
   }
   if ((flags & TCPHDR_SYN) != 0) {
     // Simultaneous open (RFC 9293 §3.5, Figure 8): answer with SYN-ACK, go to SYN_RECV.
-    tcp_apply_syn_options(tp, skb, tp.tstamp_ok != 0, tp.sack_ok != 0, tp.wscale_ok != 0);
-    tp.rcv_nxt = cb_seq(skb) + 1;
-    tp.rcv_wup = tp.rcv_nxt;
-    tp.copied_seq = tp.rcv_nxt;
-    tp.snd_wl1 = cb_seq(skb);
-    tp.snd_wnd = cb_wnd(skb);
-    tp.max_window = tp.snd_wnd;
+    tcp_synsent_take_syn(tp, skb);
     tcp_set_state(sk, TCP_SYN_RECV);
     // The SYN we queued is resent as a SYN-ACK by flagging it.
     const head = tcp_rtx_head(sk);

@@ -133,12 +133,16 @@ export function pattern(n: number, seed = 1): Uint8Array {
   return b;
 }
 
-/** A server on `port` that accepts one connection and reads it to EOF; returns the bytes. */
-export async function serverReadAll(sys: Sys, port: number): Promise<number> {
+/**
+ * A server on `port` that accepts one connection and reads it to EOF; returns the bytes.
+ * `onAccept` may set options on the accepted socket first.
+ */
+export async function serverReadAll(sys: Sys, port: number, onAccept?: (c: number) => Promise<void>): Promise<number> {
   const l = await sys.socket(C.AF_INET, C.SOCK_STREAM, 0);
   await sys.bind(l, { addr: '0.0.0.0', port });
   await sys.listen(l, 4);
   const c = await sys.accept(l);
+  if (onAccept) await onAccept(c);
   const buf = new Uint8Array(65536);
   let total = 0;
   for (;;) {

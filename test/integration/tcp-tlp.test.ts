@@ -12,6 +12,7 @@ import { constants as C, errnoName, type Host, type Link } from '../../build/hos
 import { applyNetem } from '../../build/host/link.js';
 import type { Sys } from '../../build/host/syscall/async.js';
 import { expectNoLeaks, pair } from '../helpers/machine.js';
+import { serverReadAll, pairWithLink as pairWithLinkOf } from '../helpers/tcp.js';
 
 const PORT = 5001;
 const LINK = { delayMs: 5 };
@@ -22,32 +23,13 @@ function cut(link: Link, dir: 'ab' | 'ba', on: boolean): void {
   applyNetem(dir === 'ab' ? link.a : link.b, { ...LINK, lossRate: on ? 1 : 0 });
 }
 
-async function pairWithLink() {
-  const { net, a, b } = await pair(LINK);
-  const link = (net as unknown as { links: Link[] }).links[0];
-  return { net, a, b, link };
-}
+const pairWithLink = () => pairWithLinkOf(LINK);
 
 /** Accepts one connection and reads it to the end; `delack` puts it in delayed-ACK mode first. */
 function server(opts: { delack?: boolean } = {}) {
-  return async (sys: Sys): Promise<number> => {
-    const l = await sys.socket(C.AF_INET, C.SOCK_STREAM, 0);
-    await sys.bind(l, { addr: '0.0.0.0', port: PORT });
-    await sys.listen(l, 4);
-    const c = await sys.accept(l);
-    // TCP_QUICKACK 0 (pingpong mode): a lone full-sized segment waits for the delayed ACK.
-    if (opts.delack) expect(await sys.setsockopt(c, C.IPPROTO_TCP, C.TCP_QUICKACK, 0)).toBe(0);
-    const buf = new Uint8Array(65536);
-    let total = 0;
-    for (;;) {
-      const n = await sys.recv(c, buf);
-      if (n <= 0) break;
-      total += n;
-    }
-    await sys.close(c);
-    await sys.close(l);
-    return total;
-  };
+  // TCP_QUICKACK 0 (pingpong mode): a lone full-sized segment waits for the delayed ACK.
+  const delack = async (sys: Sys, c: number) => { expect(await sys.setsockopt(c, C.IPPROTO_TCP, C.TCP_QUICKACK, 0)).toBe(0); };
+  return (sys: Sys): Promise<number> => serverReadAll(sys, PORT, opts.delack ? (c) => delack(sys, c) : undefined);
 }
 
 async function connectTo(sys: Sys): Promise<number> {
