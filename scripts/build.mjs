@@ -32,7 +32,22 @@ for (const target of ['release', 'debug', 'nosimd']) {
   if (stale([out], asmTime)) {
     console.log(`asc: ${target}`);
     run(bin('asc'), ['assembly/index.ts', '--config', 'asconfig.json', '--target', target]);
+    if (target !== 'debug') inline(out, target === 'release');
   }
+}
+
+// A second binaryen pass over the release modules, with inlining limits asc does not
+// expose. asc's -O3 inlines only tiny functions (binaryen's "always" limit is 2) unless
+// they make no calls, so the per-packet path stays a chain of ~30 calls, and V8 (Node 20)
+// does not inline one Wasm function into another: every call spills live registers
+// (V8's Wasm calls have no callee-saved registers) and reloads the memory base. Inlining
+// functions of up to 120 binaryen nodes, loops included, takes about 8% off a 64-byte
+// datagram's kernel time. Both engines get it (the JS engine is wasm2js of the nosimd
+// module), so they keep running identical code; the JS engine gains about as much.
+function inline(file, simd) {
+  const features = ['--enable-bulk-memory', '--enable-sign-ext', '--enable-mutable-globals', '--enable-nontrapping-float-to-int'];
+  if (simd) features.push('--enable-simd');
+  run(bin('wasm-opt'), [file, ...features, '--always-inline-max-function-size=120', '--flexible-inline-max-function-size=200', '--inline-functions-with-loops', '--inlining-optimizing', '-O3', '-o', file]);
 }
 
 // The JS engine: wasm2js of the no-SIMD release module. wasm2js emits an ES module that
