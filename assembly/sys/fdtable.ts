@@ -67,12 +67,22 @@ export function fget(t: Task, fd: i32): File | null {
   return v == 0 ? null : changetype<File>(v);
 }
 
-/** sockfd_lookup(): the socket behind fd; -EBADF or -ENOTSOCK in *err. */
-export function sockfd_lookup(t: Task, fd: i32, err_out: usize): Sock | null {
+/**
+ * sockfd_lookup_light(): the file of a socket fd (its private_data is the socket), so a
+ * caller that also needs the file's flags walks task → fd table → file once; -EBADF or
+ * -ENOTSOCK in *err.
+ */
+export function sockfd_lookup_light(t: Task, fd: i32, err_out: usize): File | null {
   const f = fget(t, fd);
   if (f === null) { store<i32>(err_out, -EBADF); return null; }
   if (f.f_type != FILE_SOCKET) { store<i32>(err_out, -ENOTSOCK); return null; }
-  return changetype<Sock>(f.private_data);
+  return f;
+}
+
+/** sockfd_lookup(): the socket behind fd; -EBADF or -ENOTSOCK in *err. */
+export function sockfd_lookup(t: Task, fd: i32, err_out: usize): Sock | null {
+  const f = sockfd_lookup_light(t, fd, err_out);
+  return f === null ? null : changetype<Sock>(f.private_data);
 }
 
 /**

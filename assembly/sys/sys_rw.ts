@@ -5,7 +5,7 @@
 import { EINVAL, ESRCH, EAGAIN } from "../abi/errno";
 import { MSG_DONTWAIT } from "../abi/socket";
 import { O_NONBLOCK } from "../abi/fcntl";
-import { RCV_SHUTDOWN, SEND_SHUTDOWN, SOCK_ALLOC_FAIL } from "../core/sock";
+import { Sock, RCV_SHUTDOWN, SEND_SHUTDOWN, SOCK_ALLOC_FAIL } from "../core/sock";
 import { SOCK_STREAM } from "../abi/socket";
 import { inet_sendmsg, inet_recvmsg } from "../socket/af_inet";
 import { task_get, task_block, task_disarm, signal_pending, Task } from "./task";
@@ -15,7 +15,7 @@ import { KSTACK_MSG_CONT } from "../abi/syscall";
 import { EPIPE } from "../abi/errno";
 import { MSG_NOSIGNAL } from "../abi/socket";
 import { sock_intr_errno, send_sigpipe, SOCKWQ_ASYNC_NOSPACE } from "./signal";
-import { fget, sockfd_lookup } from "./fdtable";
+import { sockfd_lookup_light } from "./fdtable";
 import { err_out, sys_return } from "./common";
 
 /**
@@ -34,8 +34,9 @@ function remaining_timeo(t: Task, timeo: u32): i32 {
 export function sys_sendto(pid: u32, fd: i32, buf: usize, len: u32, flags: u32, has_addr: u32, family: u32, addr: u32, port: u32): i32 {
   const t = task_get(pid);
   if (t === null) return -ESRCH;
-  const sk = sockfd_lookup(t, fd, err_out());
-  if (sk === null) return load<i32>(err_out());
+  const f = sockfd_lookup_light(t, fd, err_out());
+  if (f === null) return load<i32>(err_out());
+  const sk = changetype<Sock>(f.private_data);
   if (<i32>len < 0) return -EINVAL;
   if (has_addr != 0 && port > 65535) return -EINVAL;
   if (t.in_call == 0 && (flags & <u32>KSTACK_MSG_CONT) == 0) t.call_start = jiffies;
@@ -47,8 +48,7 @@ export function sys_sendto(pid: u32, fd: i32, buf: usize, len: u32, flags: u32, 
     return sys_return(t, sock_intr_errno(sk.sk_sndtimeo));
   }
   const rc = inet_sendmsg(sk, buf, len, flags, has_addr, family, addr, port);
-  const f = fget(t, fd);
-  const nonblock = (flags & <u32>MSG_DONTWAIT) != 0 || (f !== null && (f.f_flags & <u32>O_NONBLOCK) != 0);
+  const nonblock = (flags & <u32>MSG_DONTWAIT) != 0 || (f.f_flags & <u32>O_NONBLOCK) != 0;
   // sk_stream_error(): EPIPE raises SIGPIPE unless MSG_NOSIGNAL, and not after a part of
   // the data went (tcp_sendmsg returns the count then, with no error and no signal).
   if (rc == -EPIPE && (flags & (<u32>MSG_NOSIGNAL | <u32>KSTACK_MSG_CONT)) == 0) send_sigpipe(t, sk);
@@ -84,13 +84,13 @@ export function sys_sendto(pid: u32, fd: i32, buf: usize, len: u32, flags: u32, 
 export function sys_recvfrom(pid: u32, fd: i32, buf: usize, len: u32, flags: u32, addr_out: usize): i32 {
   const t = task_get(pid);
   if (t === null) return -ESRCH;
-  const sk = sockfd_lookup(t, fd, err_out());
-  if (sk === null) return load<i32>(err_out());
+  const f = sockfd_lookup_light(t, fd, err_out());
+  if (f === null) return load<i32>(err_out());
+  const sk = changetype<Sock>(f.private_data);
   if (<i32>len < 0) return -EINVAL;
   if (t.in_call == 0 && (flags & <u32>KSTACK_MSG_CONT) == 0) t.call_start = jiffies;
   flags &= ~<u32>KSTACK_MSG_CONT;
-  const f = fget(t, fd);
-  const nonblock = (flags & <u32>MSG_DONTWAIT) != 0 || (f !== null && (f.f_flags & <u32>O_NONBLOCK) != 0);
+  const nonblock = (flags & <u32>MSG_DONTWAIT) != 0 || (f.f_flags & <u32>O_NONBLOCK) != 0;
   // ____sys_recvmsg(): an O_NONBLOCK file reads as if MSG_DONTWAIT were given.
   const rc = inet_recvmsg(sk, buf, len, nonblock ? flags | <u32>MSG_DONTWAIT : flags, addr_out);
   if (rc == -EAGAIN && !nonblock) {
