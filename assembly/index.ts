@@ -10,7 +10,7 @@ import { hrtimer_init_base, hrtimer_run, hrtimer_next, hrtimers_queued } from ".
 import { snmp_get, snmp_set, MIB_MAX, MIB_NAMES, MIB_GROUPS, MIB_GROUP_START, IPSTATS_MIB_FORWARDING, IPSTATS_MIB_DEFAULTTTL, TCP_MIB_RTOALGORITHM, TCP_MIB_RTOMIN, TCP_MIB_RTOMAX, TCP_MIB_MAXCONN } from "./kernel/mib";
 import { drop_count, DROP_REASON_NAMES, SKB_DROP_REASON_MAX } from "./kernel/drop_reason";
 import { open_softirq_net_rx, do_softirq } from "./kernel/softirq";
-import { SKB_TRUESIZE, skb_init, skb_pool_inuse, skb_pool_free_small, skb_pool_free_large, skb_pool_hold, skb_pool_release } from "./core/skbuff";
+import { SKB_TRUESIZE, skb_init, skb_pool_inuse, skb_pool_free_small, skb_pool_free_large, skb_pool_hold, skb_pool_release, skb_pool_set_max, skb_pool_total } from "./core/skbuff";
 import { sock_inuse, set_core_mem } from "./core/sock";
 import { netdev_alloc, netdev_refill, netdev_rx_missed, dev_get_by_index, dev_count, netdev_irq, net_rx_action, napi_pending, netdev_set_ring, qdisc_run, IFF_LOOPBACK, ARPHRD_ETHER, ARPHRD_LOOPBACK, set_netdev_budget, set_netdev_max_backlog, softnet_time_squeeze, softnet_dropped, NetDevice } from "./link/netdevice";
 import { netem_alloc, netem_change, netem_init, netem_next, netem_drops, netem_qlen } from "./link/netem";
@@ -412,6 +412,9 @@ export function kstack_thash_entries(entries: u32): i32 { return inet_ehash_set_
 
 // ───── skb pool fault injection (tests of pool exhaustion) ─────
 /** Takes up to n skbs out of the pool; returns how many were free. */
+/** Ceilings the skb headers and small buffers may grow to (at least what kernel_init carved); 0 if memory refuses. */
+export function kstack_pool_max(nskb_max: u32, nsmall_max: u32): i32 { return skb_pool_set_max(nskb_max, nsmall_max) ? 1 : 0; }
+export function stat_skb_total(): u32 { return skb_pool_total(); }
 export function kstack_skb_hold(n: u32): u32 { return skb_pool_hold(n); }
 /** Gives them back; returns how many. */
 export function kstack_skb_release(): u32 { return skb_pool_release(); }

@@ -26,6 +26,8 @@ export interface KernelStats {
   ipfragQueues: number; neighbours: number; skbFreeSmall: number; skbFreeLarge: number;
   /** struct tcp_sock in use (a TIME_WAIT connection holds none: a timewait mini-sock). */
   tcpSocks: number;
+  /** skb headers carved so far: the boot pool plus what bursts grew it by (pools.skbsMax caps it). */
+  skbTotal: number;
 }
 
 /** One line of `ss -tanmi` (API.md host.ss()). */
@@ -385,7 +387,7 @@ export class Host {
     return {
       skbInUse: x.stat_skb_inuse(), timers: x.stat_timers(), sockets: x.stat_socks(), files: x.stat_files(),
       tasks: x.stat_tasks(), ipfragQueues: x.stat_ipfrag_queues(), neighbours: x.stat_neigh(),
-      skbFreeSmall: x.stat_skb_free_small(), skbFreeLarge: x.stat_skb_free_large(),
+      skbFreeSmall: x.stat_skb_free_small(), skbFreeLarge: x.stat_skb_free_large(), skbTotal: x.stat_skb_total(),
       tcpSocks: x.stat_tcp_socks(),
     };
   }

@@ -1,6 +1,16 @@
-// Socket buffers: a preallocated pool of sk_buff headers and data buffers.
-// Linux: net/core/skbuff.c, include/linux/skbuff.h. No allocation after init: an empty
-// pool makes alloc_skb return null and the caller counts a drop (SKB_DROP_REASON_NOMEM).
+// Socket buffers: a pool of sk_buff headers and data buffers.
+// Linux: net/core/skbuff.c, include/linux/skbuff.h. The pools are carved at boot; when
+// the headers or the small (frame-sized) buffers run out, they grow by a chunk, up to a
+// ceiling (the host's pools.skbsMax / smallMax: kstack's "RAM"), as Linux's slab takes
+// pages from the page allocator when skbuff_head_cache is empty. Growth happens only in
+// bursts that outrun the pool, never in a steady state, so it is no allocation per
+// packet. At the ceiling, or when linear memory cannot grow, alloc_skb returns null and
+// the caller counts a drop (SKB_DROP_REASON_NOMEM). Large buffers stay fixed.
+//
+// Why grow at all: every unread receive queue keeps at least one skb (as in Linux), so
+// a fixed pool smaller than the number of sockets holding unread data leaves the RX rings
+// no buffer for the segment a reader waits on, and the reader waits for good. Linux's
+// memory overcommits there; the ceiling only has to be far above any pool at boot.
 //
 // A data buffer and the pointers into it (as in Linux and gVisor packet_buffer.go):
 //
@@ -17,6 +27,7 @@
 import { drop_account, SKB_CONSUMED } from "../kernel/drop_reason";
 import { BUG_ON } from "../kernel/panic";
 import { memzero } from "../lib/string";
+import { kmalloc_try } from "../lib/kmalloc";
 
 @final @unmanaged export class SkBuff {
   next: usize;
@@ -103,38 +114,97 @@ import { memzero } from "../lib/string";
 let skb_free: usize = 0;
 let skb_total: u32 = 0;
 let skb_inuse: u32 = 0;
+let skb_max: u32 = 0;
 let small_stack: usize = 0;
 let small_top: u32 = 0;
 let small_total: u32 = 0;
+let small_max: u32 = 0;
+/** Growth is off while a test holds skbs (skb_pool_hold): it wants the pool dry. */
+let grow_frozen = false;
+/** Headers or small buffers added by growth at once (a slab's worth of pages). */
+// @ts-ignore: decorator
+@inline const SKB_GROW_CHUNK: u32 = 256;
 let large_stack: usize = 0;
 let large_top: u32 = 0;
 let large_total: u32 = 0;
 
-function carve(count: u32, size: u32, stack: usize): void {
+/** Carves `count` buffers of `size` at `base` onto `stack` from slot `at`. */
+function carve_at(base: usize, count: u32, size: u32, stack: usize, at: u32): void {
   const stride = (<usize>size + SHINFO + 15) & ~15;
-  const base = heap.alloc(stride * count);
   for (let i: u32 = 0; i < count; i++) {
     const b = base + <usize>i * stride;
     store<u32>(b, 0); // dataref
     store<u32>(b, size, 4);
-    store<usize>(stack + (<usize>i << 2), b);
+    store<usize>(stack + (<usize>(at + i) << 2), b);
   }
 }
 
-/** Carves the pools out of linear memory; called once from kernel_init. */
-export function skb_init(nskb: u32, nsmall: u32, nlarge: u32): void {
-  const base = heap.alloc(<usize>nskb * SIZEOF_SKBUFF);
-  memory.fill(base, 0, <usize>nskb * SIZEOF_SKBUFF);
-  skb_free = 0;
-  for (let i: u32 = nskb; i > 0; i--) {
+function carve(count: u32, size: u32, stack: usize): void {
+  const stride = (<usize>size + SHINFO + 15) & ~15;
+  carve_at(heap.alloc(stride * count), count, size, stack, 0);
+}
+
+/** Threads `count` zeroed headers at `base` onto the free list. */
+function skb_heads_add(base: usize, count: u32): void {
+  memory.fill(base, 0, <usize>count * SIZEOF_SKBUFF);
+  for (let i: u32 = count; i > 0; i--) {
     const s = changetype<SkBuff>(base + <usize>(i - 1) * SIZEOF_SKBUFF);
     s.pool_next = skb_free;
     skb_free = changetype<usize>(s);
   }
-  skb_total = nskb;
+}
+
+/** Another chunk of headers, if the ceiling and memory allow; false otherwise. */
+function skb_heads_grow(): bool {
+  if (grow_frozen || skb_total >= skb_max) return false;
+  const n = min(SKB_GROW_CHUNK, skb_max - skb_total);
+  const base = kmalloc_try(<usize>n * SIZEOF_SKBUFF);
+  if (base == 0) return false;
+  skb_heads_add(base, n);
+  skb_total += n;
+  return true;
+}
+
+/** Another chunk of small buffers (the stack already has room for small_max). */
+function small_grow(): bool {
+  if (grow_frozen || small_total >= small_max) return false;
+  const n = min(SKB_GROW_CHUNK, small_max - small_total);
+  const stride = (<usize>SKB_SMALL_SIZE + SHINFO + 15) & ~15;
+  const base = kmalloc_try(stride * n);
+  if (base == 0) return false;
+  // Every small buffer is free or out: the free ones sit below small_top, so the new
+  // ones go on top of them.
+  carve_at(base, n, SKB_SMALL_SIZE, small_stack, small_top);
+  small_top += n;
+  small_total += n;
+  return true;
+}
+
+/**
+ * Sets the ceilings growth stops at (never below what is carved). The small-buffer stack
+ * is sized for the ceiling here, once, so that buf_put never needs room it lacks.
+ */
+export function skb_pool_set_max(nskb_max: u32, nsmall_max: u32): bool {
+  const smax = max(nsmall_max, small_total);
+  if (smax > small_max) {
+    const st = kmalloc_try(<usize>smax << 2);
+    if (st == 0) return false;
+    memory.copy(st, small_stack, <usize>small_top << 2);
+    small_stack = st;
+    small_max = smax;
+  }
+  skb_max = max(nskb_max, skb_total);
+  return true;
+}
+
+/** Carves the pools out of linear memory; called once from kernel_init. */
+export function skb_init(nskb: u32, nsmall: u32, nlarge: u32): void {
+  skb_free = 0;
+  skb_heads_add(heap.alloc(<usize>nskb * SIZEOF_SKBUFF), nskb);
+  skb_total = skb_max = nskb;
   small_stack = heap.alloc(<usize>nsmall << 2);
   carve(nsmall, SKB_SMALL_SIZE, small_stack);
-  small_top = small_total = nsmall;
+  small_top = small_total = small_max = nsmall;
   large_stack = heap.alloc(<usize>nlarge << 2);
   carve(nlarge, SKB_LARGE_SIZE, large_stack);
   large_top = large_total = nlarge;
@@ -148,7 +218,7 @@ export function skb_pool_total(): u32 { return skb_total; }
 
 function buf_get(size: u32): usize {
   if (size <= SKB_SMALL_SIZE) {
-    if (small_top > 0) {
+    if (small_top > 0 || small_grow()) {
       small_top--;
       return load<usize>(small_stack + (<usize>small_top << 2));
     }
@@ -172,8 +242,8 @@ function buf_put(b: usize): void {
 }
 
 function skb_head_get(): SkBuff | null {
+  if (skb_free == 0 && !skb_heads_grow()) return null;
   const s = skb_free;
-  if (s == 0) return null;
   const skb = changetype<SkBuff>(s);
   skb_free = skb.pool_next;
   memzero(s, SIZEOF_SKBUFF);
@@ -190,7 +260,7 @@ export function alloc_skb(size: u32): SkBuff | null {
 /** An skb with a small (Ethernet-frame) buffer only, never borrowing a large one: RX rings
  *  post these, so a burst cannot drain the buffers big datagrams need. */
 export function alloc_skb_small(): SkBuff | null {
-  if (small_top == 0) return null;
+  if (small_top == 0 && !small_grow()) return null;
   small_top--;
   return alloc_skb_from(load<usize>(small_stack + (<usize>small_top << 2)), SKB_SMALL_SIZE);
 }
@@ -372,6 +442,7 @@ let held: usize = 0;
 
 /** Takes up to n skbs out of the pool (buffers first, then bare heads); returns how many. */
 export function skb_pool_hold(n: u32): u32 {
+  grow_frozen = true;
   let k: u32 = 0;
   while (k < n) {
     let skb = alloc_skb(0);
@@ -393,5 +464,6 @@ export function skb_pool_release(): u32 {
     consume_skb(skb);
     k++;
   }
+  grow_frozen = false;
   return k;
 }

@@ -104,6 +104,8 @@ export interface KernelExports {
   stat_ehash(which: number): number;
   stat_heap_top(): number;
   kstack_thash_entries(entries: number): number;
+  kstack_pool_max(nskbMax: number, nsmallMax: number): number;
+  stat_skb_total(): number;
   kstack_skb_hold(n: number): number;
   kstack_skb_release(): number;
 }

@@ -3,10 +3,18 @@
 import type { KernelExports, KernelHooks } from './exports.js';
 import { readAsString, type KernelModule } from './load.js';
 
-export interface PoolSizes { skbs: number; small: number; large: number }
+/**
+ * skb pool sizes at boot, and the ceilings the headers and small (frame-sized) buffers
+ * grow to on demand (kstack's "RAM": a burst past the boot sizes takes another chunk from
+ * linear memory, as Linux's slab takes pages; large buffers stay fixed).
+ */
+export interface PoolSizes { skbs: number; small: number; large: number; skbsMax: number; smallMax: number }
 // 160 large (64 KiB) buffers: one bulk connection at the default tcp_wmem[2] (4 MiB of
 // ~46 KiB loopback segments) plus its receiver, as Linux's page allocator would allow.
-export const DEFAULT_POOLS: PoolSizes = { skbs: 4096, small: 2048, large: 160 };
+// The ceilings: 65,536 headers and 32,768 small buffers (~90 MB if ever all used), far
+// above what a host carries in a steady state, so that thousands of sockets each holding
+// unread data never starve the RX rings.
+export const DEFAULT_POOLS: PoolSizes = { skbs: 4096, small: 2048, large: 160, skbsMax: 65536, smallMax: 32768 };
 
 export class Kernel {
   readonly x: KernelExports;
@@ -21,6 +29,7 @@ export class Kernel {
   constructor(module: KernelModule, hooks: KernelHooks, seed: number, pools: PoolSizes = DEFAULT_POOLS) {
     this.x = module.instantiate(hooks);
     this.x.kernel_init(seed >>> 0, pools.skbs, pools.small, pools.large);
+    this.x.kstack_pool_max((pools.skbsMax ?? DEFAULT_POOLS.skbsMax) >>> 0, (pools.smallMax ?? DEFAULT_POOLS.smallMax) >>> 0);
     this.detaches = typeof WebAssembly !== 'undefined' && this.x.memory instanceof WebAssembly.Memory;
     this.buf = this.x.memory.buffer;
     this.view8 = new Uint8Array(this.buf);

@@ -11,12 +11,11 @@ const E = (r: number): string => (r < 0 ? errnoName(r) ?? String(r) : String(r))
 const N = 20_000;
 const PORTS = [10000, 10001, 10002, 10003]; // 5,000 per destination: a fifth of the range
 // Every process runs until it waits, so a loop of sends or closes is one burst: pause
-// every CHUNK so that unread segments and FINs stay within the skb pool (4,096) and the
-// link's 1,000-packet queue, as a real server's event loop would. kstack: Linux would
-// not need the pause — its memory overcommits where kstack's pool cannot: each unread
-// receive queue keeps at least one skb, and 20,000 of them leave no RX buffer for the
-// segment the reader waits on. Allocation failures themselves no longer lose FINs or
-// ACKs (tcp-skbfail.test.ts).
+// every CHUNK so that the FINs stay within the link's 1,000-packet queue, as a real
+// server's event loop would, and TIME_WAIT peaks at N (unpaced, the burst of closes
+// outruns the queue and the peak stays far below N). Unread
+// segments no longer need the pause: the skb pool grows past its boot size
+// (skb-pool-growth.test.ts).
 const CHUNK = 500;
 const pace = (sys: Sys, i: number): Promise<unknown> | undefined => (i % CHUNK === CHUNK - 1 ? sys.nanosleep(1) : undefined);
 
