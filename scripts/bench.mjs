@@ -30,6 +30,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchCsum } from './bench/csum.mjs';
 import { benchUdp } from './bench/udp.mjs';
+import { benchUdpBrowser } from './bench/udp-browser.mjs';
 import { benchTcp } from './bench/tcp.mjs';
 import { benchChurn } from './bench/churn.mjs';
 import { benchEpoll } from './bench/epoll.mjs';
@@ -110,6 +111,14 @@ if (!only || only === 'udp') {
     const tr = w.dgramPerSec / j.dgramPerSec;
     lines.push(`| UDP Wasm / JS: kernel time | ${size} B | | ${fmt(kr)}× | ≥ ${ENGINE_TARGET}× | ${mark(kr >= ENGINE_TARGET)} |`);
     lines.push(`| UDP Wasm / JS: datagrams/s (end to end) | ${size} B | | ${fmt(tr)}× | ≥ ${ENGINE_TARGET}× | ${mark(tr >= ENGINE_TARGET)} |`);
+  }
+  // The same kernel-time measure under Chromium's newer V8 (information, no target).
+  const browserRows = quick ? null : await benchUdpBrowser(['wasm', 'js'], [64, 1472], { log });
+  if (browserRows === null) log('  udp in Chromium: skipped (no Chromium)');
+  for (const size of browserRows ? [64, 1472] : []) {
+    const w = browserRows.find((r) => r.engine === 'wasm' && r.size === size);
+    const j = browserRows.find((r) => r.engine === 'js' && r.size === size);
+    lines.push(`| UDP kernel ns per datagram in Chromium ${w.version}: Wasm / JS engine | ${size} B | ${int(w.kernelNsPerDgram)} / ${int(j.kernelNsPerDgram)} ns | ${fmt(j.kernelNsPerDgram / w.kernelNsPerDgram)}× | | |`);
   }
 }
 
@@ -215,7 +224,7 @@ if (csumRows.length) {
 }
 if (udpRows.length) {
   const any = udpRows[0];
-  notes.push(`UDP: two hosts on a zero-delay link (virtual clock, capture off); a sender process does blocking \`sendto\` of N datagrams (it sleeps on its sndbuf as on Linux), a receiver process \`recv\`s as fast as it is scheduled; datagrams/s counts those delivered to the receiver (rcvbuf drops, if any, excluded: ${udpRows.map((r) => `${r.engine} ${r.size} B ${fmt(r.deliveredPct, 1)}%`).join(', ')} delivered) over the wall time of the whole \`net.run\`, median of runs of ~400 ms. Kernel ns per datagram comes from a separate run, in a fresh Node process per engine and size, on the same two hosts in which the bench calls the kernel exports itself, in batches of 32 datagrams (send: \`sys_sendto\` × 32; receive: the interrupt and \`kernel_poll\` of both hosts — NAPI, Ethernet, IP, UDP, TX completion — and \`sys_recvfrom\` × 32), timing each half with one pair of \`performance.now()\`; moving frames between the rings is not counted. Median of 7 windows of 250 ms; the rest of the wall time is the host: scheduler, promises, ring copies.`);
+  notes.push(`UDP: two hosts on a zero-delay link (virtual clock, capture off); a sender process does blocking \`sendto\` of N datagrams (it sleeps on its sndbuf as on Linux), a receiver process \`recv\`s as fast as it is scheduled; datagrams/s counts those delivered to the receiver (rcvbuf drops, if any, excluded: ${udpRows.map((r) => `${r.engine} ${r.size} B ${fmt(r.deliveredPct, 1)}%`).join(', ')} delivered) over the wall time of the whole \`net.run\`, median of runs of ~400 ms. Kernel ns per datagram comes from a separate run, in a fresh Node process per engine and size, on the same two hosts in which the bench calls the kernel exports itself, in batches of 32 datagrams (send: \`sys_sendto\` × 32; receive: the interrupt and \`kernel_poll\` of both hosts — NAPI, Ethernet, IP, UDP, TX completion — and \`sys_recvfrom\` × 32), timing each half with one pair of \`performance.now()\`; moving frames between the rings is not counted. Median of 7 windows of 250 ms; the rest of the wall time is the host: scheduler, promises, ring copies. The Chromium rows run the same kernel-time procedure (scripts/bench/udp-kernel.mjs) in a page of the system's Chromium under playwright-core, a fresh page per engine and size, median of 3: a newer V8 than Node's (it inlines Wasm calls, which Node 20's does not), for comparison; skipped without Chromium.`);
 }
 if (tcpRows.length) {
   notes.push('TCP: one connection, the sender does blocking 64 KiB `send`s, the receiver `recv`s into a 64 KiB buffer until EOF; a rate is the bytes received over the data phase (connect done → the receiver\'s EOF), median of 3 runs after a 16 MiB warm-up, and every run checks that the receiver got exactly the bytes sent. Loopback: one kstack host on the real clock (`capture: false`), 127.0.0.1; Node `net`: a server on 127.0.0.1:0 in this process and a client that honours backpressure (`write()` false → `drain`), same size as the kstack Wasm run. Link: two kstack hosts on the virtual clock across `{ rateBps: 1e9, delayMs: 5 }`; simulated throughput is bytes × 8 over virtual time, "bytes per wall second" the same bytes over wall time. Each kstack case runs in its own child process with a stall watchdog (3 s of wall time without progress = FAIL).');

@@ -12,7 +12,9 @@ const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '
 const ALLOWED = ['build/', 'scripts/web/', 'node_modules/comlink/'];
 const COMLINK = '/node_modules/comlink/dist/esm/comlink.mjs';
 
-export function startWebServer(port = Number(process.env.PORT ?? 8080)) {
+/** `allow`: more repository folders to serve (the bench serves scripts/bench/). */
+export function startWebServer(port = Number(process.env.PORT ?? 8080), { allow = [] } = {}) {
+  const allowed = [...ALLOWED, ...allow];
   const server = createServer(async (req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^\/+/, '');
     if (path === '' || path === '.') {
@@ -22,7 +24,7 @@ export function startWebServer(port = Number(process.env.PORT ?? 8080)) {
     const file = path;
     res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
     res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
-    if (file.includes('..') || !ALLOWED.some((p) => file.startsWith(p))) {
+    if (file.includes('..') || !allowed.some((p) => file.startsWith(p))) {
       res.writeHead(404).end('not found');
       return;
     }
