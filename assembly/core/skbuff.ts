@@ -28,6 +28,7 @@ import { drop_account, SKB_CONSUMED } from "../kernel/drop_reason";
 import { BUG_ON } from "../kernel/panic";
 import { memzero } from "../lib/string";
 import { kmalloc_try } from "../lib/kmalloc";
+import { sock_wfree, sock_rfree } from "./sock";
 
 @final @unmanaged export class SkBuff {
   next: usize;
@@ -349,12 +350,24 @@ export function skb_copybreak(skb: SkBuff): SkBuff | null {
 /** skb_get(): takes another reference on the header. */
 export function skb_get(skb: SkBuff): SkBuff { skb.users++; return skb; }
 
+/**
+ * Runs and clears skb.destructor (set). The two socket destructors are called directly
+ * (Linux's skbuff.c also names sock_wfree where it must know the owner's kind,
+ * skb_orphan_partial); any other goes through the table. A direct call lets V8 skip the
+ * table check and binaryen inline, where the JS engine's V8 already speculates on the
+ * one target it keeps seeing.
+ */
+export function skb_destruct(skb: SkBuff): void {
+  const d = skb.destructor;
+  skb.destructor = 0;
+  const p = changetype<usize>(skb);
+  if (d == sock_wfree.index) sock_wfree(p);
+  else if (d == sock_rfree.index) sock_rfree(p);
+  else call_indirect<void>(d, p);
+}
+
 function __kfree_skb(skb: SkBuff): void {
-  if (skb.destructor != 0) {
-    const d = skb.destructor;
-    skb.destructor = 0;
-    call_indirect<void>(d, changetype<usize>(skb));
-  }
+  if (skb.destructor != 0) skb_destruct(skb);
   const b = skb.buf;
   const ref = load<u32>(b) - 1;
   store<u32>(b, ref);

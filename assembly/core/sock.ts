@@ -8,7 +8,7 @@
 // fill a buffer faster than their payload suggests.
 import { init_waitqueue_head, __wake_up, waitqueue_active } from "../kernel/wait";
 import { skb_queue_head_init, skb_dequeue, skb_queue_purge_reason, SIZEOF_SKB_QUEUE } from "./skb_queue";
-import { kfree_skb_reason, SkBuff } from "./skbuff";
+import { kfree_skb_reason, skb_destruct, SkBuff } from "./skbuff";
 import { SKB_DROP_REASON_NOT_SPECIFIED } from "../kernel/drop_reason";
 import { reuseport_detach_sock } from "./sock_reuseport";
 import { kmem_cache_zalloc, kmem_cache_free, kmem_cache_inuse, SIZEOF_KMEM_CACHE } from "../lib/slab";
@@ -310,7 +310,7 @@ export function sock_error(sk: Sock): i32 {
 // ───── memory accounting ─────
 
 /** sock_wfree(): the skb destructor that returns send-buffer space and wakes writers. */
-function sock_wfree(skbp: usize): void {
+export function sock_wfree(skbp: usize): void {
   const skb = changetype<SkBuff>(skbp);
   const sk = changetype<Sock>(skb.sk);
   if (changetype<usize>(sk) == 0) return;
@@ -330,7 +330,7 @@ export function skb_set_owner_w(skb: SkBuff, sk: Sock): void {
 }
 
 /** sock_rfree(): the receive-side destructor. */
-function sock_rfree(skbp: usize): void {
+export function sock_rfree(skbp: usize): void {
   const skb = changetype<SkBuff>(skbp);
   const sk = changetype<Sock>(skb.sk);
   if (changetype<usize>(sk) == 0) return;
@@ -343,11 +343,7 @@ function sock_rfree(skbp: usize): void {
  * skb.truesize of a charged skb, or the uncharge will not match the charge.
  */
 export function skb_orphan(skb: SkBuff): void {
-  if (skb.destructor != 0) {
-    const d = skb.destructor;
-    skb.destructor = 0;
-    call_indirect<void>(d, changetype<usize>(skb));
-  }
+  if (skb.destructor != 0) skb_destruct(skb);
 }
 
 /** skb_set_owner_r(): charges skb to the receiver's sk_rmem_alloc. */

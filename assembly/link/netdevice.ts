@@ -6,6 +6,7 @@
 //   ifindex, flags, type, mtu, mac, IPv4 address/prefix (the in_device), the two
 //   descriptor rings, the NAPI context, the qdisc, statistics.
 import { RING_CLEAN, RING_CONS, RING_DEFAULT, RING_DESCS, RING_IFINDEX, RING_MASK, RING_MAX, RING_MISSED, RING_PROD, RING_SIZE, SIZEOF_DESC, SIZEOF_RING_HDR, DESC_ADDR, DESC_FLAGS, DESC_LEN, DESC_OWN, DESC_SKB } from "../abi/nic";
+import { skb_orphan } from "../core/sock";
 import { ktime_ns } from "../kernel/clock";
 import { SKB_DROP_REASON_FULL_RING, SKB_DROP_REASON_UNHANDLED_PROTO } from "../kernel/drop_reason";
 import { alloc_skb_small, consume_skb, kfree_skb_reason, SkBuff, skb_put, skb_reserve, skb_reset_mac_header, skb_pull, PACKET_HOST, PACKET_BROADCAST, PACKET_OTHERHOST, PACKET_MULTICAST, SKB_SMALL_SIZE, SKB_TRUESIZE } from "../core/skbuff";
@@ -333,11 +334,7 @@ function process_backlog(dev: NetDevice, weight: u32): u32 {
 
 function loopback_xmit(skb: SkBuff, dev: NetDevice): void {
   // skb_orphan(): the sender's buffer space is released as the frame leaves the socket.
-  if (skb.destructor != 0) {
-    const d = skb.destructor;
-    skb.destructor = 0;
-    call_indirect<void>(d, changetype<usize>(skb));
-  }
+  skb_orphan(skb);
   skb.sk = 0;
   tap(dev, skb, 1);
   dev.tx_packets++;

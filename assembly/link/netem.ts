@@ -9,6 +9,7 @@
 //   delay = uniform(latency ± jitter), plus, with a rate, the serialization time of the
 //   frame counted from the time the previous frame finishes.
 import { ktime_ns } from "../kernel/clock";
+import { skb_orphan } from "../core/sock";
 import { prandom_u32, prandom_u32_max } from "../kernel/random";
 import { SKB_DROP_REASON_NETEM_LOSS, SKB_DROP_REASON_QDISC_DROP, SKB_DROP_REASON_NOMEM } from "../kernel/drop_reason";
 import { kfree_skb_reason, skb_cb, skb_clone, skb_cloned, skb_copy, SkBuff, consume_skb } from "../core/skbuff";
@@ -137,11 +138,7 @@ function netem_enqueue(skbp: usize, devp: usize): i32 {
   // netem_enqueue(): "if a delay is expected, orphan the skb" — the sender's buffer space
   // is given back now rather than after the transit delay (skb_orphan_partial; for
   // datagram sockets a full orphan).
-  if ((q.latency_ns > 0 || q.jitter_ns > 0 || q.rate_Bps > 0) && skb.destructor != 0) {
-    const d = skb.destructor;
-    skb.destructor = 0;
-    call_indirect<void>(d, changetype<usize>(skb));
-  }
+  if (q.latency_ns > 0 || q.jitter_ns > 0 || q.rate_Bps > 0) skb_orphan(skb);
   if (skb_queue_len(q.q) >= q.limit) {
     q.drops++;
     kfree_skb_reason(skb, SKB_DROP_REASON_QDISC_DROP);

@@ -12,6 +12,8 @@ import { find_proto, find_proto_number, type_known } from "../core/proto_table";
 import { fib_lookup, FibEntry, RTN_LOCAL } from "../ip/route";
 import { ipv4_is_lbcast, ipv4_is_multicast } from "../ip/iphdr";
 import { ping_group_low, ping_group_high } from "../ip/inet_common";
+import { udp_sendmsg, udp_recvmsg } from "../udp/udp";
+import { tcp_sendmsg, tcp_recvmsg } from "../tcp/tcp";
 
 // @ts-ignore: decorator
 @inline const SOCK_MAX: u32 = 11;
@@ -97,11 +99,23 @@ export function inet_dgram_connect(sk: Sock, family: u32, addr: u32, port: u32):
 export function inet_sendmsg(sk: Sock, buf: usize, len: u32, flags: u32, has_addr: u32, family: u32, addr: u32, port: u32): i32 {
   if (inet_autobind(sk) != 0) return -EAGAIN;
   if (has_addr != 0 && family != <u32>AF_INET && family != <u32>AF_UNSPEC) return -EAFNOSUPPORT;
-  return call_indirect<i32>(sk_prot(sk).sendmsg, changetype<usize>(sk), buf, len, flags, addr, port, has_addr);
+  // INDIRECT_CALL_2(sk->sk_prot->sendmsg, tcp_sendmsg, udp_sendmsg, ...), as Linux's
+  // inet_sendmsg: the two common protocols get a direct call (Linux: no retpoline; here:
+  // no table load and signature check, and binaryen may inline), the rest the table.
+  const fn = sk_prot(sk).sendmsg;
+  const skp = changetype<usize>(sk);
+  if (fn == udp_sendmsg.index) return udp_sendmsg(skp, buf, len, flags, addr, port, has_addr);
+  if (fn == tcp_sendmsg.index) return tcp_sendmsg(skp, buf, len, flags, addr, port, has_addr);
+  return call_indirect<i32>(fn, skp, buf, len, flags, addr, port, has_addr);
 }
 
 export function inet_recvmsg(sk: Sock, buf: usize, len: u32, flags: u32, addr_out: usize): i32 {
-  return call_indirect<i32>(sk_prot(sk).recvmsg, changetype<usize>(sk), buf, len, flags, addr_out);
+  // INDIRECT_CALL_2(sk->sk_prot->recvmsg, tcp_recvmsg, udp_recvmsg, ...), as Linux's inet_recvmsg.
+  const fn = sk_prot(sk).recvmsg;
+  const skp = changetype<usize>(sk);
+  if (fn == udp_recvmsg.index) return udp_recvmsg(skp, buf, len, flags, addr_out);
+  if (fn == tcp_recvmsg.index) return tcp_recvmsg(skp, buf, len, flags, addr_out);
+  return call_indirect<i32>(fn, skp, buf, len, flags, addr_out);
 }
 
 /** inet_getname(): writes (addr, port) to out; peer=1 for getpeername. */

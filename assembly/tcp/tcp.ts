@@ -259,7 +259,7 @@ function tcp_memory_free(sk: Sock, tp: TcpSock): bool {
  * tcp_sendmsg_locked(). Copies what the send buffer takes, segment by segment; returns
  * the bytes taken, or -EAGAIN when none fit (the syscall layer then sleeps), or an error.
  */
-function tcp_sendmsg(skp: usize, buf: usize, len: u32, flags: u32, daddr: u32, dport: u32, has_addr: u32): i32 {
+export function tcp_sendmsg(skp: usize, buf: usize, len: u32, flags: u32, daddr: u32, dport: u32, has_addr: u32): i32 {
   const sk = changetype<Sock>(skp);
   const tp = tcp_sk(sk);
   if ((flags & <u32>MSG_OOB) != 0) return -EOPNOTSUPP;
@@ -399,7 +399,7 @@ function tcp_rcv_space_adjust(sk: Sock, tp: TcpSock): void {
 }
 
 /** tcp_recvmsg_locked(). MSG_DONTWAIT says "do not sleep" (O_NONBLOCK is folded in). */
-function tcp_recvmsg(skp: usize, buf: usize, len: u32, flags: u32, addr_out: usize): i32 {
+export function tcp_recvmsg(skp: usize, buf: usize, len: u32, flags: u32, addr_out: usize): i32 {
   const sk = changetype<Sock>(skp);
   const tp = tcp_sk(sk);
   if (sk.sk_state == <u32>TCP_LISTEN) return -ENOTCONN;

@@ -250,7 +250,7 @@ export function udp_truesize(n: u32): u32 {
 }
 
 /** udp_sendmsg(). `buf` is kernel memory (the syscall arena). */
-function udp_sendmsg(skp: usize, buf: usize, len: u32, flags: u32, daddr: u32, dport: u32, has_addr: u32): i32 {
+export function udp_sendmsg(skp: usize, buf: usize, len: u32, flags: u32, daddr: u32, dport: u32, has_addr: u32): i32 {
   const sk = changetype<Sock>(skp);
   if (len > 0xffff) return -EMSGSIZE;
   if ((flags & MSG_OOB) != 0) return -EOPNOTSUPP;
@@ -316,7 +316,7 @@ function udp_sendmsg(skp: usize, buf: usize, len: u32, flags: u32, daddr: u32, d
 }
 
 /** udp_recvmsg(). Writes the source to addr_out (saddr, sport) when non-zero. */
-function udp_recvmsg(skp: usize, buf: usize, len: u32, flags: u32, addr_out: usize): i32 {
+export function udp_recvmsg(skp: usize, buf: usize, len: u32, flags: u32, addr_out: usize): i32 {
   const sk = changetype<Sock>(skp);
   if ((flags & MSG_ERRQUEUE) != 0) return -EAGAIN;
   const err = sock_error(sk);
