@@ -42,7 +42,7 @@ import { sock_iter, Sock, SOCK_DEAD } from "./core/sock";
 import { inet_diag_fill, inet_diag_register_info, inet_req_diag_fill } from "./socket/inet_diag";
 import { reqsk_iter, reqsk_inuse } from "./tcp/request_sock";
 import { tcp_diag_get_info } from "./tcp/tcp";
-import { tasks_live } from "./sys/task";
+import { tasks_live, task_set_host_wait } from "./sys/task";
 import { sys_epoll_create1 as _epoll_create1, sys_epoll_ctl as _epoll_ctl, sys_epoll_wait as _epoll_wait, epitems_inuse, SIZEOF_EPOLL_EVENT } from "./sys/eventpoll";
 import { sys_poll as _poll } from "./sys/poll";
 import { sys_select as _select } from "./sys/select";
@@ -296,6 +296,8 @@ export function sys_setrlimit(pid: u32, resource: u32, cur: u32, max: u32): i32 
 export function sys_getrlimit(pid: u32, resource: u32): i32 { return _getrlimit(pid, resource, kstack_uaddr()); }
 export function task_exit(pid: u32): i32 { return ret(sys_task_exit(pid)); }
 export function task_interrupt(pid: u32): i32 { return ret(sys_task_interrupt(pid)); }
+/** wait4(): the host marks pid sleeping in it (on = 1) and awake again (on = 0); a signal wakes it (host_task_wake). */
+export function task_host_wait(pid: u32, on: u32): i32 { return task_set_host_wait(pid, on); }
 export function sys_socket(pid: u32, family: u32, type: u32, protocol: u32): i32 { return _socket(pid, family, type, protocol); }
 export function tcp_sysctl(which: u32, a: u32, b: u32, c: u32): i32 { return tcp_sysctl_set(which, a, b, c); }
 export function kstack_trace_tcp_states(on: u32): void { tcp_trace_states(on); }

@@ -1,6 +1,6 @@
 // One emulated machine: its own kernel (loopback, sysctls, ports, counters), its
 // interfaces, and its processes. Created by Network.addHost.
-import { ECHILD, ESRCH, IPPROTO_TCP, IPPROTO_UDP, SA_NOCLDWAIT, SIGCHLD, SIGKILL, SIG_IGN } from './abi/constants.js';
+import { ECHILD, ERESTARTSYS, ESRCH, IPPROTO_TCP, IPPROTO_UDP, SA_NOCLDWAIT, SIGCHLD, SIGKILL, SIG_IGN } from './abi/constants.js';
 import { decodeTcpInfo, type TcpInfo } from './syscall/tcp-info.js';
 import { KSTACK_SIG_HANDLER, SIG_DFL } from './abi/constants.js';
 import { Kernel, parseIPv4, formatIPv4 } from './kernel/kernel.js';
@@ -249,12 +249,25 @@ export class Host {
     return pid;
   }
 
+  /**
+   * wait4(pid): sleeps until the child exits. As do_wait(), a signal that wakes the parent
+   * ends the sleep with -ERESTARTSYS (the syscall layer turns it into EINTR, or a restart
+   * under SA_RESTART) — unless the child is already a zombie by then: the zombie is found
+   * first, so the SIGCHLD of the child being waited for never interrupts its own wait.
+   */
   private async waitpid(parent: Process, pid: number): Promise<{ pid: number; code?: number; signal?: number } | number> {
     const child = this.processes.get(pid) ?? this.zombies.get(pid);
-    if (!child || this.parents.get(pid) !== parent.pid) return -10; // ECHILD
+    if (!child || this.parents.get(pid) !== parent.pid) return -ECHILD;
+    const x = this.kernel.x;
     parent.hostWait = true;
-    const st = await child.exited;
+    x.task_host_wait(parent.pid, 1);
+    const woken = new Promise<null>((resolve) => { parent.interruptHostWait = () => resolve(null); });
+    const raced = await Promise.race([child.exited, woken]);
     parent.hostWait = false;
+    parent.interruptHostWait = null;
+    x.task_host_wait(parent.pid, 0);
+    if (raced === null && child.status === null) return -ERESTARTSYS;
+    const st = child.status ?? (await child.exited);
     // Reaped at its exit (the parent ignores SIGCHLD or set SA_NOCLDWAIT): wait finds no child.
     if (!this.parents.has(pid)) return -ECHILD;
     this.zombies.delete(pid); // reaped

@@ -148,7 +148,10 @@ export class Network {
   /** A kernel woke a task. */
   wake(host: Host, pid: number): void {
     const p = host.processes.get(pid);
-    if (!p || p.state === 'exited' || p.woken) return;
+    if (!p || p.state === 'exited') return;
+    // Asleep in waitpid (the host's wait, not a kernel one): only a signal wakes it there.
+    if (p.hostWait) { p.interruptHostWait?.(); return; }
+    if (p.woken) return;
     // A wake can come while the process is still inside the syscall that is about to
     // block (its own softirq work woke it, e.g. loopback delivers the SYN-ACK before
     // connect() returns). Remember it, as prepare_to_wait()'s ordering does in Linux; at

@@ -89,6 +89,9 @@ declare function host_task_wake(pid: u32): void;
   pgid: u32;
   /** A fatal signal was generated (SIGNAL_GROUP_EXIT): its number, for the host to end us. */
   sig_fatal: u32;
+  /** Sleeping in wait4() (do_wait's interruptible sleep), which the host runs: a signal
+   *  wakes it as it wakes a task in a kernel wait. */
+  host_wait: u32;
 }
 
 /** signal_pending(): an unblocked signal waits (TIF_SIGPENDING). */
@@ -117,7 +120,15 @@ export function task_wake(t: Task): void {
 /** signal_wake_up(): a task sleeping in a call wakes to see its signal (the host retries
  *  the call, which then answers with its interrupted code). */
 export function task_signal_wake(t: Task): void {
-  if (t.in_call != 0) task_wake(t);
+  if (t.in_call != 0 || t.host_wait != 0) task_wake(t);
+}
+
+/** The host's wait4() sleeps (on) or ends (off) for pid; -ESRCH for an unknown task. */
+export function task_set_host_wait(pid: u32, on: u32): i32 {
+  const t = task_get(pid);
+  if (t === null) return -3;
+  t.host_wait = on != 0 ? 1 : 0;
+  return 0;
 }
 
 /** The wait-queue callback (autoremove_wake_function). */

@@ -46,6 +46,7 @@ export interface KernelExports {
   task_fork(parent: number, child: number): number;
   task_exit(pid: number): number;
   task_interrupt(pid: number): number;
+  task_host_wait(pid: number, on: number): number;
   sys_socket(pid: number, family: number, type: number, protocol: number): number;
   sys_bind(pid: number, fd: number, family: number, addr: number, port: number): number;
   sys_connect(pid: number, fd: number, family: number, addr: number, port: number): number;

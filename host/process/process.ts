@@ -31,6 +31,8 @@ export class Process {
   woken = false;
   /** Waiting on something the host resolves (waitpid): counts as blocked, not running. */
   hostWait = false;
+  /** Ends that wait early: a signal woke the task (do_wait's signal_pending check). */
+  interruptHostWait: (() => void) | null = null;
   /** Set for a process in a worker thread. */
   thread: ProcThread | null = null;
   readonly exited: Promise<ExitStatus>;

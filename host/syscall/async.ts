@@ -386,7 +386,23 @@ export class Sys {
   clock_gettime(): Promise<number> { return Promise.resolve(this.port.now()); }
   exit(code = 0): Promise<never> { return this.port.exit(code); }
   fork(fn: (sys: Sys) => unknown): Promise<number> { return this.port.fork(fn); }
-  waitpid(pid: number): Promise<{ pid: number; code?: number; signal?: number } | number> { return this.port.waitpid(pid).then((r) => this.after(r)); }
+  /**
+   * waitpid(): a signal that arrives while it sleeps interrupts it (-EINTR), or restarts
+   * it under SA_RESTART, as wait4's -ERESTARTSYS; pending signals are acted on first, as
+   * at the entry of any call that may sleep.
+   */
+  waitpid(pid: number): Promise<{ pid: number; code?: number; signal?: number } | number> {
+    const sig = this.port.signals;
+    if (sig !== undefined && sig.pending()) return sig.deliver(0, null).then(() => this.waitpid1(pid));
+    return this.waitpid1(pid);
+  }
+  private waitpid1(pid: number): Promise<{ pid: number; code?: number; signal?: number } | number> {
+    return this.port.waitpid(pid).then((r) => {
+      const sig = this.port.signals;
+      if (typeof r !== 'number' || sig === undefined || (!sig.pending() && !isRestart(r))) return this.after(r);
+      return sig.deliver(r, () => this.waitpid1(pid) as Promise<number>);
+    });
+  }
   /** sigaction(signo, { handler, flags?, mask? }) → 0 or -errno (no act: reads only). */
   sigaction(signo: number, act?: SigAction | null): Promise<number> {
     const sig = this.port.signals;

@@ -98,7 +98,38 @@ def sigpipe_case(disposition, flags):
     code = os.WEXITSTATUS(st)
     return ['-EPIPE', code - 100] if code >= 100 else ['exit %d' % code]
 
+def waitpid_case(restart):
+    kid = os.fork()
+    if kid == 0:
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
+        time.sleep(0.3)
+        os._exit(7)
+    hits = handler_setup(restart)
+    st = ctypes.c_int(0)
+    r1 = libc.waitpid(kid, ctypes.byref(st), 0)
+    out = ['pid' if r1 == kid else res(r1), len(hits)]
+    if r1 != kid: libc.waitpid(kid, ctypes.byref(st), 0)
+    out.append('exit %d' % os.WEXITSTATUS(st.value))
+    return out
+
+def waitpid_sigchld_case():
+    hits = []
+    signal.signal(signal.SIGCHLD, lambda s, f: hits.append(s))
+    signal.siginterrupt(signal.SIGCHLD, True)
+    kid = os.fork()
+    if kid == 0:
+        time.sleep(0.3)
+        os._exit(7)
+    st = ctypes.c_int(0)
+    r1 = libc.waitpid(kid, ctypes.byref(st), 0)
+    out = ['pid' if r1 == kid else res(r1), len(hits), 'exit %d' % os.WEXITSTATUS(st.value)]
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    return out
+
 out = {
+    'waitpid, no SA_RESTART': waitpid_case(False),
+    'waitpid, SA_RESTART': waitpid_case(True),
+    'waitpid, the child\'s own SIGCHLD (handler, no SA_RESTART)': waitpid_sigchld_case(),
     'recv, no SA_RESTART': recv_case(False, False),
     'recv, SA_RESTART': recv_case(True, False),
     'recv with SO_RCVTIMEO, SA_RESTART': recv_case(True, True),
@@ -114,6 +145,9 @@ print(json.dumps(out))
 `;
 
 const LINUX: Record<string, Answer> = {
+  'waitpid, no SA_RESTART': ['-EINTR', 1, 'exit 7'],
+  'waitpid, SA_RESTART': ['pid', 1, 'exit 7'],
+  "waitpid, the child's own SIGCHLD (handler, no SA_RESTART)": ['pid', 1, 'exit 7'],
   'recv, no SA_RESTART': ['-EINTR', 1, 4],
   'recv, SA_RESTART': [4, 1],
   'recv with SO_RCVTIMEO, SA_RESTART': ['-EINTR', 1, 4],
@@ -209,7 +243,29 @@ const sigpipeCase = (disposition: 'default' | 'ignore' | 'handler', flags: numbe
   return [res(r), hits];
 }, false);
 
+/** The child exits with 7 at 300 ms; SIGALRM (another process's kill) comes at 100 ms. */
+const waitpidCase = (restart: boolean) => onKstack(async (sys) => {
+  const kid = await sys.fork(async (k) => { await k.nanosleep(300); return 7; });
+  const hits = await handlerSetup(sys, restart);
+  let r = await sys.waitpid(kid);
+  const out: Answer = [typeof r === 'number' ? res(r) : 'pid', hits.hits];
+  if (typeof r === 'number') r = await sys.waitpid(kid);
+  out.push(typeof r === 'number' ? res(r) : `exit ${r.code}`);
+  return out;
+});
+
+const waitpidSigchldCase = () => onKstack(async (sys) => {
+  let hits = 0;
+  await sys.sigaction(C.SIGCHLD, { handler: () => { hits++; } });
+  const kid = await sys.fork(async (k) => { await k.nanosleep(300); return 7; });
+  const r = await sys.waitpid(kid);
+  return typeof r === 'number' ? [res(r), hits] : [r.pid === kid ? 'pid' : 'other', hits, `exit ${r.code}`];
+}, false);
+
 const KSTACK: Record<string, () => Promise<Answer>> = {
+  'waitpid, no SA_RESTART': () => waitpidCase(false),
+  'waitpid, SA_RESTART': () => waitpidCase(true),
+  "waitpid, the child's own SIGCHLD (handler, no SA_RESTART)": () => waitpidSigchldCase(),
   'recv, no SA_RESTART': () => recvCase(false, false),
   'recv, SA_RESTART': () => recvCase(true, false),
   'recv with SO_RCVTIMEO, SA_RESTART': () => recvCase(true, true),
@@ -222,7 +278,7 @@ const KSTACK: Record<string, () => Promise<Answer>> = {
   'send after SHUT_WR, MSG_NOSIGNAL': () => sigpipeCase('default', C.MSG_NOSIGNAL),
 };
 
-describe('signals vs Linux: EINTR, SA_RESTART, SIGPIPE', () => {
+describe('signals vs Linux: EINTR, SA_RESTART, SIGPIPE, waitpid', () => {
   let linux: Record<string, Answer>;
   beforeAll(() => {
     linux = JSON.parse(execFileSync('python3', ['-c', PY], { encoding: 'utf8', timeout: 60_000 }));
