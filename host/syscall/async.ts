@@ -161,7 +161,8 @@ export class Sys {
     if (total > this.k.uareaSize) stream = x.sys_getsockopt(this.pid, fd, SOL_SOCKET, SO_TYPE) === SOCK_STREAM ? 1 : 0;
     return this.call(() => {
       for (;;) {
-        const chunk = bytes.subarray(sent, sent + this.k.uareaSize);
+        // The common case, a whole datagram or write that fits the arena, needs no view.
+        const chunk = sent === 0 && total <= this.k.uareaSize ? bytes : bytes.subarray(sent, sent + this.k.uareaSize);
         this.k.u8().set(chunk, this.k.uarea);
         // A datagram's true length goes to the kernel (which refuses what is too big).
         const len = stream === 1 ? chunk.length : total - sent;
