@@ -113,6 +113,17 @@ describe('ICMP rate limiting across a link', () => {
     await expectNoLeaks(net);
   });
 
+  it('icmp_msgs_per_sec 0 shuts the global bucket across a link: no port unreachable at all, OutRateLimitGlobal counts each', async () => {
+    // icmp_global_allow: no credit, and a refill of 0 × delta adds none.
+    const { net, a, b } = await pair({ delayMs: 1 });
+    b.sysctl('net.ipv4.icmp_msgs_per_sec', 0);
+    const p = sendUdpPhases(a, [{ count: 10 }]);
+    await net.run({ untilIdle: true });
+    expect(await p.exited).toEqual({ code: 0 });
+    expect(unreach(a, b)).toEqual({ sent: 0, host: 0, global: 10, received: 0 });
+    await expectNoLeaks(net);
+  });
+
   it('icmp_ratemask 0 turns limiting off: 100 datagrams, 100 port unreachables', async () => {
     const { net, a, b } = await pair({ delayMs: 1 });
     b.sysctl('net.ipv4.icmp_ratemask', 0);
