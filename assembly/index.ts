@@ -20,7 +20,7 @@ import { fib_add, RTN_LOCAL, RTN_UNICAST, set_ip_forward } from "./ip/route";
 import { ip_init } from "./ip/ip_input";
 import { ip_output_init } from "./ip/ip_output";
 import { ipfrag_init, ipfrag_queues, set_ipfrag_time, set_ipfrag_high_thresh, ipfrag_set_pool_cap } from "./ip/ip_fragment";
-import { icmp_init, set_icmp_echo_ignore_all, set_icmp_echo_ignore_broadcasts } from "./ip/icmp";
+import { icmp_init, set_icmp_echo_ignore_all, set_icmp_echo_ignore_broadcasts, set_icmp_ratelimit, set_icmp_ratemask, set_icmp_msgs_per_sec, set_icmp_msgs_burst } from "./ip/icmp";
 import { set_ip_local_port_range, set_ping_group_range } from "./ip/inet_common";
 import { udp_init } from "./udp/udp";
 import { ping_init } from "./udp/ping";
@@ -249,6 +249,10 @@ export function sysctl_set(which: u32, a: i32, b: i32): i32 {
     case 11: set_netdev_budget(<u32>a); return 0;
     case 12: set_netdev_max_backlog(<u32>a); return 0;
     case 13: neigh_set_parm(<u32>b, <u32>a); return 0;
+    case 14: set_icmp_ratelimit(<u32>a); return 0;
+    case 15: set_icmp_ratemask(<u32>a); return 0;
+    case 16: set_icmp_msgs_per_sec(<u32>a); return 0;
+    case 17: set_icmp_msgs_burst(<u32>a); return 0;
     default: return -22;
   }
 }

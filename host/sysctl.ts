@@ -32,6 +32,13 @@ export function defaultSysctls(): Map<string, Entry> {
   int('net.ipv4.ipfrag_high_thresh', 4194304, set(8), 0);
   int('net.ipv4.icmp_echo_ignore_all', 0, set(9), 0, 1);
   int('net.ipv4.icmp_echo_ignore_broadcasts', 1, set(10), 0, 1);
+  // ICMP rate limiting (net/ipv4/icmp.c). icmp_ratelimit is in ms (proc_dointvec_ms_jiffies,
+  // no negative values); icmp_ratemask is any int, a bit per type; the global bucket's two
+  // are proc_dointvec_minmax from 0. Defaults: Linux 6.x's, as this machine's 6.18 reports.
+  int('net.ipv4.icmp_ratelimit', 1000, set(14), 0);
+  int('net.ipv4.icmp_ratemask', 6168, set(15), -2147483648);
+  int('net.ipv4.icmp_msgs_per_sec', 1000, set(16), 0);
+  int('net.ipv4.icmp_msgs_burst', 50, set(17), 0);
   int('net.core.netdev_budget', 300, set(11), 1);
   int('net.core.netdev_max_backlog', 1000, set(12), 1);
   const neigh = (parm: number, scale: number) => (k: Kernel, v: number[]) => k.x.sysctl_set(13, v[0] * scale, parm);

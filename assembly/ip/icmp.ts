@@ -2,19 +2,25 @@
 // are handed to the inner datagram's protocol (udp_err, ping_err) through the inet
 // protocol table; icmp_send() builds errors about a datagram we received or could not
 // deliver (port/protocol unreachable, time exceeded, host unreachable after ARP fails).
+// Errors and replies pass the rate limiters first: icmp_msgs_per_sec for the whole host,
+// icmp_ratelimit per destination (inetpeer.ts), for the types in icmp_ratemask.
 //
 //   0 ├ type ┼ code ┼─ checksum ──┤ 4 ├─ id / unused ──┼─ sequence / mtu ─┤ 8 ├ data ...
 import { IPPROTO_ICMP } from "../abi/in";
 import { ld16be, ld32be, ld8, st8, st32be } from "../lib/bytes";
 import { csum_fold, csum_partial } from "../lib/checksum";
-import { SNMP_INC_STATS, ICMP_MIB_INMSGS, ICMP_MIB_INERRORS, ICMP_MIB_INCSUMERRORS, ICMP_MIB_INDESTUNREACHS, ICMP_MIB_INTIMEEXCDS, ICMP_MIB_INPARMPROBS, ICMP_MIB_INECHOS, ICMP_MIB_INECHOREPS, ICMP_MIB_OUTMSGS, ICMP_MIB_OUTDESTUNREACHS, ICMP_MIB_OUTTIMEEXCDS, ICMP_MIB_OUTECHOREPS, ICMP_MIB_OUTECHOS, ICMP_MIB_INSRCQUENCHS, ICMP_MIB_INREDIRECTS, ICMP_MIB_INTIMESTAMPS, ICMP_MIB_OUTPARMPROBS } from "../kernel/mib";
+import { SNMP_INC_STATS, ICMP_MIB_OUTRATELIMITGLOBAL, ICMP_MIB_OUTRATELIMITHOST, ICMP_MIB_INMSGS, ICMP_MIB_INERRORS, ICMP_MIB_INCSUMERRORS, ICMP_MIB_INDESTUNREACHS, ICMP_MIB_INTIMEEXCDS, ICMP_MIB_INPARMPROBS, ICMP_MIB_INECHOS, ICMP_MIB_INECHOREPS, ICMP_MIB_OUTMSGS, ICMP_MIB_OUTDESTUNREACHS, ICMP_MIB_OUTTIMEEXCDS, ICMP_MIB_OUTECHOREPS, ICMP_MIB_OUTECHOS, ICMP_MIB_INSRCQUENCHS, ICMP_MIB_INREDIRECTS, ICMP_MIB_INTIMESTAMPS, ICMP_MIB_OUTPARMPROBS } from "../kernel/mib";
 import { SKB_DROP_REASON_ICMP_CSUM, SKB_DROP_REASON_PKT_TOO_SMALL, SKB_DROP_REASON_NOT_SPECIFIED } from "../kernel/drop_reason";
 import { alloc_skb, consume_skb, kfree_skb_reason, SkBuff, skb_put, skb_reserve, MAX_HEADER, PACKET_HOST } from "../core/skbuff";
+import { HZ, jiffies } from "../kernel/clock";
+import { prandom_u32_max } from "../kernel/random";
 import { arp_set_error_report } from "../link/arp";
+import { dev_get_by_index, IFF_LOOPBACK } from "../link/netdevice";
 import { iph_daddr, iph_frag_off, iph_ihl, iph_protocol, iph_saddr, iph_tos, ipv4_is_lbcast, ipv4_is_multicast, ipv4_is_zeronet, IPH_LEN_MIN, IP_OFFSET, IPDEFTTL } from "./iphdr";
 import { inet_add_protocol, inet_protocol_err_handler } from "./protocol";
 import { ip_build_and_send, IP_PMTUDISC_DONT } from "./ip_output";
-import { fib_lookup, fib_saddr, ip_is_local } from "./route";
+import { fib_dev, fib_lookup, fib_saddr, ip_is_local, FibEntry } from "./route";
+import { inet_getpeer_v4, inet_peer_xrlim_allow } from "./inetpeer";
 import { ipfrag_set_icmp } from "./ip_fragment";
 
 // @ts-ignore: decorator
@@ -50,12 +56,106 @@ import { ipfrag_set_icmp } from "./ip_fragment";
 @inline export const ICMP_EXC_FRAGTIME: u32 = 1;
 // @ts-ignore: decorator
 @inline export const ICMPH_LEN: u32 = 8;
+// @ts-ignore: decorator
+@inline const NR_ICMP_TYPES: u32 = 18;
 
 /** net.ipv4.icmp_echo_ignore_all / icmp_echo_ignore_broadcasts (Linux: 0 / 1). */
 export let icmp_echo_ignore_all: u32 = 0;
 export let icmp_echo_ignore_broadcasts: u32 = 1;
 export function set_icmp_echo_ignore_all(v: u32): void { icmp_echo_ignore_all = v; }
 export function set_icmp_echo_ignore_broadcasts(v: u32): void { icmp_echo_ignore_broadcasts = v; }
+
+// ───── rate limiting (icmp.c: icmp_global_allow, icmpv4_mask_allow, icmpv4_xrlim_allow) ─────
+
+/**
+ * net.ipv4.icmp_ratelimit: jiffies of per-destination credit one message costs (Linux
+ * 1 * HZ; the sysctl is in ms, and HZ = 1000 here). 0 turns the per-destination limit off.
+ */
+export let icmp_ratelimit: u32 = HZ;
+/** net.ipv4.icmp_ratemask: the limited types, bit = 1 << type. Linux 0x1818: dest
+ *  unreachable (3), source quench (4), time exceeded (11), parameter problem (12). */
+export let icmp_ratemask: u32 = 0x1818;
+/** net.ipv4.icmp_msgs_per_sec / icmp_msgs_burst: the host-wide token bucket (Linux 6.x
+ *  defaults 1000 / 50, as this machine's 6.18 reports). */
+export let icmp_msgs_per_sec: u32 = 1000;
+export let icmp_msgs_burst: u32 = 50;
+export function set_icmp_ratelimit(v: u32): void { icmp_ratelimit = v; }
+export function set_icmp_ratemask(v: u32): void { icmp_ratemask = v; }
+export function set_icmp_msgs_per_sec(v: u32): void { icmp_msgs_per_sec = v; }
+export function set_icmp_msgs_burst(v: u32): void { icmp_msgs_burst = v; }
+
+/** net->ipv4.icmp_global_credit: may go negative (icmp_global_consume takes 0-2). */
+let icmp_global_credit: i32 = 0;
+/** net->ipv4.icmp_global_stamp. kstack: it starts a second before boot; Linux's starts at
+ *  0 against jiffies that are far from 0, so its first refill is a full second's worth. */
+let icmp_global_stamp: u32 = 0 - HZ;
+
+/**
+ * icmp_global_allow(): may one more limited message go out? Credit left says yes; an
+ * empty bucket is refilled at icmp_msgs_per_sec, at most a second's worth and at most
+ * icmp_msgs_burst, but no more often than every HZ/50 jiffies.
+ */
+function icmp_global_allow(): bool {
+  if (icmp_global_credit > 0) return true;
+  let delta = jiffies - icmp_global_stamp;
+  if (delta > HZ) delta = HZ;
+  if (delta < HZ / 50) return false;
+  // f64: msgs_per_sec × delta overflows 32 bits (Linux fixed the same overflow with div_u64).
+  const incr = <u32>Math.floor(<f64>icmp_msgs_per_sec * <f64>delta / <f64>HZ);
+  if (incr == 0) return false;
+  icmp_global_stamp = jiffies;
+  const credit = <f64>icmp_global_credit + <f64>incr;
+  icmp_global_credit = <i32>(credit < <f64>icmp_msgs_burst ? credit : <f64>icmp_msgs_burst);
+  return true;
+}
+
+/**
+ * icmp_global_consume(): a message that went out takes a random 0, 1 or 2 credits (Linux
+ * since 5.10, "icmp: randomize the global rate limiter", CVE-2020-25705: the exact count
+ * was a side channel). The randomness is the seeded PRNG's, so runs stay reproducible.
+ */
+function icmp_global_consume(): void {
+  icmp_global_credit -= <i32>prandom_u32_max(3);
+}
+
+/** icmpv4_mask_allow(): true for messages no limiter applies to. */
+function icmpv4_mask_allow(type: u32, code: u32): bool {
+  if (type > NR_ICMP_TYPES) return true;
+  // Don't limit PMTU discovery.
+  if (type == ICMP_DEST_UNREACH && code == ICMP_FRAG_NEEDED) return true;
+  return ((1 << type) & icmp_ratemask) == 0;
+}
+
+// Set by icmpv4_global_allow when the message is one the limiters apply to (Linux's
+// apply_ratelimit out-parameter); read by icmpv4_xrlim_allow for the same message.
+let apply_ratelimit = false;
+
+/** icmpv4_global_allow(): the host-wide check, made before any route lookup. */
+function icmpv4_global_allow(type: u32, code: u32): bool {
+  apply_ratelimit = false;
+  if (icmpv4_mask_allow(type, code)) return true;
+  if (icmp_global_allow()) {
+    apply_ratelimit = true;
+    return true;
+  }
+  SNMP_INC_STATS(ICMP_MIB_OUTRATELIMITGLOBAL);
+  return false;
+}
+
+/**
+ * icmpv4_xrlim_allow(): the per-destination check on the route the message takes. No limit
+ * on loopback. A message allowed here is the one that consumes global credit (Linux 6.10,
+ * "icmp: change the order of rate limits": a host-limited message costs no global credit).
+ */
+function icmpv4_xrlim_allow(rt: FibEntry, daddr: u32): bool {
+  if (!apply_ratelimit) return true;
+  let rc = true;
+  const dev = fib_dev(rt);
+  if (dev === null || (dev.flags & IFF_LOOPBACK) == 0) rc = inet_peer_xrlim_allow(inet_getpeer_v4(daddr), icmp_ratelimit);
+  if (!rc) SNMP_INC_STATS(ICMP_MIB_OUTRATELIMITHOST);
+  else icmp_global_consume();
+  return rc;
+}
 
 /** ICMP error types (icmp_pointers[type].error): errors are never answered with errors. */
 // @ts-ignore: decorator
@@ -112,13 +212,17 @@ export function icmp_send(skb_in: SkBuff, type: u32, code: u32, info: u32): void
     if (avail < ihl + 1) return;
     if (icmp_is_error(ld8(h + ihl))) return;
   }
+  // The host-wide limit, unless the datagram came in on loopback (icmp_send: "Check
+  // global sysctl_icmp_msgs_per_sec ratelimit, unless incoming dev is loopback").
+  const in_dev = dev_get_by_index(skb_in.dev);
+  if (in_dev !== null && (in_dev.flags & IFF_LOOPBACK) != 0) apply_ratelimit = false;
+  else if (!icmpv4_global_allow(type, code)) return;
+  // icmp_route_lookup(): no route back to the source, no error.
+  const rt = fib_lookup(saddr);
+  if (rt === null) return;
   // Source: the address the datagram was sent to, if it is ours; else the route's.
-  let src = daddr;
-  if (!ip_is_local(daddr)) {
-    const rt = fib_lookup(saddr);
-    if (rt === null) return;
-    src = fib_saddr(rt, saddr);
-  }
+  const src = ip_is_local(daddr) ? daddr : fib_saddr(rt, saddr);
+  if (!icmpv4_xrlim_allow(rt, saddr)) return;
   // Quote as much of the datagram as fits in 576 bytes (RFC 1812 §4.3.2.3, Linux).
   let qlen = <u32>(skb_in.tail - h);
   const room: u32 = 576 - IPH_LEN_MIN - ICMPH_LEN;
@@ -140,8 +244,16 @@ function icmp_echo(skb: SkBuff): void {
   const h = skb.network_header;
   if (icmp_echo_ignore_all != 0) { consume_skb(skb); return; }
   if (skb.pkt_type != PACKET_HOST && icmp_echo_ignore_broadcasts != 0) { consume_skb(skb); return; }
+  // icmp_reply(): the same two limiters (echo replies are outside the default ratemask),
+  // without the loopback exemption on the way in; the route's loopback one still holds.
   const p = skb.data;
-  icmp_push_reply(ICMP_ECHOREPLY, 0, ld32be(p + 4), p + ICMPH_LEN, skb.len - ICMPH_LEN, iph_daddr(h), iph_saddr(h), iph_tos(h));
+  const saddr = iph_saddr(h);
+  if (!icmpv4_global_allow(ICMP_ECHOREPLY, 0)) { consume_skb(skb); return; }
+  if (apply_ratelimit) {
+    const rt = fib_lookup(saddr);
+    if (rt !== null && !icmpv4_xrlim_allow(rt, saddr)) { consume_skb(skb); return; }
+  }
+  icmp_push_reply(ICMP_ECHOREPLY, 0, ld32be(p + 4), p + ICMPH_LEN, skb.len - ICMPH_LEN, iph_daddr(h), saddr, iph_tos(h));
   consume_skb(skb);
 }
 
