@@ -7,9 +7,9 @@
 // compared (a sample taken or not; the RTO episode in whole seconds).
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { constants as C, errnoName } from '../../build/host/index.js';
-import type { Sys } from '../../build/host/syscall/async.js';
+import { constants as C } from '../../build/host/index.js';
 import { expectNoLeaks, pair } from '../helpers/machine.js';
+import { tcpInfo } from '../helpers/tcp.js';
 
 const onLinux = process.platform === 'linux';
 const U64_MAX = 2n ** 64n - 1n;
@@ -54,12 +54,6 @@ print(json.dumps(out))
 function linuxFacts(): Record<string, Facts> {
   return JSON.parse(execFileSync('python3', ['-c', PY], { encoding: 'utf8', timeout: 30_000 }));
 }
-
-const tcpInfo = async (sys: Sys, fd: number) => {
-  const i = await sys.getsockopt(fd, C.IPPROTO_TCP, C.TCP_INFO);
-  if (typeof i === 'number') throw new Error(errnoName(i));
-  return i as Exclude<typeof i, number | string | { onoff: number }>;
-};
 
 /** The same scenario on one kstack host's loopback. */
 async function kstackFacts(): Promise<Record<string, Facts>> {

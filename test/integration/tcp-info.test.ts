@@ -6,23 +6,18 @@
 // tcpi_pacing_rate (tcp_update_pacing_rate). Everything on the virtual clock, so times are
 // exact. The comparison with this machine's Linux is in tcp-info.linux.test.ts.
 import { describe, expect, it } from 'vitest';
-import { constants as C, errnoName, type Host, type Link } from '../../build/host/index.js';
+import { constants as C, type Host, type Link, type Network, type TcpInfo as Info } from '../../build/host/index.js';
 import { applyNetem } from '../../build/host/link.js';
 import type { Sys } from '../../build/host/syscall/async.js';
 import { expectNoLeaks, pair } from '../helpers/machine.js';
-import { pairWithLink, segs, serverReadAll } from '../helpers/tcp.js';
+import { pairWithLink, segs, serverReadAll, tcpInfo } from '../helpers/tcp.js';
 
 const PORT = 5001;
 const LINK = { delayMs: 5 };
 const MSS = 1448; // 1500 - 40 - 12 (timestamps)
 const U64_MAX = 2 ** 64; // ~0ULL as the host reads a u64 (an f64)
 
-const info = async (sys: Sys, fd: number) => {
-  const i = await sys.getsockopt(fd, C.IPPROTO_TCP, C.TCP_INFO);
-  if (typeof i === 'number') throw new Error(errnoName(i));
-  return i as Exclude<typeof i, number | string | { onoff: number }>;
-};
-type Info = Awaited<ReturnType<typeof info>>;
+const tcpext = (h: Host) => h.counters().TcpExt;
 
 /** Cuts (lossRate 1) or restores the client → server direction. */
 const cut = (link: Link, on: boolean) => applyNetem(link.a, { ...LINK, lossRate: on ? 1 : 0 });
@@ -35,6 +30,22 @@ async function connectTo(sys: Sys, flags = 0): Promise<number> {
   return fd;
 }
 
+/**
+ * The common run: b reads one connection to the end (expecting `bytes`), a connects to it
+ * (TCP_NODELAY), runs `client` on the socket, and closes it.
+ */
+async function exchange(net: Network, a: Host, b: Host, bytes: number, client: (sys: Sys, fd: number) => Promise<void>): Promise<void> {
+  const srv = b.spawn((sys) => serverReadAll(sys, PORT));
+  const p = a.spawn(async (sys) => {
+    const fd = await connectTo(sys);
+    await client(sys, fd);
+    await sys.close(fd);
+  });
+  await net.run({ untilIdle: true });
+  expect(await p.exited).toEqual({ code: 0 });
+  expect(await srv.exited).toEqual({ code: bytes });
+}
+
 describe('TCP_INFO: the struct', () => {
   it('getsockopt writes Linux 6.18\'s 280 bytes; an unconnected socket has no pacing rate, no max (~0ULL), no min_rtt (~0U) and no RTO history', async () => {
     const { net, a } = await pair();
@@ -43,7 +54,7 @@ describe('TCP_INFO: the struct', () => {
     const p = a.spawn(async (sys) => {
       const fd = await sys.socket(C.AF_INET, C.SOCK_STREAM, 0);
       len = a.kernel.x.sys_getsockopt(await sys.getpid(), fd, C.IPPROTO_TCP, C.TCP_INFO);
-      i = await info(sys, fd);
+      i = await tcpInfo(sys, fd);
       await sys.close(fd);
     });
     await net.run({ untilIdle: true });
@@ -61,19 +72,13 @@ describe('TCP_INFO: the struct', () => {
 
   it('established: min_rtt is the handshake\'s RTT sample, pacing_rate 200% of cwnd·mss/srtt (slow start), and ss shows the same fields', async () => {
     const { net, a, b } = await pair(LINK);
-    const srv = b.spawn((sys) => serverReadAll(sys, PORT));
     let i: Info | null = null;
     let ss: Info | null = null;
-    const p = a.spawn(async (sys) => {
-      const fd = await connectTo(sys);
+    await exchange(net, a, b, 0, async (sys, fd) => {
       await sys.nanosleep(20);
-      i = await info(sys, fd);
-      ss = a.ss().find((s) => s.state === 'ESTAB')!.info as Info;
-      await sys.close(fd);
+      i = await tcpInfo(sys, fd);
+      ss = a.ss().find((s) => s.state === 'ESTAB')!.info;
     });
-    await net.run({ untilIdle: true });
-    expect(await p.exited).toEqual({ code: 0 });
-    expect(await srv.exited).toEqual({ code: 0 });
     // The SYN waited 10 ms for ARP: its sample is 20 ms (the RTT of a 5 ms link is 10).
     expect(i).toMatchObject({ tcpi_state: 1, tcpi_rtt: 20_000, tcpi_min_rtt: 20_000, tcpi_snd_cwnd: 10, tcpi_snd_mss: MSS, tcpi_max_pacing_rate: U64_MAX });
     // tcp_update_pacing_rate: mss · cwnd · 200% per srtt, in bytes per second.
@@ -103,7 +108,7 @@ describe('TCP_INFO: RTO statistics (tcp_update_rto_stats)', () => {
       const t0 = Math.floor(await sys.clock_gettime());
       // SYN at t0, then one retransmission a second (tcp_syn_linear_timeouts 4).
       await sys.nanosleep(3500);
-      i = await info(sys, fd);
+      i = await tcpInfo(sys, fd);
       stamp = Math.floor(await sys.clock_gettime()) - i.tcpi_total_rto_time - t0;
       await sys.close(fd);
       cut(link, false);
@@ -133,7 +138,7 @@ describe('TCP_INFO: RTO statistics (tcp_update_rto_stats)', () => {
       await sys.nanosleep(1500);
       await sys.close(await sys.accept(l));
       const c = await sys.accept(l);
-      child = await info(sys, c);
+      child = await tcpInfo(sys, c);
       await sys.nanosleep(1000);
       await sys.close(c);
       await sys.close(l);
@@ -146,9 +151,9 @@ describe('TCP_INFO: RTO statistics (tcp_update_rto_stats)', () => {
       const [ev] = (await sys.epoll_wait(ep, 1, 5000)) as { events: number }[];
       expect(ev!.events & C.EPOLLOUT).toBe(C.EPOLLOUT);
       await sys.close(ep);
-      first = await info(sys, fd2);
+      first = await tcpInfo(sys, fd2);
       await sys.nanosleep(500);
-      later = await info(sys, fd2);
+      later = await tcpInfo(sys, fd2);
       await sys.close(fd1);
       await sys.close(fd2);
     });
@@ -172,39 +177,26 @@ describe('TCP_INFO: RTO statistics (tcp_update_rto_stats)', () => {
   it('total_rto_recoveries counts one per RTO episode (backed-off timeouts on the same data are one), total_rto_time covers each until its ACK', async () => {
     const { net, a, b, link } = await pairWithLink(LINK);
     a.sysctl('net.ipv4.tcp_early_retrans', 0); // no loss probe before the RTO
-    const srv = b.spawn((sys) => serverReadAll(sys, PORT));
     const seen: { t: number; i: Info }[] = [];
     let port = 0;
-    const p = a.spawn(async (sys) => {
-      const fd = await connectTo(sys);
+    await exchange(net, a, b, 200, async (sys, fd) => {
       port = ((await sys.getsockname(fd)) as { port: number }).port;
       await sys.nanosleep(20);
       // jiffies: whole milliseconds of the clock.
-      const look = async () => { seen.push({ t: Math.floor(await sys.clock_gettime()), i: await info(sys, fd) }); };
-      // Episode 1: the segment and its first retransmission are lost; the link is back
-      // before the second (backed off: two RTOs later), which is acked.
-      let rto = (await info(sys, fd)).tcpi_rto / 1000;
-      cut(link, true);
-      expect(await sys.send(fd, new Uint8Array(100))).toBe(100);
-      await sys.nanosleep(rto * 2);
-      await look();
-      cut(link, false);
-      await sys.nanosleep(rto * 3);
-      await look();
-      // Episode 2: lost again until after the first timeout; the second gets through.
-      rto = seen[1]!.i.tcpi_rto / 1000;
-      cut(link, true);
-      expect(await sys.send(fd, new Uint8Array(100))).toBe(100);
-      await sys.nanosleep(rto * 1.5);
-      await look();
-      cut(link, false);
-      await sys.nanosleep(rto * 3);
-      await look();
-      await sys.close(fd);
+      const look = async () => { seen.push({ t: Math.floor(await sys.clock_gettime()), i: await tcpInfo(sys, fd) }); };
+      // Two episodes alike: the segment and its first retransmission are lost; the link is
+      // back before the second timeout (backed off: two RTOs later), which is acked.
+      for (let k = 0; k < 2; k++) {
+        const rto = (await tcpInfo(sys, fd)).tcpi_rto / 1000;
+        cut(link, true);
+        expect(await sys.send(fd, new Uint8Array(100))).toBe(100);
+        await sys.nanosleep(rto * 2);
+        await look();
+        cut(link, false);
+        await sys.nanosleep(rto * 3);
+        await look();
+      }
     });
-    await net.run({ untilIdle: true });
-    expect(await p.exited).toEqual({ code: 0 });
-    expect(await srv.exited).toEqual({ code: 200 });
     const [during1, after1, during2, after2] = seen.map((x) => x.i);
     expect(during1).toMatchObject({ tcpi_ca_state: 4, tcpi_total_rto: 1, tcpi_total_rto_recoveries: 1 });
     expect(after1).toMatchObject({ tcpi_ca_state: 0, tcpi_total_rto: 2, tcpi_total_rto_recoveries: 1 });
@@ -226,28 +218,22 @@ describe('TCP_INFO: RTO statistics (tcp_update_rto_stats)', () => {
 describe('TCP_INFO: min_rtt and dsack_dups', () => {
   it('min_rtt is the smallest RTT sample: a longer path leaves it while srtt grows, a shorter one lowers it', async () => {
     const { net, a, b, link } = await pairWithLink(LINK);
-    const srv = b.spawn((sys) => serverReadAll(sys, PORT));
     const seen: Info[] = [];
     const both = (delayMs: number) => { applyNetem(link.a, { delayMs }); applyNetem(link.b, { delayMs }); };
-    const p = a.spawn(async (sys) => {
-      const fd = await connectTo(sys);
+    await exchange(net, a, b, 3 * 5 * 2 * MSS, async (sys, fd) => {
       const round = async () => {
         for (let k = 0; k < 5; k++) {
           expect(await sys.send(fd, new Uint8Array(2 * MSS))).toBe(2 * MSS);
           await sys.nanosleep(200);
         }
-        seen.push(await info(sys, fd));
+        seen.push(await tcpInfo(sys, fd));
       };
       await round();
       both(25);
       await round();
       both(1);
       await round();
-      await sys.close(fd);
     });
-    await net.run({ untilIdle: true });
-    expect(await p.exited).toEqual({ code: 0 });
-    expect(await srv.exited).toEqual({ code: 3 * 5 * 2 * MSS });
     expect(seen.map((i) => i.tcpi_min_rtt)).toEqual([10_000, 10_000, 2_000]);
     expect(seen[1]!.tcpi_rtt).toBeGreaterThan(10_000);
     await expectNoLeaks(net);
@@ -255,31 +241,23 @@ describe('TCP_INFO: min_rtt and dsack_dups', () => {
 
   it('dsack_dups counts D-SACKed segments: a duplicated segment comes back as one D-SACK block (TCPDSACKRecv)', async () => {
     const { net, a, b, link } = await pairWithLink(LINK);
-    const srv = b.spawn((sys) => serverReadAll(sys, PORT));
     let before: Info | null = null;
     let after: Info | null = null;
-    const p = a.spawn(async (sys) => {
-      const fd = await connectTo(sys);
+    await exchange(net, a, b, 1000, async (sys, fd) => {
       await sys.nanosleep(20);
-      before = await info(sys, fd);
+      before = await tcpInfo(sys, fd);
       applyNetem(link.a, { ...LINK, duplicateRate: 1 });
       expect(await sys.send(fd, new Uint8Array(1000))).toBe(1000);
       applyNetem(link.a, LINK);
       await sys.nanosleep(300);
-      after = await info(sys, fd);
-      await sys.close(fd);
+      after = await tcpInfo(sys, fd);
     });
-    await net.run({ untilIdle: true });
-    expect(await p.exited).toEqual({ code: 0 });
-    expect(await srv.exited).toEqual({ code: 1000 });
     expect(tcpext(a).TCPDSACKRecv).toBe(1);
     expect(before!.tcpi_dsack_dups).toBe(0);
     expect(after).toMatchObject({ tcpi_dsack_dups: 1, tcpi_total_retrans: 0, tcpi_reord_seen: 0 });
     await expectNoLeaks(net);
   });
 });
-
-const tcpext = (h: Host) => h.counters().TcpExt;
 
 /** An epoll fd watching fd for EPOLLOUT (the nonblocking connect's completion). */
 async function epollOut(sys: Sys, fd: number): Promise<number> {
