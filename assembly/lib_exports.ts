@@ -9,6 +9,7 @@ import {
 } from "./lib/checksum";
 import { before, after, between } from "./lib/seq";
 import { ring_count, ring_free, ring_slot } from "./lib/ring";
+import { minmax_get, minmax_reset, minmax_running_min } from "./lib/win_minmax";
 import {
   INIT_LIST_HEAD, list_add, list_add_tail, list_del, list_del_init, list_empty, list_first,
   list_last, list_move_tail, list_splice_tail_init,
@@ -73,6 +74,12 @@ export function test_between(seq1: u32, seq2: u32, seq3: u32): bool { return bet
 export function test_ring_count(prod: u32, cons: u32): u32 { return ring_count(prod, cons); }
 export function test_ring_free(prod: u32, cons: u32, size: u32): u32 { return ring_free(prod, cons, size); }
 export function test_ring_slot(idx: u32, mask: u32): u32 { return ring_slot(idx, mask); }
+
+// ─── win_minmax (one filter at a caller-chosen address, e.g. in the scratch area) ─────
+
+export function test_minmax_reset(m: usize, t: u32, v: u32): u32 { return minmax_reset(m, t, v); }
+export function test_minmax_running_min(m: usize, win: u32, t: u32, v: u32): u32 { return minmax_running_min(m, win, t, v); }
+export function test_minmax_get(m: usize): u32 { return minmax_get(m); }
 
 // ─── list (nodes are addresses the host picks inside the scratch area) ────────────────
 

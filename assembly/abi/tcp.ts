@@ -1,6 +1,6 @@
 // TCP ABI numbers, Linux x86-64: socket options (level SOL_TCP), congestion-avoidance
 // states and tcp_info option bits from include/uapi/linux/tcp.h. The struct tcp_info
-// layout is declared beside tcp_info.ts when it is written. Mirrored by scripts/gen-abi.mjs.
+// layout is in tcp_info.ts. Mirrored by scripts/gen-abi.mjs.
 
 // SOL_TCP socket options (include/uapi/linux/tcp.h).
 // @ts-ignore: decorator

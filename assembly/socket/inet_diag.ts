@@ -6,7 +6,7 @@
 //  28 timer (0 none, 1 on, 2 keepalive, 3 timewait, 4 persist) │ 32 timer expires (ms, f64 at 32)
 //  40 retransmits │ 44 protocol │ 48 rmem_alloc │ 52 rcvbuf │ 56 wmem_alloc │ 60 sndbuf
 //  64 wmem_queued │ 68 type │ 72 drops │ 76 backlog (listeners) │ 80 probes
-//  128.. struct tcp_info (240 bytes) for TCP sockets
+//  128.. struct tcp_info (SIZEOF_TCP_INFO, 280 bytes) for TCP sockets
 import { jiffies } from "../kernel/clock";
 import { timer_pending, TimerList } from "../kernel/timer";
 import { Sock, SOCK_DEAD } from "../core/sock";

@@ -4,6 +4,7 @@
 // do_tcp_getsockopt, tcp_get_info), inet_connection_sock.c (inet_csk_get_port,
 // inet_csk_listen_start, inet_csk_listen_stop).
 import { before } from "../lib/seq";
+import { minmax_reset } from "../lib/win_minmax";
 import { jiffies } from "../kernel/clock";
 import { mod_timer, del_timer, timer_pending } from "../kernel/timer";
 import { prandom_u32_max } from "../kernel/random";
@@ -21,8 +22,9 @@ import { IPPROTO_TCP } from "../abi/in";
 import { SOL_SOCKET, SOL_TCP, SO_KEEPALIVE, MSG_PEEK, MSG_DONTWAIT, MSG_WAITALL, MSG_MORE, MSG_OOB, MSG_TRUNC, SOCK_STREAM } from "../abi/socket";
 import { SIOCINQ, SIOCOUTQ, SIOCOUTQNSD } from "../abi/ioctl";
 import { TCP_CONGESTION, TCP_NODELAY, TCP_MAXSEG, TCP_CORK, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT, TCP_SYNCNT, TCP_LINGER2, TCP_INFO, TCP_QUICKACK, TCP_USER_TIMEOUT, TCP_NOTSENT_LOWAT, TCP_WINDOW_CLAMP, TCPI_OPT_TIMESTAMPS, TCPI_OPT_SACK, TCPI_OPT_WSCALE } from "../abi/tcp";
+import { SIZEOF_TCP_INFO, TCPI_STATE, TCPI_CA_STATE, TCPI_RETRANSMITS, TCPI_PROBES, TCPI_BACKOFF, TCPI_OPTIONS, TCPI_SND_WSCALE, TCPI_RTO, TCPI_ATO, TCPI_SND_MSS, TCPI_RCV_MSS, TCPI_UNACKED, TCPI_SACKED, TCPI_LOST, TCPI_RETRANS, TCPI_LAST_DATA_SENT, TCPI_LAST_DATA_RECV, TCPI_LAST_ACK_RECV, TCPI_PMTU, TCPI_RCV_SSTHRESH, TCPI_RTT, TCPI_RTTVAR, TCPI_SND_SSTHRESH, TCPI_SND_CWND, TCPI_ADVMSS, TCPI_REORDERING, TCPI_RCV_SPACE, TCPI_TOTAL_RETRANS, TCPI_PACING_RATE, TCPI_MAX_PACING_RATE, TCPI_BYTES_ACKED, TCPI_BYTES_RECEIVED, TCPI_SEGS_OUT, TCPI_SEGS_IN, TCPI_NOTSENT_BYTES, TCPI_MIN_RTT, TCPI_DATA_SEGS_IN, TCPI_DATA_SEGS_OUT, TCPI_DELIVERY_RATE, TCPI_DELIVERED, TCPI_BYTES_SENT, TCPI_BYTES_RETRANS, TCPI_DSACK_DUPS, TCPI_RCV_OOOPACK, TCPI_SND_WND, TCPI_RCV_WND, TCPI_REHASH, TCPI_TOTAL_RTO, TCPI_TOTAL_RTO_RECOVERIES, TCPI_TOTAL_RTO_TIME } from "../abi/tcp_info";
 import { TCP_ESTABLISHED, TCP_SYN_SENT, TCP_SYN_RECV, TCP_FIN_WAIT1, TCP_FIN_WAIT2, TCP_TIME_WAIT, TCP_CLOSE, TCP_CLOSE_WAIT, TCP_LAST_ACK, TCP_LISTEN, TCP_CLOSING } from "../abi/tcp_states";
-import { TcpSock, tcp_sk, tcp_sock_alloc, tcp_sock_free, retransmit_timer, delack_timer, keepalive_timer, TCP_TIMEOUT_INIT, TCP_INIT_CWND, TCP_INFINITE_SSTHRESH, TCP_MSS_DEFAULT, MAX_TCP_KEEPIDLE, MAX_TCP_KEEPINTVL, MAX_TCP_KEEPCNT, ICSK_ACK_SCHED, ICSK_ACK_PUSHED, ICSK_ACK_PUSHED2, TCP_TIMEWAIT_LEN, inet_csk_ack_scheduled, inet_csk_in_pingpong_mode, inet_csk_enter_pingpong_mode, inet_csk_exit_pingpong_mode } from "./tcp_sock";
+import { TcpSock, tcp_sk, tcp_min_rtt, rtt_min_filter, tcp_sock_alloc, tcp_sock_free, retransmit_timer, delack_timer, keepalive_timer, TCP_TIMEOUT_INIT, TCP_INIT_CWND, TCP_INFINITE_SSTHRESH, TCP_MSS_DEFAULT, MAX_TCP_KEEPIDLE, MAX_TCP_KEEPINTVL, MAX_TCP_KEEPCNT, ICSK_ACK_SCHED, ICSK_ACK_PUSHED, ICSK_ACK_PUSHED2, TCP_TIMEWAIT_LEN, inet_csk_ack_scheduled, inet_csk_in_pingpong_mode, inet_csk_enter_pingpong_mode, inet_csk_exit_pingpong_mode } from "./tcp_sock";
 import { cb_seq, cb_end_seq, cb_flags, cb_set_seq, cb_set_end_seq, cb_set_flags, cb_set_sacked } from "./tcp_skb_cb";
 import { TCPHDR_ACK, TCPHDR_FIN, TCPHDR_PSH, TCPHDR_SYN } from "./tcphdr";
 import { tcp_alloc_skb, tcp_queue_skb, tcp_push, tcp_write_xmit, tcp_send_fin, tcp_send_active_reset, tcp_send_ack, __tcp_select_window, tcp_receive_window, tcp_skb_truesize, tcp_update_mss, tcp_advmss_for, tcp_win_from_space, tcp_set_window_clamp, tcp_stream_memory_free, tcp_mark_push, forced_push, tcp_push_pending_frames, TCP_NAGLE_NORMAL, TCP_NAGLE_CORK, TCP_NAGLE_PUSH } from "./tcp_output";
@@ -31,7 +33,7 @@ import { tcp_write_queue_purge, tcp_ooo_purge, tcp_write_space } from "./tcp_inp
 import { tcp_v4_connect, tcp_ipv4_init, tcp_ipv4_register_init, tcp_accept_dequeue } from "./tcp_ipv4";
 import { tcp_write_timer, tcp_delack_timer, tcp_keepalive_timer } from "./tcp_timer";
 import { inet_bhash_add, inet_bind_conflict, inet_lhash_insert, inet_put_port, inet_port_used, inet_csk_update_fastreuse } from "./inet_hashtables";
-import { tcp_assign_congestion_control, tcp_set_congestion_control, tcp_ca_name_copy, ca_ops, tcp_ca_set_default } from "./tcp_cong";
+import { tcp_assign_congestion_control, tcp_set_congestion_control, tcp_ca_name_copy, ca_ops, tcp_ca_set_default, tcp_pacing_rate } from "./tcp_cong";
 import { tcp_reno_register } from "./tcp_reno";
 import { tcp_cubic_register } from "./tcp_cubic";
 import { tcp_wmem_def, tcp_rmem_def, tcp_keepalive_time, tcp_keepalive_intvl, tcp_keepalive_probes, tcp_fin_timeout, tcp_rmem_max, somaxconn, tcp_notsent_lowat } from "./tcp_sysctl";
@@ -59,6 +61,7 @@ function tcp_init_sock(skp: usize): void {
   tp.ca_state = TCP_CA_Open;
   tp.snd_cwnd_clamp = 0xffffffff;
   tp.reordering = TCP_REORDERING; // sysctl_tcp_reordering
+  minmax_reset(rtt_min_filter(tp), jiffies, 0xffffffff); // no RTT sample yet: tcpi_min_rtt ~0U
   tcp_assign_congestion_control(tp);
   sk.sk_sndbuf = <i32>tcp_wmem_def;
   sk.sk_rcvbuf = <i32>tcp_rmem_def;
@@ -171,6 +174,12 @@ function tcp_disconnect(skp: usize): i32 {
   tp.snd_ssthresh = TCP_INFINITE_SSTHRESH;
   tp.retransmits = 0;
   tp.backoff = 0;
+  // tcp_clear_retrans() forgets the RTO statistics; tcp_disconnect clears dsack_dups.
+  tp.rto_stamp = 0;
+  tp.total_rto = 0;
+  tp.total_rto_recoveries = 0;
+  tp.total_rto_time = 0;
+  tp.dsack_dups = 0; // (timeout_rehash stays: tcp_disconnect clears only plb_rehash)
   // The congestion state starts over with the next connection (tcp_disconnect: CA_Open,
   // icsk_ca_priv zeroed, icsk_ca_initialized = 0; the TCP_CONGESTION choice stays).
   tp.ca_state = TCP_CA_Open;
@@ -760,7 +769,7 @@ export function tcp_setsockopt_congestion(sk: Sock, buf: usize, len: u32): i32 {
   return tcp_set_congestion_control(tcp_sk(sk), buf, len < 15 ? len : 15);
 }
 
-/** do_tcp_getsockopt(); TCP_INFO fills struct tcp_info at out (tcp_info.ts layout). */
+/** do_tcp_getsockopt(); TCP_INFO fills struct tcp_info at out (abi/tcp_info.ts layout). */
 function tcp_getsockopt(skp: usize, level: i32, name: i32, out: usize): i32 {
   const sk = changetype<Sock>(skp);
   const tp = tcp_sk(sk);
@@ -796,74 +805,89 @@ function tcp_getsockopt(skp: usize, level: i32, name: i32, out: usize): i32 {
   }
 }
 
-/**
- * tcp_get_info(): struct tcp_info (include/uapi/linux/tcp.h), written field by field at
- * the offsets of the real struct (u8s, then u32s; u64 byte counters as two u32 halves).
- * Returns the size written (the first 104 bytes: through tcpi_total_retrans, plus the
- * pacing/bytes fields up to tcpi_bytes_received).
- */
+/** ~0ULL as an f64 (2^64): "no pacing rate", as tcp_get_info reports an unset one. */
+// @ts-ignore: decorator
+@inline const U64_MAX_F64: f64 = 18446744073709551616.0;
+
 /** tcp_get_info() by sock pointer, for inet_diag. */
 export function tcp_diag_get_info(skp: usize, out: usize): i32 {
   const sk = changetype<Sock>(skp);
   return tcp_get_info(sk, tcp_sk(sk), out);
 }
 
+/**
+ * tcp_get_info(): struct tcp_info as Linux 6.18 fills it (abi/tcp_info.ts layout), u64
+ * members as f64. Returns its size. Left 0: tcpi_fackets and tcpi_last_ack_sent (0 in
+ * Linux too), and for want of the mechanism in kstack: rcv_rtt (no receiver RTT
+ * estimate), busy_time/rwnd_limited/sndbuf_limited (no chrono accounting), reord_seen (no
+ * reordering detection: tcpi_reordering stays 3),
+ * and every ECN/AccECN counter — delivered_ce, received_ce, *_e1/e0/ce_bytes, accecn_*
+ * (no ECN).
+ */
 function tcp_get_info(sk: Sock, tp: TcpSock, out: usize): i32 {
-  memory.fill(out, 0, 240);
-  store<u8>(out, <u8>sk.sk_state);                       // 0 tcpi_state
-  store<u8>(out, <u8>tp.ca_state, 1);                    // 1 tcpi_ca_state
-  store<u8>(out, <u8>tp.retransmits, 2);                 // 2 tcpi_retransmits
-  store<u8>(out, <u8>tp.probes_out, 3);                  // 3 tcpi_probes
-  store<u8>(out, <u8>tp.backoff, 4);                     // 4 tcpi_backoff
+  memory.fill(out, 0, SIZEOF_TCP_INFO);
+  store<u8>(out + TCPI_STATE, <u8>sk.sk_state);
+  store<u8>(out + TCPI_CA_STATE, <u8>tp.ca_state);
+  store<u8>(out + TCPI_RETRANSMITS, <u8>tp.retransmits);
+  store<u8>(out + TCPI_PROBES, <u8>tp.probes_out);
+  store<u8>(out + TCPI_BACKOFF, <u8>tp.backoff);
   let opts: u8 = 0;
   if (tp.tstamp_ok != 0) opts |= <u8>TCPI_OPT_TIMESTAMPS;
   if (tp.sack_ok != 0) opts |= <u8>TCPI_OPT_SACK;
   if (tp.wscale_ok != 0) opts |= <u8>TCPI_OPT_WSCALE;
-  store<u8>(out, opts, 5);                               // 5 tcpi_options
-  store<u8>(out, <u8>((tp.snd_wscale & 15) | ((tp.rcv_wscale & 15) << 4)), 6); // 6 snd/rcv_wscale
-  store<u32>(out, tp.rto * 1000, 8);                     // 8 tcpi_rto (µs)
-  store<u32>(out, tp.ack_ato * 1000, 12);                // 12 tcpi_ato
-  store<u32>(out, tp.mss_cache, 16);                     // 16 tcpi_snd_mss
-  store<u32>(out, tp.rcv_mss, 20);                       // 20 tcpi_rcv_mss
-  store<u32>(out, tp.packets_out, 24);                   // 24 tcpi_unacked
-  store<u32>(out, tp.sacked_out, 28);                    // 28 tcpi_sacked
-  store<u32>(out, tp.lost_out, 32);                      // 32 tcpi_lost
-  store<u32>(out, tp.retrans_out, 36);                   // 36 tcpi_retrans
-  store<u32>(out, 0, 40);                                // 40 tcpi_fackets
+  store<u8>(out + TCPI_OPTIONS, opts);
+  store<u8>(out + TCPI_SND_WSCALE, <u8>((tp.snd_wscale & 15) | ((tp.rcv_wscale & 15) << 4)));
+  store<u32>(out + TCPI_RTO, tp.rto * 1000); // µs
+  store<u32>(out + TCPI_ATO, tp.ack_ato * 1000);
+  store<u32>(out + TCPI_SND_MSS, tp.mss_cache);
+  store<u32>(out + TCPI_RCV_MSS, tp.rcv_mss);
+  store<u32>(out + TCPI_UNACKED, tp.packets_out);
+  store<u32>(out + TCPI_SACKED, tp.sacked_out);
+  store<u32>(out + TCPI_LOST, tp.lost_out);
+  store<u32>(out + TCPI_RETRANS, tp.retrans_out);
   const now = jiffies;
-  store<u32>(out, now - tp.last_data_sent, 44);          // 44 tcpi_last_data_sent
-  store<u32>(out, 0, 48);                                // 48 tcpi_last_ack_sent
-  store<u32>(out, now - tp.last_data_recv, 52);          // 52 tcpi_last_data_recv
-  store<u32>(out, now - tp.last_ack_recv, 56);           // 56 tcpi_last_ack_recv
-  store<u32>(out, 1500, 60);                             // 60 tcpi_pmtu (filled below)
-  store<u32>(out, tp.rcv_ssthresh, 64);                  // 64 tcpi_rcv_ssthresh
-  store<u32>(out, tp.srtt_us >> 3, 68);                  // 68 tcpi_rtt
-  store<u32>(out, tp.mdev_us >> 2, 72);                  // 72 tcpi_rttvar
-  store<u32>(out, tp.snd_ssthresh, 76);                  // 76 tcpi_snd_ssthresh
-  store<u32>(out, tp.snd_cwnd, 80);                      // 80 tcpi_snd_cwnd
-  store<u32>(out, tp.advmss, 84);                        // 84 tcpi_advmss
-  store<u32>(out, tp.reordering, 88);                    // 88 tcpi_reordering
-  store<u32>(out, 0, 92);                                // 92 tcpi_rcv_rtt
-  store<u32>(out, tp.rcvq_space, 96);                    // 96 tcpi_rcv_space
-  store<u32>(out, tp.total_retrans, 100);                // 100 tcpi_total_retrans
-  store<f64>(out, tp.bytes_acked, 120);                  // 120 tcpi_bytes_acked (f64 here: host reads it as a number)
-  store<f64>(out, tp.bytes_received, 128);               // 128 tcpi_bytes_received
-  store<u32>(out, tp.segs_out, 136);                     // 136 tcpi_segs_out
-  store<u32>(out, tp.segs_in, 140);                      // 140 tcpi_segs_in
-  store<u32>(out, tcp_inq(sk, tp) != 0 ? tp.write_seq - tp.snd_nxt : tp.write_seq - tp.snd_nxt, 144); // 144 tcpi_notsent_bytes
-  store<u32>(out, tp.data_segs_in, 152);                 // 152 tcpi_data_segs_in
-  store<u32>(out, tp.data_segs_out, 156);                // 156 tcpi_data_segs_out
-  // 160 tcpi_delivery_rate (bytes/s, f64 here): the last rate sample, as tcp_compute_delivery_rate.
+  store<u32>(out + TCPI_LAST_DATA_SENT, now - tp.last_data_sent);
+  store<u32>(out + TCPI_LAST_DATA_RECV, now - tp.last_data_recv);
+  store<u32>(out + TCPI_LAST_ACK_RECV, now - tp.last_ack_recv);
+  store<u32>(out + TCPI_PMTU, 1500);
+  store<u32>(out + TCPI_RCV_SSTHRESH, tp.rcv_ssthresh);
+  store<u32>(out + TCPI_RTT, tp.srtt_us >> 3);
+  store<u32>(out + TCPI_RTTVAR, tp.mdev_us >> 2);
+  store<u32>(out + TCPI_SND_SSTHRESH, tp.snd_ssthresh);
+  store<u32>(out + TCPI_SND_CWND, tp.snd_cwnd);
+  store<u32>(out + TCPI_ADVMSS, tp.advmss);
+  store<u32>(out + TCPI_REORDERING, tp.reordering);
+  store<u32>(out + TCPI_RCV_SPACE, tp.rcvq_space);
+  store<u32>(out + TCPI_TOTAL_RETRANS, tp.total_retrans);
+  // sk_pacing_rate is ~0UL (unlimited) until the handshake's last ACK sets it; there is
+  // no SO_MAX_PACING_RATE, so sk_max_pacing_rate stays ~0UL and never caps it.
+  store<f64>(out + TCPI_PACING_RATE, tp.pacing_rate_set != 0 ? <f64>tcp_pacing_rate(tp) : U64_MAX_F64);
+  store<f64>(out + TCPI_MAX_PACING_RATE, U64_MAX_F64);
+  store<f64>(out + TCPI_BYTES_ACKED, tp.bytes_acked);
+  store<f64>(out + TCPI_BYTES_RECEIVED, tp.bytes_received);
+  store<u32>(out + TCPI_SEGS_OUT, tp.segs_out);
+  store<u32>(out + TCPI_SEGS_IN, tp.segs_in);
+  store<u32>(out + TCPI_NOTSENT_BYTES, tp.write_seq - tp.snd_nxt);
+  store<u32>(out + TCPI_MIN_RTT, tcp_min_rtt(tp));
+  store<u32>(out + TCPI_DATA_SEGS_IN, tp.data_segs_in);
+  store<u32>(out + TCPI_DATA_SEGS_OUT, tp.data_segs_out);
+  // Bytes/s: the last rate sample, as tcp_compute_delivery_rate.
   let rate: f64 = 0;
   if (tp.rate_interval_us != 0) rate = <f64>tp.rate_delivered * <f64>tp.mss_cache * 1e6 / <f64>tp.rate_interval_us;
-  store<f64>(out, Math.floor(rate), 160);
-  store<u32>(out, tp.delivered, 192);                    // 192 tcpi_delivered
-  store<f64>(out, tp.bytes_sent, 200);                   // 200 tcpi_bytes_sent
-  store<f64>(out, tp.bytes_retrans, 208);                // 208 tcpi_bytes_retrans
-  store<u32>(out, tp.rcv_ooopack, 224);                  // 224 tcpi_rcv_ooopack
-  store<u32>(out, tp.snd_wnd, 228);                      // 228 tcpi_snd_wnd
-  store<u32>(out, tp.rcv_wnd, 232);                      // 232 tcpi_rcv_wnd
-  return 240;
+  store<f64>(out + TCPI_DELIVERY_RATE, Math.floor(rate));
+  store<u32>(out + TCPI_DELIVERED, tp.delivered);
+  store<f64>(out + TCPI_BYTES_SENT, tp.bytes_sent);
+  store<f64>(out + TCPI_BYTES_RETRANS, tp.bytes_retrans);
+  store<u32>(out + TCPI_DSACK_DUPS, tp.dsack_dups);
+  store<u32>(out + TCPI_RCV_OOOPACK, tp.rcv_ooopack);
+  store<u32>(out + TCPI_SND_WND, tp.snd_wnd);
+  store<u32>(out + TCPI_RCV_WND, tp.rcv_wnd);
+  store<u32>(out + TCPI_REHASH, tp.timeout_rehash); // + plb_rehash: no PLB here
+  // Linux keeps the RTO counts in u16s; an episode still open counts up to now.
+  store<u16>(out + TCPI_TOTAL_RTO, <u16>tp.total_rto);
+  store<u16>(out + TCPI_TOTAL_RTO_RECOVERIES, <u16>tp.total_rto_recoveries);
+  store<u32>(out + TCPI_TOTAL_RTO_TIME, tp.total_rto_time + (tp.rto_stamp != 0 ? now - tp.rto_stamp : 0));
+  return SIZEOF_TCP_INFO;
 }
 
 // ───── registration ─────

@@ -9,6 +9,7 @@
 //   └ name[16] (NUL-padded, TCP_CA_NAME_MAX) ────────────────────────────────────────────────┘
 import { EINVAL, ENOENT } from "../abi/errno";
 import { TcpSock, inet_csk_ca, ICSK_CA_PRIV_SIZE } from "./tcp_sock";
+import { tcp_pacing_ss_ratio, tcp_pacing_ca_ratio } from "./tcp_sysctl";
 
 // @ts-ignore: decorator
 @inline export const TCP_CA_NAME_MAX: u32 = 16;
@@ -176,6 +177,21 @@ export function tcp_cong_avoid(tp: TcpSock, ack: u32, acked: u32, now: u32): voi
 /** tcp_in_slow_start(). */
 // @ts-ignore: decorator
 @inline export function tcp_in_slow_start(tp: TcpSock): bool { return tp.snd_cwnd < tp.snd_ssthresh; }
+
+/**
+ * The rate tcp_update_pacing_rate() gives sk_pacing_rate (bytes/s): cwnd (or what is in
+ * flight, if more) segments of mss per srtt, at 200% while cwnd is below half of ssthresh
+ * (slow start well under way) and 120% after. Without an RTT sample it is not divided.
+ * kstack: computed when asked (TCP_INFO, HyStart), not stored on every ACK.
+ */
+export function tcp_pacing_rate(tp: TcpSock): u64 {
+  // srtt_us is scaled by 8, hence USEC_PER_SEC / 100 << 3 for a percentage per second.
+  let rate = <u64>tp.mss_cache * ((1000000 / 100) << 3);
+  rate *= <u64>(tp.snd_cwnd < (tp.snd_ssthresh >> 1) ? tcp_pacing_ss_ratio : tcp_pacing_ca_ratio);
+  rate *= <u64>(tp.snd_cwnd > tp.packets_out ? tp.snd_cwnd : tp.packets_out);
+  if (tp.srtt_us != 0) rate /= <u64>tp.srtt_us;
+  return rate;
+}
 
 /**
  * tcp_is_cwnd_limited(): growth only when the window was used — fully in this flight

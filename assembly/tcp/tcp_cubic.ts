@@ -11,7 +11,7 @@ import { after } from "../lib/seq";
 import { jiffies, ktime_ns } from "../kernel/clock";
 import { SNMP_INC_STATS, SNMP_ADD_STATS, LINUX_MIB_TCPHYSTARTTRAINDETECT, LINUX_MIB_TCPHYSTARTTRAINCWND, LINUX_MIB_TCPHYSTARTDELAYDETECT, LINUX_MIB_TCPHYSTARTDELAYCWND } from "../kernel/mib";
 import { TcpSock, inet_csk_ca } from "./tcp_sock";
-import { TcpCongestionOps, tcp_register_congestion_control, tcp_reno_undo_cwnd, tcp_is_cwnd_limited, tcp_in_slow_start, tcp_slow_start, tcp_cong_avoid_ai, SIZEOF_TCP_CONG_OPS, CA_EVENT_TX_START } from "./tcp_cong";
+import { TcpCongestionOps, tcp_register_congestion_control, tcp_reno_undo_cwnd, tcp_is_cwnd_limited, tcp_in_slow_start, tcp_slow_start, tcp_cong_avoid_ai, tcp_pacing_rate, SIZEOF_TCP_CONG_OPS, CA_EVENT_TX_START } from "./tcp_cong";
 
 @final @unmanaged class Bictcp {
   cnt: u32;
@@ -227,10 +227,7 @@ function cubictcp_state(tpp: usize, new_state: u32): void {
  * slow start), at most 1 ms.
  */
 function hystart_ack_delay(tp: TcpSock): u32 {
-  let rate = <u64>tp.mss_cache * ((1000000 / 100) << 3);
-  rate *= tp.snd_cwnd < (tp.snd_ssthresh >> 1) ? 200 : 120;
-  rate *= <u64>(tp.snd_cwnd > tp.packets_out ? tp.snd_cwnd : tp.packets_out);
-  if (tp.srtt_us != 0) rate /= <u64>tp.srtt_us;
+  const rate = tcp_pacing_rate(tp);
   if (rate == 0) return 0;
   const d = GSO_MAX_SIZE * 4 * 1000000 / rate;
   return d < 1000 ? <u32>d : 1000;

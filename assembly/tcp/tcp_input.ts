@@ -6,7 +6,8 @@
 import { after, before } from "../lib/seq";
 import { ld32be } from "../lib/bytes";
 import { rb_link_node, rb_insert_color, rb_erase, rb_first, rb_next, rb_left, rb_right, RB_LEFT, RB_RIGHT } from "../lib/rbtree";
-import { jiffies, ktime_ns } from "../kernel/clock";
+import { minmax_running_min } from "../lib/win_minmax";
+import { jiffies, ktime_ns, HZ } from "../kernel/clock";
 import { del_timer, mod_timer, timer_pending } from "../kernel/timer";
 import { SNMP_INC_STATS, LINUX_MIB_TCPABORTONDATA, LINUX_MIB_TCPCHALLENGEACK, LINUX_MIB_TCPSYNCHALLENGE, LINUX_MIB_PAWSESTAB, LINUX_MIB_TCPOFOQUEUE, LINUX_MIB_TCPRCVQDROP, LINUX_MIB_TCPZEROWINDOWDROP, LINUX_MIB_TCPRENORECOVERY, LINUX_MIB_TCPFASTRETRANS, LINUX_MIB_DELAYEDACKLOST, LINUX_MIB_TCPPUREACKS, LINUX_MIB_TCPHPACKS, LINUX_MIB_TCPDSACKOLDSENT, LINUX_MIB_TCPDSACKOFOSENT, LINUX_MIB_TCPOFOMERGE, LINUX_MIB_TCPDSACKRECV, LINUX_MIB_TCPDSACKUNDO, LINUX_MIB_TCPSACKRENEGING, LINUX_MIB_TCPSACKRECOVERY, LINUX_MIB_TCPFULLUNDO, LINUX_MIB_TCPPARTIALUNDO, LINUX_MIB_TCPLOSSUNDO, LINUX_MIB_TCPSPURIOUSRTOS, LINUX_MIB_DELAYEDACKS, LINUX_MIB_TCPLOSSPROBERECOVERY } from "../kernel/mib";
 import { SKB_DROP_REASON_NOT_SPECIFIED, SKB_DROP_REASON_SOCKET_RCVBUFF } from "../kernel/drop_reason";
@@ -15,7 +16,7 @@ import { skb_peek, skb_peek_tail, skb_queue_tail, skb_unlink, skb_dequeue } from
 import { Sock, sk_data_ready, sk_state_change, sk_error_report, skb_set_owner_r, skb_orphan, SOCK_DEAD, SOCK_DONE, RCV_SHUTDOWN, SEND_SHUTDOWN, SOCK_KEEPOPEN, SOCK_SNDBUF_LOCK, sk_write_space } from "../core/sock";
 import { ECONNREFUSED, ECONNRESET, EPIPE } from "../abi/errno";
 import { TCP_ESTABLISHED, TCP_SYN_SENT, TCP_SYN_RECV, TCP_FIN_WAIT1, TCP_FIN_WAIT2, TCP_TIME_WAIT, TCP_CLOSE, TCP_CLOSE_WAIT, TCP_LAST_ACK, TCP_CLOSING } from "../abi/tcp_states";
-import { TcpSock, tcp_sk, tp_sk, keepalive_timer, ICSK_TIME_PROBE0, ICSK_TIME_RETRANS, ICSK_ACK_SCHED, ICSK_ACK_NOW, ICSK_ACK_PUSHED, ICSK_ACK_PUSHED2, ICSK_ACK_TIMER, TCP_DELACK_MAX, TCP_MSS_DEFAULT, TCP_MIN_MSS, inet_csk_in_pingpong_mode, inet_csk_enter_pingpong_mode, inet_csk_exit_pingpong_mode, delack_timer, TCP_RTO_MIN, TCP_RTO_MAX, TCP_ATO_MIN, TCP_TIMEWAIT_LEN, TCP_INIT_CWND, TCP_INFINITE_SSTHRESH, sack_start, sack_end, sack_set, TCP_NUM_SACKS, TCP_FIN_QUEUED } from "./tcp_sock";
+import { TcpSock, tcp_sk, tp_sk, rtt_min_filter, tcp_min_rtt, keepalive_timer, ICSK_TIME_PROBE0, ICSK_TIME_RETRANS, ICSK_ACK_SCHED, ICSK_ACK_NOW, ICSK_ACK_PUSHED, ICSK_ACK_PUSHED2, ICSK_ACK_TIMER, TCP_DELACK_MAX, TCP_MSS_DEFAULT, TCP_MIN_MSS, inet_csk_in_pingpong_mode, inet_csk_enter_pingpong_mode, inet_csk_exit_pingpong_mode, delack_timer, TCP_RTO_MIN, TCP_RTO_MAX, TCP_ATO_MIN, TCP_TIMEWAIT_LEN, TCP_INIT_CWND, TCP_INFINITE_SSTHRESH, sack_start, sack_end, sack_set, TCP_NUM_SACKS, TCP_FIN_QUEUED } from "./tcp_sock";
 import { cb_set_end_seq, cb_seq, cb_end_seq, cb_ack_seq, cb_flags, cb_wnd, cb_opts, cb_ts_val, cb_ts_ecr, cb_mss, cb_wscale, cb_tx_time, cb_retrans, cb_set_seq, OPT_MSS, OPT_WSCALE, OPT_SACK_PERM, OPT_TSTAMP, cb_sacked, cb_set_sacked, TCPCB_SACKED_ACKED, TCPCB_SACKED_RETRANS, TCPCB_LOST, TCPCB_EVER_RETRANS } from "./tcp_skb_cb";
 import { TCPHDR_ACK, TCPHDR_FIN, TCPHDR_RST, TCPHDR_SYN, TCPHDR_PSH, TCPHDR_URG } from "./tcphdr";
 import { tcp_send_ack, tcp_send_delayed_ack, tcp_write_xmit, tcp_rearm_rto, tcp_clear_xmit_timer, tcp_retransmit_skb, tcp_rtx_head, tcp_update_mss, tcp_select_initial_window, tcp_win_from_space, tcp_space, tcp_full_space, tcp_set_window_clamp, tcp_receive_window, __tcp_select_window, tcp_time_stamp, tcp_send_fin, tcp_stream_memory_free, tcp_notsent_lowat, TCP_NAGLE_NORMAL, TCP_NAGLE_OFF, tcp_packets_in_flight, tcp_in_cwnd_reduction, tcp_current_ssthresh, tcp_mark_skb_lost, tcp_xmit_retransmit_queue, tcp_rtx_next, tcp_schedule_loss_probe } from "./tcp_output";
@@ -23,7 +24,7 @@ import { tcp_set_state, tcp_done, tcp_time_wait, tcp_clear_xmit_timers } from ".
 import { tcp_ca_ssthresh, tcp_ca_undo_cwnd, tcp_ca_event, tcp_cong_avoid, tcp_ca_pkts_acked, tcp_init_congestion_control, tcp_set_ca_state, CA_EVENT_COMPLETE_CWR } from "./tcp_cong";
 import { fib_lookup, fib_nexthop } from "../ip/route";
 import { neigh_confirm } from "../link/neighbour";
-import { tcp_fin_timeout, tcp_wmem_max, tcp_rmem_max } from "./tcp_sysctl";
+import { tcp_fin_timeout, tcp_wmem_max, tcp_rmem_max, tcp_min_rtt_wlen } from "./tcp_sysctl";
 import { sk_wake_async_io } from "../core/sock";
 
 // TCP_CA_* (Linux's congestion-avoidance states)
@@ -107,16 +108,32 @@ function tcp_set_rto(tp: TcpSock): void {
   tp.rto = rto;
 }
 
-/** tcp_ack_update_rtt(): an RTT sample (µs) from a segment sent once, or from TS ecr. */
-function tcp_ack_update_rtt(tp: TcpSock, seq_rtt_us: i32): void {
+/**
+ * tcp_update_rtt_min(): the windowed minimum behind tcpi_min_rtt takes the newest acked
+ * segment's age (ca_rtt_us) — unless the ACK may have been delayed and the sample is above
+ * the minimum, which would otherwise creep up to the delayed-ACK time once the true
+ * minimum ages out. A 0 µs sample counts as one jiffy.
+ */
+function tcp_update_rtt_min(tp: TcpSock, rtt_us: u32, maybe_delayed: bool): void {
+  if (maybe_delayed && rtt_us > tcp_min_rtt(tp)) return;
+  minmax_running_min(rtt_min_filter(tp), tcp_min_rtt_wlen * HZ, jiffies, rtt_us != 0 ? rtt_us : 1000);
+}
+
+/**
+ * tcp_ack_update_rtt(): an RTT sample (µs) from a segment sent once, or from TS ecr;
+ * ca_rtt_us is the newest acked segment's age, for the minimum.
+ */
+function tcp_ack_update_rtt(tp: TcpSock, seq_rtt_us: i32, ca_rtt_us: i32, maybe_delayed: bool): void {
   if (seq_rtt_us < 0) return;
+  // ca_rtt_us is taken whenever seq_rtt_us is (the same segment age or timestamp).
+  tcp_update_rtt_min(tp, <u32>ca_rtt_us, maybe_delayed);
   tcp_rtt_estimator(tp, seq_rtt_us < 1 ? 1 : seq_rtt_us);
   tcp_set_rto(tp);
   tp.backoff = 0;
 }
 
 /** tcp_synack_rtt_meas(): a passive child's first RTT sample, from its request's SYN-ACK. */
-export function tcp_synack_rtt_meas(tp: TcpSock, rtt_us: i32): void { tcp_ack_update_rtt(tp, rtt_us); }
+export function tcp_synack_rtt_meas(tp: TcpSock, rtt_us: i32): void { tcp_ack_update_rtt(tp, rtt_us, rtt_us, false); }
 
 // ───── ACK processing ─────
 
@@ -151,6 +168,7 @@ function tcp_clean_rtx_queue(sk: Sock, tp: TcpSock, ack: u32, skb_in: SkBuff): u
   let last_tx: f64 = -1;
   let retrans_acked = false;
   let freed = false;
+  let runt = false; // the last freed segment was short of mss (and not the SYN)
   for (;;) {
     const skb = tcp_rtx_head(sk);
     if (skb === null) break;
@@ -184,6 +202,7 @@ function tcp_clean_rtx_queue(sk: Sock, tp: TcpSock, ack: u32, skb_in: SkBuff): u
     if ((flags & TCPHDR_SYN) != 0) data--;
     if ((flags & TCPHDR_FIN) != 0) data--;
     tp.bytes_acked += <f64>data;
+    runt = data < tp.mss_cache && (flags & TCPHDR_SYN) == 0;
     const sacked = cb_sacked(skb);
     if ((sacked & TCPCB_SACKED_RETRANS) != 0 && tp.retrans_out > 0) tp.retrans_out--;
     if ((sacked & TCPCB_LOST) != 0 && tp.lost_out > 0) tp.lost_out--;
@@ -207,7 +226,12 @@ function tcp_clean_rtx_queue(sk: Sock, tp: TcpSock, ack: u32, skb_in: SkBuff): u
     const ts_rtt = <i32>(tcp_time_stamp(tp) - cb_ts_ecr(skb_in));
     if (rtt_us < 0 && ts_rtt >= 0) rtt_us = ca_rtt_us = ts_rtt * 1000;
   }
-  if (acked > 0) tcp_ack_update_rtt(tp, rtt_us);
+  if (acked > 0) {
+    // FLAG_ACK_MAYBE_DELAYED: the ACK of one lone runt, nothing SACKed, may have waited
+    // for the receiver's delayed-ACK timer.
+    const maybe_delayed = acked == 1 && runt && cb_sacked(skb_in) == 0 && tp.sacked_out == 0;
+    tcp_ack_update_rtt(tp, rtt_us, ca_rtt_us, maybe_delayed);
+  }
   if (acked > 0 && !tcp_is_sack(tp)) tcp_remove_reno_sacks(tp, acked);
   if (tp.ca_initialized != 0) tcp_ca_pkts_acked(tp, acked, ca_rtt_us);
   if (freed) tcp_check_space(sk);
@@ -538,6 +562,13 @@ function tcp_sacktag_write_queue(sk: Sock, tp: TcpSock, ack_skb: SkBuff, prior_s
   if (dup) {
     SNMP_INC_STATS(LINUX_MIB_TCPDSACKRECV);
     flag |= FLAG_DSACKING_ACK;
+    // tcp_dsack_seen(): tcpi_dsack_dups counts the segments the block covers (a block
+    // longer than the peer's largest window is dubious and ignored).
+    if (before(s0, e0) && e0 - s0 <= tp.max_window) {
+      const len = e0 - s0;
+      const mss = tp.mss_cache;
+      tp.dsack_dups += len > mss && mss != 0 ? (len + mss - 1) / mss : 1;
+    }
     // tcp_check_dsack(): a D-SACK wholly below the old snd_una still proves one spurious
     // retransmission of this episode.
     if (tp.undo_marker != 0 && tp.undo_retrans > 0 && !after(e0, prior_snd_una) && after(e0, tp.undo_marker)) tp.undo_retrans--;
@@ -656,6 +687,16 @@ function tcp_process_loss(sk: Sock, tp: TcpSock, skb: SkBuff, flag: u32, num_dup
 }
 
 /**
+ * tcp_update_rto_time(): an RTO episode is over (CA_Loss left, or the handshake finished
+ * after SYN timeouts); its length joins tcpi_total_rto_time.
+ */
+function tcp_update_rto_time(tp: TcpSock): void {
+  if (tp.rto_stamp == 0) return;
+  tp.total_rto_time += jiffies - tp.rto_stamp;
+  tp.rto_stamp = 0;
+}
+
+/**
  * tcp_fastretrans_alert(): the loss-recovery state machine, run on every dubious ACK
  * (duplicate, or while not Open). Returns what to send: REXMIT_NONE, REXMIT_LOST (the
  * segments marked lost) or REXMIT_NEW (F-RTO's new data).
@@ -693,6 +734,7 @@ function tcp_fastretrans_alert(sk: Sock, tp: TcpSock, skb: SkBuff, num_dupack: u
     }
   } else if (tp.ca_state == TCP_CA_Loss) {
     const rexmit = tcp_process_loss(sk, tp, skb, flag, num_dupack);
+    if (tp.ca_state != TCP_CA_Loss) tcp_update_rto_time(tp);
     tcp_identify_packet_loss(sk, tp, flag);
     // Still in Loss: go on as decided. Undone or recovered (Open): on to the Open state's
     // checks, which may find a loss among what is left (Linux also goes on when RACK sees a
@@ -1538,6 +1580,9 @@ function tcp_init_buffer_space(sk: Sock, tp: TcpSock): void {
  */
 export function tcp_init_transfer(sk: Sock, tp: TcpSock): void {
   tp.snd_cwnd = TCP_INIT_CWND; // RFC 6928
+  // The handshake's last ACK ran tcp_update_pacing_rate (tcp_cong_control on the SYN-ACK,
+  // tcp_rcv_state_process for SYN_RECV): sk_pacing_rate follows cwnd/srtt from now on.
+  tp.pacing_rate_set = 1;
   tp.snd_cwnd_stamp = jiffies;
   if (tp.ca_initialized == 0) tcp_init_congestion_control(tp);
   tcp_init_buffer_space(sk, tp);
@@ -1582,6 +1627,9 @@ function tcp_rcv_synsent(sk: Sock, skb: SkBuff): void {
     // SYN-ACK: the connection is established.
     tcp_synsent_take_syn(tp, skb);
     tcp_ack(sk, skb);
+    // Linux enters CA_Loss on a SYN timeout, and this ACK of the SYN leaves it
+    // (tcp_process_loss), ending the RTO episode. kstack keeps SYN_SENT Open: end it here.
+    tcp_update_rto_time(tp);
     // The window of a SYN-ACK is not scaled (RFC 7323 §2.2): snd_wnd stays as tcp_ack set it.
     tp.snd_wnd = cb_wnd(skb);
     tcp_update_mss(tp);
@@ -1682,6 +1730,8 @@ export function tcp_rcv_state_process(sk: Sock, skb: SkBuff): void {
     case TCP_SYN_RECV: {
       tp.snd_wnd = cb_wnd(skb) << tp.snd_wscale;
       tp.snd_wl1 = cb_seq(skb);
+      // A simultaneous open's SYN timeouts: the episode ends with the handshake, as above.
+      tcp_update_rto_time(tp);
       tcp_set_state(sk, TCP_ESTABLISHED);
       tcp_init_transfer(sk, tp);
       tp.ack_pingpong = 0;

@@ -7,7 +7,7 @@ import { ld8, ld16be, ld32be, st32be } from "../lib/bytes";
 import { jhash_3words } from "../lib/jhash";
 import { csum_fold, csum_partial, csum_tcpudp_nofold, csum_tcpudp_magic } from "../lib/checksum";
 import { after, before } from "../lib/seq";
-import { jiffies, ktime_ns } from "../kernel/clock";
+import { jiffies, ktime_ns, NSEC_PER_JIFFY } from "../kernel/clock";
 import { prandom_u32, prandom_u32_max } from "../kernel/random";
 import { mod_timer } from "../kernel/timer";
 import { SNMP_INC_STATS, TCP_MIB_INSEGS, TCP_MIB_INERRS, TCP_MIB_INCSUMERRORS, TCP_MIB_OUTRSTS, TCP_MIB_OUTSEGS, TCP_MIB_ACTIVEOPENS, TCP_MIB_PASSIVEOPENS, LINUX_MIB_LISTENOVERFLOWS, LINUX_MIB_LISTENDROPS, LINUX_MIB_TCPACKSKIPPEDTIMEWAIT, LINUX_MIB_TCPREQQFULLDOCOOKIES, LINUX_MIB_TCPREQQFULLDROP, LINUX_MIB_SYNCOOKIESSENT, LINUX_MIB_SYNCOOKIESRECV, LINUX_MIB_SYNCOOKIESFAILED, LINUX_MIB_OUTOFWINDOWICMPS, LINUX_MIB_TWRECYCLED, LINUX_MIB_PAWSTIMEWAIT, LINUX_MIB_TCPACKSKIPPEDFINWAIT2 } from "../kernel/mib";
@@ -370,6 +370,14 @@ function tcp_v4_syn_recv_sock(listenerp: usize, skbp: usize, reqp: usize): usize
   tcp_update_mss(cp); // tcp_sync_mss()
   cp.rcv_mss = cp.advmss < 536 ? cp.advmss : 536;
   cp.total_retrans = req.num_retrans;
+  // tcp_create_openreq_child(): SYN-ACK timeouts were one RTO episode, from the first
+  // SYN-ACK until this ACK (Linux 6.7's RTO statistics).
+  if (req.num_timeout != 0) {
+    cp.total_rto = req.num_timeout;
+    cp.total_rto_recoveries = 1;
+    // tcp_clock_ms() - snt_synack in ms, both rounded down (in f64: no wrap to trap on).
+    cp.total_rto_time = <u32>(Math.floor(ktime_ns / NSEC_PER_JIFFY) - Math.floor(req.snt_synack_ns / NSEC_PER_JIFFY));
+  }
   // tcp_rcv_state_process counts the SYN-ACK's delivery ("isn't tracked in tcp_ack").
   cp.delivered = 1;
   // tcp_synack_rtt_meas(): a sample from a SYN-ACK sent once (Karn).

@@ -8,6 +8,7 @@
 // (icsk_ca_priv, ICSK_CA_PRIV_SIZE bytes, zeroed by tcp_init_congestion_control).
 import { TimerList, timer_setup, SIZEOF_TIMER_LIST } from "../kernel/timer";
 import { Sock } from "../core/sock";
+import { minmax_get } from "../lib/win_minmax";
 import { kmem_cache_zalloc, kmem_cache_free, kmem_cache_inuse, SIZEOF_KMEM_CACHE } from "../lib/slab";
 
 @final @unmanaged export class TcpSock {
@@ -62,6 +63,14 @@ import { kmem_cache_zalloc, kmem_cache_free, kmem_cache_inuse, SIZEOF_KMEM_CACHE
   probes_out: u32;
   total_retrans: u32;
   retrans_stamp: u32;
+  /** rtt_min: struct minmax (lib/win_minmax.ts, 6 u32s), the least RTT sample (µs) of the
+   *  last tcp_min_rtt_wlen seconds; tcp_min_rtt() reads it (~0 before any sample). */
+  rtt_min: u32;
+  rtt_min_1: u32;
+  rtt_min_2: u32;
+  rtt_min_3: u32;
+  rtt_min_4: u32;
+  rtt_min_5: u32;
   /** Which event the retransmit timer is armed for (ICSK_TIME_RETRANS / PROBE0 / LOSS_PROBE). */
   icsk_pending: u32;
   /** Tail loss probe (RFC 8985 §7): snd_nxt when the probe went (0: no episode open), and
@@ -178,6 +187,20 @@ import { kmem_cache_zalloc, kmem_cache_free, kmem_cache_inuse, SIZEOF_KMEM_CACHE
   data_segs_out: u32;
   delivered: u32;
   rcv_ooopack: u32;
+  /** RTO statistics (Linux 6.7, tcp_update_rto_stats): timeouts including SYN ones; RTO
+   *  episodes (a timeout with retransmits at 0 opens one); ms spent in finished episodes;
+   *  and when the open episode began (rto_stamp, jiffies; 0: none open). */
+  total_rto: u32;
+  total_rto_recoveries: u32;
+  total_rto_time: u32;
+  rto_stamp: u32;
+  /** Flow-hash changes after timeouts (tp->timeout_rehash; tcpi_rehash with PLB's, none here). */
+  timeout_rehash: u32;
+  /** D-SACKed segments received (tcp_dsack_seen; RFC 4898 tcpEStatsStackDSACKDups). */
+  dsack_dups: u32;
+  /** tcp_update_pacing_rate() has run (the handshake's last ACK): sk_pacing_rate is
+   *  derived from cwnd and srtt from then on, ~0 before (tcp_get_info computes it). */
+  pacing_rate_set: u32;
   last_data_recv: u32;
   last_data_sent: u32;
   last_ack_recv: u32;
@@ -198,6 +221,12 @@ import { kmem_cache_zalloc, kmem_cache_free, kmem_cache_inuse, SIZEOF_KMEM_CACHE
 // @ts-ignore: decorator
 @inline export function inet_csk_ca(tp: TcpSock): usize { return changetype<usize>(tp) + offsetof<TcpSock>() + SIZEOF_TIMER_LIST * 3; }
 
+/** &tp->rtt_min: the struct minmax (lib/win_minmax.ts) inside the tcp_sock. */
+// @ts-ignore: decorator
+@inline export function rtt_min_filter(tp: TcpSock): usize { return changetype<usize>(tp) + offsetof<TcpSock>("rtt_min"); }
+/** tcp_min_rtt(): the windowed minimum RTT (µs), ~0 when there has been no sample. */
+// @ts-ignore: decorator
+@inline export function tcp_min_rtt(tp: TcpSock): u32 { return minmax_get(rtt_min_filter(tp)); }
 // @ts-ignore: decorator
 @inline export function tcp_sk(sk: Sock): TcpSock { return changetype<TcpSock>(sk.sk_private); }
 // @ts-ignore: decorator

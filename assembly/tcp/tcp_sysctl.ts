@@ -40,6 +40,12 @@ export let tcp_rfc1337: u32 = 0;
 export let tcp_early_retrans: u32 = 3;
 /** net.ipv4.tcp_frto: F-RTO (RFC 5682) after a retransmission timeout when non-zero (default 2). */
 export let tcp_frto: u32 = 2;
+/** net.ipv4.tcp_min_rtt_wlen: seconds over which tcpi_min_rtt is the minimum (kstack: fixed). */
+export let tcp_min_rtt_wlen: u32 = 300;
+/** net.ipv4.tcp_pacing_ss_ratio / tcp_pacing_ca_ratio: sk_pacing_rate as a percentage of
+ *  cwnd·mss/srtt in slow start and in congestion avoidance (kstack: fixed). */
+export let tcp_pacing_ss_ratio: u32 = 200;
+export let tcp_pacing_ca_ratio: u32 = 120;
 
 /** Sets one (index order as host/sysctl.ts passes them); returns -EINVAL when refused. */
 export function tcp_sysctl_set(which: u32, a: u32, b: u32, c: u32): i32 {

@@ -3,7 +3,7 @@
 // ends FIN_WAIT2 orphans), and the TIME_WAIT timer (inet_twsk's).
 import { jiffies, time_after } from "../kernel/clock";
 import { mod_timer } from "../kernel/timer";
-import { SNMP_INC_STATS, LINUX_MIB_TCPTIMEOUTS, LINUX_MIB_TCPABORTONTIMEOUT, LINUX_MIB_TCPKEEPALIVE, LINUX_MIB_DELAYEDACKS, LINUX_MIB_TW, LINUX_MIB_TCPSACKRENEGING } from "../kernel/mib";
+import { SNMP_INC_STATS, LINUX_MIB_TCPTIMEOUTS, LINUX_MIB_TCPABORTONTIMEOUT, LINUX_MIB_TCPKEEPALIVE, LINUX_MIB_DELAYEDACKS, LINUX_MIB_TW, LINUX_MIB_TCPSACKRENEGING, LINUX_MIB_TCPTIMEOUTREHASH } from "../kernel/mib";
 import { Sock, sock_hold, sock_put, SOCK_DEAD, SOCK_KEEPOPEN } from "../core/sock";
 import { ETIMEDOUT } from "../abi/errno";
 import { TCP_SYN_SENT, TCP_SYN_RECV, TCP_FIN_WAIT2, TCP_TIME_WAIT, TCP_CLOSE, TCP_LISTEN, TCP_ESTABLISHED, TCP_CLOSE_WAIT } from "../abi/tcp_states";
@@ -57,6 +57,7 @@ function tcp_write_timeout(sk: Sock, tp: TcpSock): bool {
       tcp_write_err(sk);
       return true;
     }
+    tcp_timeout_rehash(tp);
     return false;
   }
   let retry_until = tcp_retries2;
@@ -72,7 +73,18 @@ function tcp_write_timeout(sk: Sock, tp: TcpSock): bool {
     tcp_write_err(sk);
     return true;
   }
+  tcp_timeout_rehash(tp);
   return false;
+}
+
+/**
+ * sk_rethink_txhash() on a timeout that does not give up: Linux picks a new flow hash (a
+ * different ECMP path, net.core.txrehash = 1) and counts it — tcpi_rehash, TcpTimeoutRehash.
+ * kstack has one path per peer, so only the counting is done.
+ */
+function tcp_timeout_rehash(tp: TcpSock): void {
+  tp.timeout_rehash++;
+  SNMP_INC_STATS(LINUX_MIB_TCPTIMEOUTREHASH);
 }
 
 /**
@@ -119,6 +131,20 @@ function tcp_enter_loss(sk: Sock, tp: TcpSock): void {
   tp.frto = tcp_frto != 0 && (new_recovery || tp.retransmits != 0) ? 1 : 0;
 }
 
+/**
+ * tcp_update_rto_stats(): one more timeout (tcpi_total_rto, SYN ones included); the first
+ * of an episode — nothing acked since the last one, retransmits still 0 — opens an RTO
+ * recovery (tcpi_total_rto_recoveries) whose time runs from now (rto_stamp).
+ */
+function tcp_update_rto_stats(tp: TcpSock): void {
+  if (tp.retransmits == 0) {
+    tp.total_rto_recoveries++;
+    tp.rto_stamp = jiffies;
+  }
+  tp.retransmits++;
+  tp.total_rto++;
+}
+
 /** tcp_retransmit_timer(). */
 function tcp_retransmit_timer(sk: Sock, tp: TcpSock): void {
   if (tp.packets_out == 0) return;
@@ -133,7 +159,7 @@ function tcp_retransmit_timer(sk: Sock, tp: TcpSock): void {
   }
   if (tp.retrans_stamp == 0) tp.retrans_stamp = jiffies;
   tcp_retransmit_skb(sk, head);
-  tp.retransmits++;
+  tcp_update_rto_stats(tp);
   if (sk.sk_state == <u32>TCP_SYN_SENT && tp.retransmits <= tcp_syn_linear_timeouts) {
     // tcp_syn_linear_timeouts: the first SYN retransmits keep a 1 s RTO (no backoff).
     tp.backoff = 0;

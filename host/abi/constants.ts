@@ -1202,6 +1202,148 @@ export const tcpAbi = Object.freeze({
   TCP_MSS_DESIRED,
 } as const);
 
+// assembly/abi/tcp_info.ts
+export const TCPI_STATE = 0;
+export const TCPI_CA_STATE = 1;
+export const TCPI_RETRANSMITS = 2;
+export const TCPI_PROBES = 3;
+export const TCPI_BACKOFF = 4;
+export const TCPI_OPTIONS = 5;
+export const TCPI_SND_WSCALE = 6;
+export const TCPI_DELIVERY_RATE_APP_LIMITED = 7;
+export const TCPI_RTO = 8;
+export const TCPI_ATO = 12;
+export const TCPI_SND_MSS = 16;
+export const TCPI_RCV_MSS = 20;
+export const TCPI_UNACKED = 24;
+export const TCPI_SACKED = 28;
+export const TCPI_LOST = 32;
+export const TCPI_RETRANS = 36;
+export const TCPI_FACKETS = 40;
+export const TCPI_LAST_DATA_SENT = 44;
+export const TCPI_LAST_ACK_SENT = 48;
+export const TCPI_LAST_DATA_RECV = 52;
+export const TCPI_LAST_ACK_RECV = 56;
+export const TCPI_PMTU = 60;
+export const TCPI_RCV_SSTHRESH = 64;
+export const TCPI_RTT = 68;
+export const TCPI_RTTVAR = 72;
+export const TCPI_SND_SSTHRESH = 76;
+export const TCPI_SND_CWND = 80;
+export const TCPI_ADVMSS = 84;
+export const TCPI_REORDERING = 88;
+export const TCPI_RCV_RTT = 92;
+export const TCPI_RCV_SPACE = 96;
+export const TCPI_TOTAL_RETRANS = 100;
+export const TCPI_PACING_RATE = 104;
+export const TCPI_MAX_PACING_RATE = 112;
+export const TCPI_BYTES_ACKED = 120;
+export const TCPI_BYTES_RECEIVED = 128;
+export const TCPI_SEGS_OUT = 136;
+export const TCPI_SEGS_IN = 140;
+export const TCPI_NOTSENT_BYTES = 144;
+export const TCPI_MIN_RTT = 148;
+export const TCPI_DATA_SEGS_IN = 152;
+export const TCPI_DATA_SEGS_OUT = 156;
+export const TCPI_DELIVERY_RATE = 160;
+export const TCPI_BUSY_TIME = 168;
+export const TCPI_RWND_LIMITED = 176;
+export const TCPI_SNDBUF_LIMITED = 184;
+export const TCPI_DELIVERED = 192;
+export const TCPI_DELIVERED_CE = 196;
+export const TCPI_BYTES_SENT = 200;
+export const TCPI_BYTES_RETRANS = 208;
+export const TCPI_DSACK_DUPS = 216;
+export const TCPI_REORD_SEEN = 220;
+export const TCPI_RCV_OOOPACK = 224;
+export const TCPI_SND_WND = 228;
+export const TCPI_RCV_WND = 232;
+export const TCPI_REHASH = 236;
+export const TCPI_TOTAL_RTO = 240;
+export const TCPI_TOTAL_RTO_RECOVERIES = 242;
+export const TCPI_TOTAL_RTO_TIME = 244;
+export const TCPI_RECEIVED_CE = 248;
+export const TCPI_DELIVERED_E1_BYTES = 252;
+export const TCPI_DELIVERED_E0_BYTES = 256;
+export const TCPI_DELIVERED_CE_BYTES = 260;
+export const TCPI_RECEIVED_E1_BYTES = 264;
+export const TCPI_RECEIVED_E0_BYTES = 268;
+export const TCPI_RECEIVED_CE_BYTES = 272;
+export const TCPI_ACCECN_FAIL_MODE = 276;
+export const TCPI_ACCECN_OPT_SEEN = 278;
+export const SIZEOF_TCP_INFO = 280;
+export const tcpInfoAbi = Object.freeze({
+  TCPI_STATE,
+  TCPI_CA_STATE,
+  TCPI_RETRANSMITS,
+  TCPI_PROBES,
+  TCPI_BACKOFF,
+  TCPI_OPTIONS,
+  TCPI_SND_WSCALE,
+  TCPI_DELIVERY_RATE_APP_LIMITED,
+  TCPI_RTO,
+  TCPI_ATO,
+  TCPI_SND_MSS,
+  TCPI_RCV_MSS,
+  TCPI_UNACKED,
+  TCPI_SACKED,
+  TCPI_LOST,
+  TCPI_RETRANS,
+  TCPI_FACKETS,
+  TCPI_LAST_DATA_SENT,
+  TCPI_LAST_ACK_SENT,
+  TCPI_LAST_DATA_RECV,
+  TCPI_LAST_ACK_RECV,
+  TCPI_PMTU,
+  TCPI_RCV_SSTHRESH,
+  TCPI_RTT,
+  TCPI_RTTVAR,
+  TCPI_SND_SSTHRESH,
+  TCPI_SND_CWND,
+  TCPI_ADVMSS,
+  TCPI_REORDERING,
+  TCPI_RCV_RTT,
+  TCPI_RCV_SPACE,
+  TCPI_TOTAL_RETRANS,
+  TCPI_PACING_RATE,
+  TCPI_MAX_PACING_RATE,
+  TCPI_BYTES_ACKED,
+  TCPI_BYTES_RECEIVED,
+  TCPI_SEGS_OUT,
+  TCPI_SEGS_IN,
+  TCPI_NOTSENT_BYTES,
+  TCPI_MIN_RTT,
+  TCPI_DATA_SEGS_IN,
+  TCPI_DATA_SEGS_OUT,
+  TCPI_DELIVERY_RATE,
+  TCPI_BUSY_TIME,
+  TCPI_RWND_LIMITED,
+  TCPI_SNDBUF_LIMITED,
+  TCPI_DELIVERED,
+  TCPI_DELIVERED_CE,
+  TCPI_BYTES_SENT,
+  TCPI_BYTES_RETRANS,
+  TCPI_DSACK_DUPS,
+  TCPI_REORD_SEEN,
+  TCPI_RCV_OOOPACK,
+  TCPI_SND_WND,
+  TCPI_RCV_WND,
+  TCPI_REHASH,
+  TCPI_TOTAL_RTO,
+  TCPI_TOTAL_RTO_RECOVERIES,
+  TCPI_TOTAL_RTO_TIME,
+  TCPI_RECEIVED_CE,
+  TCPI_DELIVERED_E1_BYTES,
+  TCPI_DELIVERED_E0_BYTES,
+  TCPI_DELIVERED_CE_BYTES,
+  TCPI_RECEIVED_E1_BYTES,
+  TCPI_RECEIVED_E0_BYTES,
+  TCPI_RECEIVED_CE_BYTES,
+  TCPI_ACCECN_FAIL_MODE,
+  TCPI_ACCECN_OPT_SEEN,
+  SIZEOF_TCP_INFO,
+} as const);
+
 // assembly/abi/tcp_states.ts
 export const TCP_ESTABLISHED = 1;
 export const TCP_SYN_SENT = 2;

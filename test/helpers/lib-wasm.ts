@@ -35,6 +35,9 @@ export interface LibExports {
   test_csum_partial_scalar(p: number, n: number, wsum: number): number;
   test_csum_partial_copy(src: number, dst: number, n: number, wsum: number): number;
   test_csum_fold(wsum: number): number;
+  test_minmax_reset(m: number, t: number, v: number): number;
+  test_minmax_running_min(m: number, win: number, t: number, v: number): number;
+  test_minmax_get(m: number): number;
   test_csum_add(a: number, b: number): number;
   test_ip_fast_csum(iph: number, ihlWords: number): number;
   test_csum_tcpudp_nofold(saddr: number, daddr: number, len: number, proto: number, wsum: number): number;

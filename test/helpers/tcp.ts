@@ -1,6 +1,6 @@
 // Small helpers for TCP integration tests: tcpdump lines parsed into segments, a host's own
 // capture as lines, crafted TCP frames (for RFC 5961 injections), and a byte pattern.
-import { constants as C, formatFrame, readPcap, type Host, type Link, type Network } from '../../build/host/index.js';
+import { constants as C, errnoName, formatFrame, readPcap, type Host, type Link, type Network, type TcpInfo } from '../../build/host/index.js';
 import type { Sys } from '../../build/host/syscall/async.js';
 import { pair } from './machine.js';
 import { inetChecksum, pseudoHeaderSum } from './frames.js';
@@ -160,4 +160,11 @@ export async function pairWithLink(opts: Parameters<Network['link']>[2]): Promis
   const { net, a, b } = await pair(opts);
   const link = (net as unknown as { links: Link[] }).links[0]!;
   return { net, a, b, link };
+}
+
+/** getsockopt(TCP_INFO), decoded; an error is thrown by name. */
+export async function tcpInfo(sys: Sys, fd: number): Promise<TcpInfo> {
+  const i = await sys.getsockopt(fd, C.IPPROTO_TCP, C.TCP_INFO);
+  if (typeof i === 'number') throw new Error(errnoName(i));
+  return i as TcpInfo;
 }
