@@ -5,7 +5,7 @@
 // nothing else on the machine shows in them). Their polls time out in whole hundreds of
 // ms around a SYN-ACK timer of 1 s (3 s), so the answers do not depend on the scheduler.
 // Linux: net/ipv4/tcp.c (secs_to_retrans), tcp_minisocks.c (tcp_check_req),
-// inet_connection_sock.c (syn_ack_recalc).
+// inet_connection_sock.c (syn_ack_recalc), tcp_input.c (tcp_rcv_synsent_state_process).
 
 import { describe } from 'vitest';
 import type { Step } from '../helpers/linux.js';
@@ -120,6 +120,26 @@ const timed: PinnedCase[] = [
       ['close', 's'], ['close', 'l'],
     ],
     linux: ['fd', 0, 0, 0, 0, 'fd', 0, 0, '-EAGAIN', 0, '1 l=0x1', 'fd', 0, 1, 0, 0],
+  },
+  {
+    // tcp_rcv_synsent_state_process: with rskq_defer_accept set on the connecting socket,
+    // the handshake's ACK waits (delayed ACK, TCP_DELACK_MAX 200 ms) for data to ride on.
+    name: 'TCP_DEFER_ACCEPT on the client too: the handshake’s ACK waits for the first data, so the server drops no bare ACK; a client that then stays silent sends it after 200 ms',
+    sysctls: NS,
+    steps: [
+      ...listener(30), tcp('c'), DEFER('c', 1), ['connect', 'c', LO, '$portof:l'], ['send', 'c', 'now', 0],
+      ['poll', 'l:POLLIN', 500], ['accept', 'l', 's'], ['recvtext', 's', 16, 0], mib('TCPDeferAcceptDrop'),
+      tcp('d'), DEFER('d', 1), ['connect', 'd', LO, '$portof:l'], ['sleep', 100], mib('TCPDeferAcceptDrop'),
+      ['sleep', 300], mib('TCPDeferAcceptDrop'), ['accept', 'l'],
+      ['close', 'c'], ['close', 'd'], ['close', 's'], ['close', 'l'],
+    ],
+    linux: [
+      'fd', 0, 0, 0, 0, 'fd', 0, 0, 3,
+      '1 l=0x1', 'fd', 'now', 0,
+      'fd', 0, 0, 0, 0,
+      0, 1, '-EAGAIN',
+      0, 0, 0, 0,
+    ],
   },
   {
     // cookie_v4_check() knows no deferral: a good cookie ACK makes the child at once.
