@@ -49,7 +49,8 @@ import { kmem_cache_zalloc, kmem_cache_free, kmem_cache_inuse, SIZEOF_KMEM_CACHE
   tstamp_ok: u8;
   sack_ok: u8;
   ecn_ok: u8;
-  /** The final ACK came while the accept queue was full (tcp_check_req's listen_overflow). */
+  /** The final ACK came but made no child: the accept queue was full (listen_overflow),
+   *  or it was bare while TCP_DEFER_ACCEPT waits for data (inet_rsk(req)->acked). */
   acked: u8;
   syncookie: u8;
 }

@@ -21,10 +21,10 @@ import { ENOIOCTLCMD, KSTACK_MSG_CONT } from "../abi/syscall";
 import { IPPROTO_TCP } from "../abi/in";
 import { SOL_SOCKET, SOL_TCP, SO_KEEPALIVE, MSG_PEEK, MSG_DONTWAIT, MSG_WAITALL, MSG_MORE, MSG_OOB, MSG_TRUNC, SOCK_STREAM } from "../abi/socket";
 import { SIOCINQ, SIOCOUTQ, SIOCOUTQNSD } from "../abi/ioctl";
-import { TCP_CONGESTION, TCP_NODELAY, TCP_MAXSEG, TCP_CORK, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT, TCP_SYNCNT, TCP_LINGER2, TCP_INFO, TCP_QUICKACK, TCP_USER_TIMEOUT, TCP_NOTSENT_LOWAT, TCP_WINDOW_CLAMP, TCPI_OPT_TIMESTAMPS, TCPI_OPT_SACK, TCPI_OPT_WSCALE } from "../abi/tcp";
+import { TCP_CONGESTION, TCP_NODELAY, TCP_MAXSEG, TCP_CORK, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT, TCP_SYNCNT, TCP_LINGER2, TCP_DEFER_ACCEPT, TCP_INFO, TCP_QUICKACK, TCP_USER_TIMEOUT, TCP_NOTSENT_LOWAT, TCP_WINDOW_CLAMP, TCPI_OPT_TIMESTAMPS, TCPI_OPT_SACK, TCPI_OPT_WSCALE } from "../abi/tcp";
 import { SIZEOF_TCP_INFO, TCPI_STATE, TCPI_CA_STATE, TCPI_RETRANSMITS, TCPI_PROBES, TCPI_BACKOFF, TCPI_OPTIONS, TCPI_SND_WSCALE, TCPI_RTO, TCPI_ATO, TCPI_SND_MSS, TCPI_RCV_MSS, TCPI_UNACKED, TCPI_SACKED, TCPI_LOST, TCPI_RETRANS, TCPI_LAST_DATA_SENT, TCPI_LAST_DATA_RECV, TCPI_LAST_ACK_RECV, TCPI_PMTU, TCPI_RCV_SSTHRESH, TCPI_RTT, TCPI_RTTVAR, TCPI_SND_SSTHRESH, TCPI_SND_CWND, TCPI_ADVMSS, TCPI_REORDERING, TCPI_RCV_SPACE, TCPI_TOTAL_RETRANS, TCPI_PACING_RATE, TCPI_MAX_PACING_RATE, TCPI_BYTES_ACKED, TCPI_BYTES_RECEIVED, TCPI_SEGS_OUT, TCPI_SEGS_IN, TCPI_NOTSENT_BYTES, TCPI_MIN_RTT, TCPI_DATA_SEGS_IN, TCPI_DATA_SEGS_OUT, TCPI_DELIVERY_RATE, TCPI_DELIVERED, TCPI_BYTES_SENT, TCPI_BYTES_RETRANS, TCPI_DSACK_DUPS, TCPI_RCV_OOOPACK, TCPI_SND_WND, TCPI_RCV_WND, TCPI_REHASH, TCPI_TOTAL_RTO, TCPI_TOTAL_RTO_RECOVERIES, TCPI_TOTAL_RTO_TIME } from "../abi/tcp_info";
 import { TCP_ESTABLISHED, TCP_SYN_SENT, TCP_SYN_RECV, TCP_FIN_WAIT1, TCP_FIN_WAIT2, TCP_TIME_WAIT, TCP_CLOSE, TCP_CLOSE_WAIT, TCP_LAST_ACK, TCP_LISTEN, TCP_CLOSING } from "../abi/tcp_states";
-import { TcpSock, tcp_sk, tcp_min_rtt, rtt_min_filter, tcp_sock_alloc, tcp_sock_free, retransmit_timer, delack_timer, keepalive_timer, TCP_TIMEOUT_INIT, TCP_INIT_CWND, TCP_INFINITE_SSTHRESH, TCP_MSS_DEFAULT, MAX_TCP_KEEPIDLE, MAX_TCP_KEEPINTVL, MAX_TCP_KEEPCNT, ICSK_ACK_SCHED, ICSK_ACK_PUSHED, ICSK_ACK_PUSHED2, TCP_TIMEWAIT_LEN, inet_csk_ack_scheduled, inet_csk_in_pingpong_mode, inet_csk_enter_pingpong_mode, inet_csk_exit_pingpong_mode } from "./tcp_sock";
+import { TcpSock, tcp_sk, tcp_min_rtt, rtt_min_filter, tcp_sock_alloc, tcp_sock_free, retransmit_timer, delack_timer, keepalive_timer, TCP_TIMEOUT_INIT, TCP_RTO_MAX, TCP_INIT_CWND, TCP_INFINITE_SSTHRESH, TCP_MSS_DEFAULT, MAX_TCP_KEEPIDLE, MAX_TCP_KEEPINTVL, MAX_TCP_KEEPCNT, ICSK_ACK_SCHED, ICSK_ACK_PUSHED, ICSK_ACK_PUSHED2, TCP_TIMEWAIT_LEN, inet_csk_ack_scheduled, inet_csk_in_pingpong_mode, inet_csk_enter_pingpong_mode, inet_csk_exit_pingpong_mode } from "./tcp_sock";
 import { cb_seq, cb_end_seq, cb_flags, cb_set_seq, cb_set_end_seq, cb_set_flags, cb_set_sacked } from "./tcp_skb_cb";
 import { TCPHDR_ACK, TCPHDR_FIN, TCPHDR_PSH, TCPHDR_SYN } from "./tcphdr";
 import { tcp_alloc_skb, tcp_queue_skb, tcp_push, tcp_write_xmit, tcp_send_fin, tcp_send_active_reset, tcp_send_ack, __tcp_select_window, tcp_receive_window, tcp_skb_truesize, tcp_update_mss, tcp_advmss_for, tcp_win_from_space, tcp_set_window_clamp, tcp_stream_memory_free, tcp_mark_push, forced_push, tcp_push_pending_frames, TCP_NAGLE_NORMAL, TCP_NAGLE_CORK, TCP_NAGLE_PUSH } from "./tcp_output";
@@ -721,6 +721,11 @@ function tcp_setsockopt(skp: usize, level: i32, name: i32, val: i32): i32 {
       else if (val > <i32>(TCP_TIMEWAIT_LEN / 1000)) tp.linger2 = <i32>(TCP_TIMEWAIT_LEN / 1000);
       else tp.linger2 = val;
       return 0;
+    case TCP_DEFER_ACCEPT:
+      // Any TCP socket takes it; a listener uses it (tcp_check_req, reqsk_timer_handler),
+      // and so does connect() (tcp_rcv_synsent_state_process delays the handshake's ACK).
+      tp.defer_accept = secs_to_retrans(val, TCP_TIMEOUT_INIT / 1000, TCP_RTO_MAX / 1000);
+      return 0;
     case TCP_QUICKACK:
       // __tcp_sock_set_quickack(): 0 makes the socket interactive (delayed ACKs); non-zero
       // leaves interactive mode and sends an owed ACK at once (as tcp_cleanup_rbuf would
@@ -763,6 +768,36 @@ function tcp_setsockopt(skp: usize, level: i32, name: i32, val: i32): i32 {
   }
 }
 
+/**
+ * secs_to_retrans() (tcp.c): TCP_DEFER_ACCEPT's seconds as the number of SYN-ACK timeouts
+ * (the first after `timeout` s, each next one doubled up to `rto_max`) whose sum first
+ * reaches them; at most 255 (a u8 in Linux), 0 for seconds <= 0.
+ */
+function secs_to_retrans(seconds: i32, timeout: u32, rto_max: u32): u32 {
+  if (seconds <= 0) return 0;
+  let res: u32 = 1;
+  let period = timeout;
+  while (<u32>seconds > period && res < 255) {
+    res++;
+    timeout <<= 1;
+    if (timeout > rto_max) timeout = rto_max;
+    period += timeout;
+  }
+  return res;
+}
+
+/** retrans_to_secs() (tcp.c): the seconds that `retrans` SYN-ACK timeouts add up to. */
+function retrans_to_secs(retrans: u32, timeout: u32, rto_max: u32): i32 {
+  if (retrans == 0) return 0;
+  let period = timeout;
+  while (--retrans != 0) {
+    timeout <<= 1;
+    if (timeout > rto_max) timeout = rto_max;
+    period += timeout;
+  }
+  return <i32>period;
+}
+
 /** setsockopt(TCP_CONGESTION) with the name's `len` bytes at buf (do_tcp_setsockopt's string case). */
 export function tcp_setsockopt_congestion(sk: Sock, buf: usize, len: u32): i32 {
   // strncpy_from_sockptr(name, optval, min(TCP_CA_NAME_MAX - 1, optlen)).
@@ -792,6 +827,8 @@ function tcp_getsockopt(skp: usize, level: i32, name: i32, out: usize): i32 {
     case TCP_LINGER2:
       store<i32>(out, tp.linger2 > 0 ? tp.linger2 : (tp.linger2 < 0 ? -1 : <i32>tcp_fin_timeout));
       return 0;
+    // The seconds the retransmission count stands for, not the value set (5 reads as 7).
+    case TCP_DEFER_ACCEPT: return retrans_to_secs(tp.defer_accept, TCP_TIMEOUT_INIT / 1000, TCP_RTO_MAX / 1000);
     case TCP_QUICKACK: return inet_csk_in_pingpong_mode(tp) ? 0 : 1;
     case TCP_USER_TIMEOUT: return <i32>tp.user_timeout;
     case TCP_NOTSENT_LOWAT:

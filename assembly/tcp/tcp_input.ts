@@ -1638,9 +1638,10 @@ function tcp_rcv_synsent(sk: Sock, skb: SkBuff): void {
     if ((sk.sk_flags & SOCK_DEAD) == 0) sk_state_change(sk);
     // tcp_rcv_synsent_state_process(): sk_wake_async(SOCK_WAKE_IO, POLL_OUT).
     if ((sk.sk_flags & SOCK_DEAD) == 0) sk_wake_async_io(sk, 0x104); // EPOLLOUT | EPOLLWRNORM
-    if (inet_csk_in_pingpong_mode(tp)) {
-      // TCP_QUICKACK 0 before connect(): "save one ACK" — the handshake's ACK waits up to
-      // TCP_DELACK_MAX to ride on the first data (tcp_rcv_synsent_state_process).
+    if (tp.defer_accept != 0 || inet_csk_in_pingpong_mode(tp)) {
+      // TCP_DEFER_ACCEPT or TCP_QUICKACK 0 before connect(): "save one ACK" — the
+      // handshake's ACK waits up to TCP_DELACK_MAX to ride on the first data
+      // (tcp_rcv_synsent_state_process).
       tp.ack_pending |= ICSK_ACK_SCHED;
       tcp_enter_quickack_mode(tp, TCP_MAX_QUICKACKS);
       tp.ack_pending |= ICSK_ACK_TIMER;

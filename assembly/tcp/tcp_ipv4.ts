@@ -444,6 +444,8 @@ function cookie_v4_check(listener: Sock, skb: SkBuff): usize {
       if (tcp_window_scaling == 0) return changetype<usize>(listener);
     }
   }
+  // A bare cookie ACK makes the child even with TCP_DEFER_ACCEPT: cookie_v4_check has no
+  // deferral (there is no request to wait in), so the connection is accepted at once.
   // cookie_tcp_reqsk_alloc(): a request rebuilt from the cookie, never hashed.
   const req = reqsk_alloc(listener, reqsk_timer_handler.index);
   req.ir_loc_addr = daddr;

@@ -9,7 +9,7 @@ import { csum_partial, csum_tcpudp_magic } from "../lib/checksum";
 import { after, before } from "../lib/seq";
 import { jiffies, ktime_ns } from "../kernel/clock";
 import { mod_timer, timer_pending } from "../kernel/timer";
-import { SNMP_INC_STATS, TCP_MIB_OUTSEGS, TCP_MIB_RETRANSSEGS, TCP_MIB_ATTEMPTFAILS, LINUX_MIB_TCPSYNRETRANS, LINUX_MIB_TCPTIMEOUTS, LINUX_MIB_TCPACKSKIPPEDSYNRECV, LINUX_MIB_EMBRYONICRSTS, LINUX_MIB_PAWSESTAB } from "../kernel/mib";
+import { SNMP_INC_STATS, TCP_MIB_OUTSEGS, TCP_MIB_RETRANSSEGS, TCP_MIB_ATTEMPTFAILS, LINUX_MIB_TCPSYNRETRANS, LINUX_MIB_TCPTIMEOUTS, LINUX_MIB_TCPACKSKIPPEDSYNRECV, LINUX_MIB_EMBRYONICRSTS, LINUX_MIB_PAWSESTAB, LINUX_MIB_TCPDEFERACCEPTDROP } from "../kernel/mib";
 import { SkBuff } from "../core/skbuff";
 import { Sock } from "../core/sock";
 import { ip_build_and_send, IP_PMTUDISC_WANT } from "../ip/ip_output";
@@ -189,11 +189,19 @@ export function reqsk_timer_handler(reqp: usize): void {
       young <<= 1;
     }
   }
-  // syn_ack_recalc() without TCP_DEFER_ACCEPT.
-  const expire = req.num_timeout >= max_retries;
+  // syn_ack_recalc(). With TCP_DEFER_ACCEPT, a request whose bare ACK came (acked) lives
+  // for max(max_retries, defer) timeouts, and gets no SYN-ACK until the defer period's
+  // last one: that SYN-ACK is the client's last chance, its answer then makes the child.
+  const defer = lp.defer_accept;
+  let expire = req.num_timeout >= max_retries;
+  let resend = true;
+  if (defer != 0) {
+    expire = expire && (req.acked == 0 || req.num_timeout >= defer);
+    resend = req.acked == 0 || req.num_timeout + 1 >= defer;
+  }
   SNMP_INC_STATS(LINUX_MIB_TCPTIMEOUTS); // tcp_syn_ack_timeout()
   // Keep going while the SYN-ACK leaves (a failed send ends the request) or the ACK came.
-  if (!expire && (inet_rtx_syn_ack(listener, req) == 0 || req.acked != 0)) {
+  if (!expire && (!resend || inet_rtx_syn_ack(listener, req) == 0 || req.acked != 0)) {
     if (req.num_timeout++ == 0 && lp.syn_young > 0) lp.syn_young--;
     mod_timer(rsk_timer(req), jiffies + reqsk_timeout(req, TCP_RTO_MAX));
     return;
@@ -261,6 +269,14 @@ export function tcp_check_req(listener: Sock, skb: SkBuff, req: RequestSock): us
     return embryonic_reset(listener, skb, req, flg);
   }
   if ((flg & TCPHDR_ACK) == 0) return 0;
+  // TCP_DEFER_ACCEPT: a bare ACK (no data, no FIN) makes no child while the request has
+  // timed out fewer times than the option's count; remember it came, so that the timer
+  // keeps the request for the rest of the period (syn_ack_recalc).
+  if (req.num_timeout < tcp_sk(listener).defer_accept && cb_end_seq(skb) == req.rcv_isn + 1) {
+    req.acked = 1;
+    SNMP_INC_STATS(LINUX_MIB_TCPDEFERACCEPTDROP);
+    return 0;
+  }
   const child = call_indirect<usize>(syn_recv_sock_fn, changetype<usize>(listener), changetype<usize>(skb), changetype<usize>(req));
   if (child != 0) return child;
   // listen_overflow: the accept queue is full. Remember the ACK came; the client's next

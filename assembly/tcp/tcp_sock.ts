@@ -170,6 +170,9 @@ import { kmem_cache_zalloc, kmem_cache_free, kmem_cache_inuse, SIZEOF_KMEM_CACHE
   /** Requests in the SYN queue that have not timed out yet (icsk_accept_queue.young). */
   syn_young: u32;
   max_ack_backlog: u32;
+  /** TCP_DEFER_ACCEPT as a count of SYN-ACK timeouts (icsk_accept_queue.rskq_defer_accept):
+   *  while a request has timed out fewer times, its bare final ACK makes no child. */
+  defer_accept: u32;
   /** For a child: its listener while queued, and the next child in that queue. */
   parent: usize;
   accept_next: usize;

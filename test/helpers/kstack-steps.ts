@@ -44,6 +44,7 @@ interface Proc {
 interface Host {
   spawn(fn: (sys: Sys) => Promise<unknown>, opts?: { name?: string }): Proc;
   sysctl(name: string, value?: string | number): unknown;
+  counters(): Record<string, Record<string, number>>;
 }
 interface Net {
   addHost(opts: { name: string; ip: string }): Host;
@@ -199,6 +200,8 @@ async function runOne(c: LinuxCase, opts: KstackRunOptions): Promise<LinuxResult
     return n !== undefined ? `${a.addr}:$${n}` : `${a.addr}:${a.port}`;
   };
 
+  // The counters a 'netstat' step reports the growth of, as the case begins.
+  const base = h.counters();
   const results: LinuxResult = [];
   let done = false;
   let failure: unknown;
@@ -226,6 +229,12 @@ async function runOne(c: LinuxCase, opts: KstackRunOptions): Promise<LinuxResult
           case 'sleep':
             await sys.nanosleep(Number(s[1]));
             return 0;
+          case 'netstat': {
+            const [g, n] = [String(s[1]), String(s[2])];
+            const v = h.counters()[g]?.[n];
+            if (v === undefined) throw new Error(`no counter ${g} ${n}`);
+            return v - (base[g]?.[n] ?? 0);
+          }
           case 'socket': {
             const fd = await sys.socket(konst(s[2]), konst(s[3]), konst(s[4]));
             if (fd < 0) return err(fd);

@@ -39,6 +39,10 @@
 //   ['shutdown', s, how]                    → 0 or '-ENAME'
 //   ['close', s]                            → 0 or '-ENAME'
 //   ['sleep', ms]                           → 0 (lets loopback traffic and ICMP errors land)
+//   ['netstat', group, name]                → how much that counter ('TcpExt',
+//                                             'TCPDeferAcceptDrop') grew since the case
+//                                             began (/proc/net/netstat or snmp: exact only
+//                                             in a case's own namespace, i.e. with sysctls)
 //   ['epoll_create', e, flags]              → 'fd' or '-ENAME'; e names the epoll fd
 //   ['epoll_ctl', e, op, s, events, data]   → 0 or '-ENAME' (op: 'EPOLL_CTL_ADD', ...)
 //   ['epoll_wait', e, maxevents, timeout]   → the events as 'data:0xevents' joined by
@@ -144,7 +148,22 @@ def read_sysctl(name):
     with open('/proc/sys/' + name.replace('.', '/')) as f:
         return int(f.read().split()[0])
 
+def counter(group, name):
+    for path in ('/proc/net/netstat', '/proc/net/snmp'):
+        with open(path) as f:
+            lines = f.read().splitlines()
+        for head, vals in zip(lines[::2], lines[1::2]):
+            if head.startswith(group + ':'):
+                table = dict(zip(head.split()[1:], vals.split()[1:]))
+                if name in table:
+                    return int(table[name])
+    raise KeyError('no counter %s %s' % (group, name))
+
 def run_case(case):
+    base = {}       # (group, name) -> the counter when the case began
+    for step in case['steps']:
+        if step[0] == 'netstat':
+            base[(step[1], step[2])] = counter(step[1], step[2])
     socks = {}      # name -> socket object (its fd may be a stale, closed number)
     closed = {}     # name -> fd number we closed behind the socket object's back
     ports = {}      # port -> name
@@ -184,6 +203,8 @@ def run_case(case):
         if op == 'sleep':
             time.sleep(step[1] / 1000.0)
             return 0
+        if op == 'netstat':
+            return counter(step[1], step[2]) - base[(step[1], step[2])]
         if op == 'socket':
             _, n, dom, typ, proto = step
             socks[n] = socket.socket(const(dom), const(typ), const(proto))
