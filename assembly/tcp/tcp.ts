@@ -827,6 +827,21 @@ export function tcp_diag_get_info(skp: usize, out: usize): i32 {
 function tcp_get_info(sk: Sock, tp: TcpSock, out: usize): i32 {
   memory.fill(out, 0, SIZEOF_TCP_INFO);
   store<u8>(out + TCPI_STATE, <u8>sk.sk_state);
+  // "Report meaningful fields for all TCP states, including listeners": the pacing rates
+  // (sk_pacing_rate is ~0UL until the handshake's last ACK sets it; there is no
+  // SO_MAX_PACING_RATE, so sk_max_pacing_rate stays ~0UL and never caps it), reordering
+  // and cwnd.
+  store<f64>(out + TCPI_PACING_RATE, tp.pacing_rate_set != 0 ? <f64>tcp_pacing_rate(tp) : U64_MAX_F64);
+  store<f64>(out + TCPI_MAX_PACING_RATE, U64_MAX_F64);
+  store<u32>(out + TCPI_REORDERING, tp.reordering);
+  store<u32>(out + TCPI_SND_CWND, tp.snd_cwnd);
+  if (sk.sk_state == <u32>TCP_LISTEN) {
+    // A listener aliases two members and stops there: tcpi_unacked is the accept queue's
+    // length (sk_ack_backlog), tcpi_sacked the backlog listen() settled (sk_max_ack_backlog).
+    store<u32>(out + TCPI_UNACKED, tp.accept_qlen);
+    store<u32>(out + TCPI_SACKED, tp.max_ack_backlog);
+    return SIZEOF_TCP_INFO;
+  }
   store<u8>(out + TCPI_CA_STATE, <u8>tp.ca_state);
   store<u8>(out + TCPI_RETRANSMITS, <u8>tp.retransmits);
   store<u8>(out + TCPI_PROBES, <u8>tp.probes_out);
@@ -849,20 +864,14 @@ function tcp_get_info(sk: Sock, tp: TcpSock, out: usize): i32 {
   store<u32>(out + TCPI_LAST_DATA_SENT, now - tp.last_data_sent);
   store<u32>(out + TCPI_LAST_DATA_RECV, now - tp.last_data_recv);
   store<u32>(out + TCPI_LAST_ACK_RECV, now - tp.last_ack_recv);
-  store<u32>(out + TCPI_PMTU, 1500);
+  store<u32>(out + TCPI_PMTU, tp.pmtu_cookie);
   store<u32>(out + TCPI_RCV_SSTHRESH, tp.rcv_ssthresh);
   store<u32>(out + TCPI_RTT, tp.srtt_us >> 3);
   store<u32>(out + TCPI_RTTVAR, tp.mdev_us >> 2);
   store<u32>(out + TCPI_SND_SSTHRESH, tp.snd_ssthresh);
-  store<u32>(out + TCPI_SND_CWND, tp.snd_cwnd);
   store<u32>(out + TCPI_ADVMSS, tp.advmss);
-  store<u32>(out + TCPI_REORDERING, tp.reordering);
   store<u32>(out + TCPI_RCV_SPACE, tp.rcvq_space);
   store<u32>(out + TCPI_TOTAL_RETRANS, tp.total_retrans);
-  // sk_pacing_rate is ~0UL (unlimited) until the handshake's last ACK sets it; there is
-  // no SO_MAX_PACING_RATE, so sk_max_pacing_rate stays ~0UL and never caps it.
-  store<f64>(out + TCPI_PACING_RATE, tp.pacing_rate_set != 0 ? <f64>tcp_pacing_rate(tp) : U64_MAX_F64);
-  store<f64>(out + TCPI_MAX_PACING_RATE, U64_MAX_F64);
   store<f64>(out + TCPI_BYTES_ACKED, tp.bytes_acked);
   store<f64>(out + TCPI_BYTES_RECEIVED, tp.bytes_received);
   store<u32>(out + TCPI_SEGS_OUT, tp.segs_out);
