@@ -127,9 +127,24 @@ function tcp_ack_update_rtt(tp: TcpSock, seq_rtt_us: i32, ca_rtt_us: i32, maybe_
   if (seq_rtt_us < 0) return;
   // ca_rtt_us is taken whenever seq_rtt_us is (the same segment age or timestamp).
   tcp_update_rtt_min(tp, <u32>ca_rtt_us, maybe_delayed);
-  tcp_rtt_estimator(tp, seq_rtt_us < 1 ? 1 : seq_rtt_us);
+  // A 0 µs segment age goes in as it is: the estimator keeps srtt_us at least 1 (so
+  // tcpi_rtt reads 0), and the RTO is then rto_min exactly.
+  tcp_rtt_estimator(tp, seq_rtt_us);
   tcp_set_rto(tp);
   tp.backoff = 0;
+}
+
+/**
+ * tcp_rtt_tsopt_us(): the RTT (µs) a timestamp echo measures on the ms clock, or -1 when the
+ * echo is from the future or too old. An echo from this same ms counts as min_delta ms:
+ * tcp_ack_update_rtt asks for 1 (Linux 6.16 on), so an RTT sample from timestamps alone is
+ * never below 1 ms (0 ms would read as no RTT at all).
+ */
+export function tcp_rtt_tsopt_us(tp: TcpSock, tsecr: u32, min_delta: u32): i32 {
+  let delta = tcp_time_stamp(tp) - tsecr;
+  if (delta >= <u32>(0x7fffffff / 1000)) return -1;
+  if (delta == 0) delta = min_delta;
+  return <i32>(delta * 1000);
 }
 
 /** tcp_synack_rtt_meas(): a passive child's first RTT sample, from its request's SYN-ACK. */
@@ -222,9 +237,8 @@ function tcp_clean_rtx_queue(sk: Sock, tp: TcpSock, ack: u32, skb_in: SkBuff): u
     ca_rtt_us = <i32>((ktime_ns - last_tx) / 1000);
   }
   // RFC 7323 §4.1: with timestamps, the echoed value measures even retransmitted data.
-  if ((cb_opts(skb_in) & OPT_TSTAMP) != 0 && tp.tstamp_ok != 0 && cb_ts_ecr(skb_in) != 0 && acked > 0) {
-    const ts_rtt = <i32>(tcp_time_stamp(tp) - cb_ts_ecr(skb_in));
-    if (rtt_us < 0 && ts_rtt >= 0) rtt_us = ca_rtt_us = ts_rtt * 1000;
+  if (rtt_us < 0 && (cb_opts(skb_in) & OPT_TSTAMP) != 0 && tp.tstamp_ok != 0 && cb_ts_ecr(skb_in) != 0 && acked > 0) {
+    rtt_us = ca_rtt_us = tcp_rtt_tsopt_us(tp, cb_ts_ecr(skb_in), 1);
   }
   if (acked > 0) {
     // FLAG_ACK_MAYBE_DELAYED: the ACK of one lone runt, nothing SACKed, may have waited
@@ -1579,7 +1593,11 @@ function tcp_init_buffer_space(sk: Sock, tp: TcpSock): void {
  * with the first data received (tcp_event_data_recv, ato still 0), not here.
  */
 export function tcp_init_transfer(sk: Sock, tp: TcpSock): void {
-  tp.snd_cwnd = TCP_INIT_CWND; // RFC 6928
+  // RFC 6928's initial window — or 1 when the handshake timed out more than once: RFC 5681
+  // §3.1 cuts the window to one segment after a lost SYN or SYN-ACK, and Linux, whose
+  // initial RTO is RFC 6298's 1 s, forgives a single retransmission (it may be spurious).
+  // undo_marker is non-zero once a SYN/SYN-ACK timeout started an undo episode.
+  tp.snd_cwnd = tp.total_retrans > 1 && tp.undo_marker != 0 ? 1 : TCP_INIT_CWND;
   // The handshake's last ACK ran tcp_update_pacing_rate (tcp_cong_control on the SYN-ACK,
   // tcp_rcv_state_process for SYN_RECV): sk_pacing_rate follows cwnd/srtt from now on.
   tp.pacing_rate_set = 1;
