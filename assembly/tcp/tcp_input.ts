@@ -9,7 +9,7 @@ import { rb_link_node, rb_insert_color, rb_erase, rb_first, rb_next, rb_left, rb
 import { minmax_running_min } from "../lib/win_minmax";
 import { jiffies, ktime_ns, HZ } from "../kernel/clock";
 import { del_timer, mod_timer, timer_pending } from "../kernel/timer";
-import { SNMP_INC_STATS, LINUX_MIB_TCPABORTONDATA, LINUX_MIB_TCPCHALLENGEACK, LINUX_MIB_TCPSYNCHALLENGE, LINUX_MIB_PAWSESTAB, LINUX_MIB_TCPOFOQUEUE, LINUX_MIB_TCPRCVQDROP, LINUX_MIB_TCPZEROWINDOWDROP, LINUX_MIB_TCPRENORECOVERY, LINUX_MIB_TCPFASTRETRANS, LINUX_MIB_DELAYEDACKLOST, LINUX_MIB_TCPPUREACKS, LINUX_MIB_TCPHPACKS, LINUX_MIB_TCPDSACKOLDSENT, LINUX_MIB_TCPDSACKOFOSENT, LINUX_MIB_TCPOFOMERGE, LINUX_MIB_TCPDSACKRECV, LINUX_MIB_TCPDSACKUNDO, LINUX_MIB_TCPSACKRENEGING, LINUX_MIB_TCPSACKRECOVERY, LINUX_MIB_TCPFULLUNDO, LINUX_MIB_TCPPARTIALUNDO, LINUX_MIB_TCPLOSSUNDO, LINUX_MIB_TCPSPURIOUSRTOS, LINUX_MIB_DELAYEDACKS, LINUX_MIB_TCPLOSSPROBERECOVERY } from "../kernel/mib";
+import { SNMP_INC_STATS, SNMP_ADD_STATS, LINUX_MIB_TCPABORTONDATA, LINUX_MIB_TCPCHALLENGEACK, LINUX_MIB_TCPSYNCHALLENGE, LINUX_MIB_PAWSESTAB, LINUX_MIB_TCPOFOQUEUE, LINUX_MIB_TCPRCVQDROP, LINUX_MIB_TCPZEROWINDOWDROP, LINUX_MIB_TCPRENORECOVERY, LINUX_MIB_TCPFASTRETRANS, LINUX_MIB_DELAYEDACKLOST, LINUX_MIB_TCPPUREACKS, LINUX_MIB_TCPHPACKS, LINUX_MIB_TCPDSACKOLDSENT, LINUX_MIB_TCPDSACKOFOSENT, LINUX_MIB_TCPOFOMERGE, LINUX_MIB_TCPDSACKRECV, LINUX_MIB_TCPDSACKOFORECV, LINUX_MIB_TCPDSACKRECVSEGS, LINUX_MIB_TCPDSACKIGNOREDDUBIOUS, LINUX_MIB_TCPDSACKUNDO, LINUX_MIB_TCPSACKRENEGING, LINUX_MIB_TCPSACKRECOVERY, LINUX_MIB_TCPFULLUNDO, LINUX_MIB_TCPPARTIALUNDO, LINUX_MIB_TCPLOSSUNDO, LINUX_MIB_TCPSPURIOUSRTOS, LINUX_MIB_DELAYEDACKS, LINUX_MIB_TCPLOSSPROBERECOVERY } from "../kernel/mib";
 import { SKB_DROP_REASON_NOT_SPECIFIED, SKB_DROP_REASON_SOCKET_RCVBUFF } from "../kernel/drop_reason";
 import { consume_skb, kfree_skb_reason, SkBuff, skb_cb, skb_pull, skb_trim, SKB_CB_OFF, skb_cloned, skb_tailroom, skb_put, skb_copybreak, SKB_SMALL_SIZE, SKB_TRUESIZE } from "../core/skbuff";
 import { skb_peek, skb_peek_tail, skb_queue_tail, skb_unlink, skb_dequeue } from "../core/skb_queue";
@@ -549,6 +549,29 @@ function tcp_try_undo_dsack(sk: Sock, tp: TcpSock): bool {
 // @ts-ignore: decorator
 @inline const FLAG_DSACK_TLP: u32 = 0x20000;
 
+/** tcp_dsack_seen()'s FLAG_DSACK_TLP: one segment's worth (or less), ending where the loss
+ *  probe ended, is the probe's duplicate — the original got through too. */
+function tcp_dsack_tlp_flag(tp: TcpSock, start: u32, end: u32): u32 {
+  return before(start, end) && end - start <= tp.mss_cache && tp.tlp_high_seq != 0 && tp.tlp_high_seq == end ? FLAG_DSACK_TLP : 0;
+}
+
+/**
+ * tcp_dsack_seen(): the segments a D-SACK block covers (tcpi_dsack_dups counts them all),
+ * or 0 when it is dubious — reversed, longer than the peer's largest window, or claiming
+ * more duplicates than this side ever retransmitted (a duplicate made by the network,
+ * say): such a block has no say in undo.
+ */
+function tcp_dsack_seen(tp: TcpSock, start: u32, end: u32): u32 {
+  if (!before(start, end)) return 0;
+  const len = end - start;
+  if (len > tp.max_window) return 0;
+  const mss = tp.mss_cache;
+  const dup_segs: u32 = len > mss && mss != 0 ? (len + mss - 1) / mss : 1;
+  tp.dsack_dups += dup_segs;
+  if (tp.dsack_dups > tp.total_retrans) return 0;
+  return dup_segs;
+}
+
 /**
  * tcp_sacktag_write_queue(): the SACK blocks of an ACK (RFC 2018) onto the scoreboard.
  * A first block below the ACK, or inside the second, is a D-SACK (RFC 2883 §4): a
@@ -566,29 +589,38 @@ function tcp_sacktag_write_queue(sk: Sock, tp: TcpSock, ack_skb: SkBuff, prior_s
   const ack = cb_ack_seq(ack_skb);
   const s0 = ld32be(p + 2);
   const e0 = ld32be(p + 6);
+  // tcp_check_dsack(): a first block below the ACK (TCPDSACKRecv), or inside the second
+  // (TCPDSACKOfoRecv), reports a duplicate.
   let dup = false;
-  if (before(s0, ack)) dup = true;
-  else if (n > 1) {
+  if (before(s0, ack)) {
+    SNMP_INC_STATS(LINUX_MIB_TCPDSACKRECV);
+    dup = true;
+  } else if (n > 1) {
     const s1 = ld32be(p + 10);
     const e1 = ld32be(p + 14);
-    if (!after(e0, e1) && !before(s0, s1)) dup = true;
+    if (!after(e0, e1) && !before(s0, s1)) {
+      SNMP_INC_STATS(LINUX_MIB_TCPDSACKOFORECV);
+      dup = true;
+    }
   }
   if (dup) {
-    SNMP_INC_STATS(LINUX_MIB_TCPDSACKRECV);
-    flag |= FLAG_DSACKING_ACK;
-    // tcp_dsack_seen(): tcpi_dsack_dups counts the segments the block covers (a block
-    // longer than the peer's largest window is dubious and ignored).
-    if (before(s0, e0) && e0 - s0 <= tp.max_window) {
-      const len = e0 - s0;
-      const mss = tp.mss_cache;
-      tp.dsack_dups += len > mss && mss != 0 ? (len + mss - 1) / mss : 1;
+    flag |= tcp_dsack_tlp_flag(tp, s0, e0);
+    const dup_segs = tcp_dsack_seen(tp, s0, e0);
+    if (dup_segs == 0) {
+      // Dubious: the block is taken for an ordinary (and so discarded) one.
+      SNMP_INC_STATS(LINUX_MIB_TCPDSACKIGNOREDDUBIOUS);
+      dup = false;
+    } else {
+      // TCPDSACKRecvSegs: the segments the accepted D-SACKs covered.
+      SNMP_ADD_STATS(LINUX_MIB_TCPDSACKRECVSEGS, dup_segs);
+      flag |= FLAG_DSACKING_ACK;
+      // A D-SACK wholly below the old snd_una still proves that many spurious
+      // retransmissions of this episode ("dumb counting").
+      if (tp.undo_marker != 0 && tp.undo_retrans > 0 && !after(e0, prior_snd_una) && after(e0, tp.undo_marker)) {
+        const left = tp.undo_retrans - dup_segs;
+        tp.undo_retrans = left > 0 ? left : 0;
+      }
     }
-    // tcp_check_dsack(): a D-SACK wholly below the old snd_una still proves one spurious
-    // retransmission of this episode.
-    if (tp.undo_marker != 0 && tp.undo_retrans > 0 && !after(e0, prior_snd_una) && after(e0, tp.undo_marker)) tp.undo_retrans--;
-    // tcp_dsack_seen(): one segment's worth, ending where the loss probe ended, is the
-    // probe's duplicate — the original got through too.
-    if (before(s0, e0) && e0 - s0 <= tp.mss_cache && tp.tlp_high_seq != 0 && tp.tlp_high_seq == e0) flag |= FLAG_DSACK_TLP;
   }
   for (let i: u32 = 0; i < n; i++) {
     const start = ld32be(p + 2 + 8 * i);
