@@ -1564,7 +1564,10 @@ function tcp_validate_incoming(sk: Sock, skb: SkBuff): bool {
 /** Adopts the options of the peer's SYN or SYN-ACK (tcp_parse_options results). */
 export function tcp_apply_syn_options(tp: TcpSock, skb: SkBuff, our_ts: bool, our_sack: bool, our_ws: bool): void {
   const opts = cb_opts(skb);
-  tp.mss_clamp = (opts & OPT_MSS) != 0 && cb_mss(skb) != 0 ? cb_mss(skb) : 536;
+  let mss_clamp = (opts & OPT_MSS) != 0 && cb_mss(skb) != 0 ? cb_mss(skb) : 536;
+  // tcp_parse_options(): TCP_MAXSEG set before connect() caps the peer's MSS as well.
+  if (tp.user_mss != 0 && tp.user_mss < mss_clamp) mss_clamp = tp.user_mss;
+  tp.mss_clamp = mss_clamp;
   if ((opts & OPT_WSCALE) != 0 && our_ws) {
     tp.wscale_ok = 1;
     let ws = cb_wscale(skb);
