@@ -22,6 +22,14 @@ const tcpext = (h: Host) => h.counters().TcpExt;
 /** Cuts (lossRate 1) or restores the client → server direction. */
 const cut = (link: Link, on: boolean) => applyNetem(link.a, { ...LINK, lossRate: on ? 1 : 0 });
 
+/** A listener on the server's PORT. */
+async function listenOn(sys: Sys, backlog: number): Promise<number> {
+  const l = await sys.socket(C.AF_INET, C.SOCK_STREAM, 0);
+  expect(await sys.bind(l, { addr: '0.0.0.0', port: PORT })).toBe(0);
+  expect(await sys.listen(l, backlog)).toBe(0);
+  return l;
+}
+
 async function connectTo(sys: Sys, flags = 0): Promise<number> {
   const fd = await sys.socket(C.AF_INET, C.SOCK_STREAM | flags, 0);
   const rc = await sys.connect(fd, { addr: '10.0.0.2', port: PORT });
@@ -92,9 +100,7 @@ describe('TCP_INFO: RTO statistics (tcp_update_rto_stats)', () => {
   it('total_rto counts SYN retransmissions; the unanswered connect is one open episode whose time runs from the first timeout; each timeout rehashes (TcpTimeoutRehash)', async () => {
     const { net, a, b, link } = await pairWithLink(LINK);
     const srv = b.spawn(async (sys) => {
-      const l = await sys.socket(C.AF_INET, C.SOCK_STREAM, 0);
-      await sys.bind(l, { addr: '0.0.0.0', port: PORT });
-      await sys.listen(l, 4);
+      const l = await listenOn(sys, 4);
       await sys.close(await sys.accept(l));
       await sys.close(l);
     });
@@ -132,9 +138,7 @@ describe('TCP_INFO: RTO statistics (tcp_update_rto_stats)', () => {
     let child: Info | null = null;
     let port = 0;
     const srv = b.spawn(async (sys) => {
-      const l = await sys.socket(C.AF_INET, C.SOCK_STREAM, 0);
-      await sys.bind(l, { addr: '0.0.0.0', port: PORT });
-      await sys.listen(l, 0); // the queue holds one: the second client's SYNs are dropped
+      const l = await listenOn(sys, 0); // the queue holds one: the second client's SYNs are dropped
       await sys.nanosleep(1500);
       await sys.close(await sys.accept(l));
       const c = await sys.accept(l);
@@ -223,9 +227,7 @@ describe('TCP_INFO: the handshake\'s cwnd and RTT sample, the path MTU', () => {
     for (const holdMs of [500, 1500]) {
       const { net, a, b, link } = await pairWithLink(LINK);
       const srv = b.spawn(async (sys) => {
-        const l = await sys.socket(C.AF_INET, C.SOCK_STREAM, 0);
-        await sys.bind(l, { addr: '0.0.0.0', port: PORT });
-        await sys.listen(l, 4);
+        const l = await listenOn(sys, 4);
         await sys.close(await sys.accept(l));
         const c = await sys.accept(l);
         seen.push(await tcpInfo(sys, c));
