@@ -24,7 +24,7 @@ import { SIOCINQ, SIOCOUTQ, SIOCOUTQNSD } from "../abi/ioctl";
 import { TCP_CONGESTION, TCP_NODELAY, TCP_MAXSEG, TCP_CORK, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT, TCP_SYNCNT, TCP_LINGER2, TCP_DEFER_ACCEPT, TCP_INFO, TCP_QUICKACK, TCP_USER_TIMEOUT, TCP_NOTSENT_LOWAT, TCP_WINDOW_CLAMP, TCPI_OPT_TIMESTAMPS, TCPI_OPT_SACK, TCPI_OPT_WSCALE } from "../abi/tcp";
 import { SIZEOF_TCP_INFO, TCPI_STATE, TCPI_CA_STATE, TCPI_RETRANSMITS, TCPI_PROBES, TCPI_BACKOFF, TCPI_OPTIONS, TCPI_SND_WSCALE, TCPI_RTO, TCPI_ATO, TCPI_SND_MSS, TCPI_RCV_MSS, TCPI_UNACKED, TCPI_SACKED, TCPI_LOST, TCPI_RETRANS, TCPI_LAST_DATA_SENT, TCPI_LAST_DATA_RECV, TCPI_LAST_ACK_RECV, TCPI_PMTU, TCPI_RCV_SSTHRESH, TCPI_RTT, TCPI_RTTVAR, TCPI_SND_SSTHRESH, TCPI_SND_CWND, TCPI_ADVMSS, TCPI_REORDERING, TCPI_RCV_SPACE, TCPI_TOTAL_RETRANS, TCPI_PACING_RATE, TCPI_MAX_PACING_RATE, TCPI_BYTES_ACKED, TCPI_BYTES_RECEIVED, TCPI_SEGS_OUT, TCPI_SEGS_IN, TCPI_NOTSENT_BYTES, TCPI_MIN_RTT, TCPI_DATA_SEGS_IN, TCPI_DATA_SEGS_OUT, TCPI_DELIVERY_RATE, TCPI_DELIVERED, TCPI_BYTES_SENT, TCPI_BYTES_RETRANS, TCPI_DSACK_DUPS, TCPI_RCV_OOOPACK, TCPI_SND_WND, TCPI_RCV_WND, TCPI_REHASH, TCPI_TOTAL_RTO, TCPI_TOTAL_RTO_RECOVERIES, TCPI_TOTAL_RTO_TIME } from "../abi/tcp_info";
 import { TCP_ESTABLISHED, TCP_SYN_SENT, TCP_SYN_RECV, TCP_FIN_WAIT1, TCP_FIN_WAIT2, TCP_TIME_WAIT, TCP_CLOSE, TCP_CLOSE_WAIT, TCP_LAST_ACK, TCP_LISTEN, TCP_CLOSING } from "../abi/tcp_states";
-import { TcpSock, tcp_sk, tcp_min_rtt, rtt_min_filter, tcp_sock_alloc, tcp_sock_free, retransmit_timer, delack_timer, keepalive_timer, TCP_TIMEOUT_INIT, TCP_RTO_MAX, TCP_INIT_CWND, TCP_INFINITE_SSTHRESH, TCP_MSS_DEFAULT, MAX_TCP_KEEPIDLE, MAX_TCP_KEEPINTVL, MAX_TCP_KEEPCNT, ICSK_ACK_SCHED, ICSK_ACK_PUSHED, ICSK_ACK_PUSHED2, TCP_TIMEWAIT_LEN, inet_csk_ack_scheduled, inet_csk_in_pingpong_mode, inet_csk_enter_pingpong_mode, inet_csk_exit_pingpong_mode } from "./tcp_sock";
+import { TcpSock, tcp_sk, tcp_min_rtt, rtt_min_filter, tcp_sock_alloc, tcp_sock_free, retransmit_timer, delack_timer, keepalive_timer, TCP_TIMEOUT_INIT, TCP_RTO_MAX, TCP_INIT_CWND, TCP_INFINITE_SSTHRESH, TCP_MSS_DEFAULT, TCP_MIN_MSS, MAX_TCP_KEEPIDLE, MAX_TCP_KEEPINTVL, MAX_TCP_KEEPCNT, ICSK_ACK_SCHED, ICSK_ACK_PUSHED, ICSK_ACK_PUSHED2, TCP_TIMEWAIT_LEN, inet_csk_ack_scheduled, inet_csk_in_pingpong_mode, inet_csk_enter_pingpong_mode, inet_csk_exit_pingpong_mode } from "./tcp_sock";
 import { cb_seq, cb_end_seq, cb_flags, cb_set_seq, cb_set_end_seq, cb_set_flags, cb_set_sacked } from "./tcp_skb_cb";
 import { TCPHDR_ACK, TCPHDR_FIN, TCPHDR_PSH, TCPHDR_SYN } from "./tcphdr";
 import { tcp_alloc_skb, tcp_queue_skb, tcp_push, tcp_write_xmit, tcp_send_fin, tcp_send_active_reset, tcp_send_ack, __tcp_select_window, tcp_receive_window, tcp_skb_truesize, tcp_update_mss, tcp_advmss_for, tcp_win_from_space, tcp_set_window_clamp, tcp_stream_memory_free, tcp_mark_push, forced_push, tcp_push_pending_frames, TCP_NAGLE_NORMAL, TCP_NAGLE_CORK, TCP_NAGLE_PUSH } from "./tcp_output";
@@ -163,34 +163,86 @@ function tcp_disconnect(skp: usize): i32 {
   tcp_write_queue_purge(sk);
   tcp_ooo_purge(tp);
   skb_queue_purge(sk.sk_receive_queue);
+  tp.copied_seq = tp.rcv_nxt;
   sk.sk_shutdown = 0;
   sk.sk_flags &= ~SOCK_DONE;
   sk.inet_daddr = 0;
   sk.inet_dport = 0;
   tp.fin_queued = 0;
+  // What tcp_disconnect() resets, in its order; what it leaves (the MSS and the path MTU,
+  // min_rtt, the pacing rate, rcv_ssthresh/rcv_space, the windows, timeout_rehash) stays.
   tp.srtt_us = 0;
-  tp.rto = TCP_TIMEOUT_INIT;
-  tp.snd_cwnd = TCP_INIT_CWND;
-  tp.snd_ssthresh = TCP_INFINITE_SSTHRESH;
-  tp.retransmits = 0;
+  tp.mdev_us = TCP_TIMEOUT_INIT * 1000;
+  // The old sequence space plus a window: no segment of the last connection can land in
+  // the next one's (and tcpi_notsent_bytes reads max_window + 2 meanwhile).
+  let seq = tp.write_seq + tp.max_window + 2;
+  if (seq == 0) seq = 1;
+  tp.write_seq = seq;
   tp.backoff = 0;
-  // tcp_clear_retrans() forgets the RTO statistics; tcp_disconnect clears dsack_dups.
+  tp.probes_out = 0;
+  tp.rto = TCP_TIMEOUT_INIT;
+  tp.snd_ssthresh = TCP_INFINITE_SSTHRESH;
+  tp.snd_cwnd = TCP_INIT_CWND;
+  tp.snd_cwnd_cnt = 0;
+  tp.is_cwnd_limited = 0;
+  tp.max_packets_out = 0;
+  tp.window_clamp = 0;
+  tp.delivered = 0;
+  // The congestion state starts over with the next connection (CA_Open, icsk_ca_priv
+  // zeroed, icsk_ca_initialized = 0; the TCP_CONGESTION choice stays).
+  tp.ca_state = TCP_CA_Open;
+  tp.ca_initialized = 0;
+  tp.prior_ssthresh = 0;
+  // tcp_clear_retrans(), which forgets the RTO statistics too.
+  tp.retrans_out = 0;
+  tp.lost_out = 0;
+  tp.undo_marker = 0;
+  tp.undo_retrans = -1;
+  tp.sacked_out = 0;
   tp.rto_stamp = 0;
   tp.total_rto = 0;
   tp.total_rto_recoveries = 0;
   tp.total_rto_time = 0;
-  tp.dsack_dups = 0; // (timeout_rehash stays: tcp_disconnect clears only plb_rehash)
-  // The congestion state starts over with the next connection (tcp_disconnect: CA_Open,
-  // icsk_ca_priv zeroed, icsk_ca_initialized = 0; the TCP_CONGESTION choice stays).
-  tp.ca_state = TCP_CA_Open;
-  tp.ca_initialized = 0;
-  tp.snd_cwnd_cnt = 0;
-  tp.prior_ssthresh = 0;
-  tp.undo_marker = 0;
-  tp.tlp_high_seq = 0; // no loss probe episode carries over to the next connection
-  tp.is_cwnd_limited = 0;
-  tp.max_packets_out = 0;
+  tp.total_retrans = 0;
+  tp.retransmits = 0;
+  // inet_csk_delack_init(): the delayed-ACK state (pingpong too) is zeroed, then rcv_mss is
+  // TCP_MIN_MSS "to avoid division by 0 issue in __tcp_select_window()".
+  tp.ack_pending = 0;
+  tp.ack_ato = 0;
+  tp.ack_quick = 0;
+  tp.ack_pingpong = 0;
+  tp.ack_lrcvtime = 0;
+  tp.ack_timeout = 0;
+  tp.ack_retry = 0;
+  tp.ack_last_seg_size = 0;
+  tp.rcv_mss = TCP_MIN_MSS;
+  // memset(&tp->rx_opt, 0): the options the peer agreed to, its timestamps, the SACK
+  // blocks, and TCP_MAXSEG's user_mss and mss_clamp.
+  tp.tstamp_ok = 0;
+  tp.sack_ok = 0;
+  tp.wscale_ok = 0;
+  tp.snd_wscale = 0;
+  tp.rcv_wscale = 0;
+  tp.ts_recent = 0;
+  tp.ts_recent_stamp = 0;
+  tp.user_mss = 0;
+  tp.mss_clamp = 0;
+  tp.num_sacks = 0;
   tp.dsack = 0;
+  // The statistics tcp_info shows for this connection.
+  tp.segs_in = 0;
+  tp.segs_out = 0;
+  tp.bytes_sent = 0;
+  tp.bytes_acked = 0;
+  tp.bytes_received = 0;
+  tp.bytes_retrans = 0;
+  tp.data_segs_in = 0;
+  tp.data_segs_out = 0;
+  tp.dsack_start = 0;
+  tp.dsack_end = 0;
+  tp.dsack_dups = 0; // (timeout_rehash stays: tcp_disconnect clears only plb_rehash)
+  tp.tlp_high_seq = 0; // no loss probe episode carries over to the next connection
+  tp.rcv_ooopack = 0;
   tcp_flush_puts();
   return 0;
 }
@@ -864,6 +916,21 @@ export function tcp_diag_get_info(skp: usize, out: usize): i32 {
 function tcp_get_info(sk: Sock, tp: TcpSock, out: usize): i32 {
   memory.fill(out, 0, SIZEOF_TCP_INFO);
   store<u8>(out + TCPI_STATE, <u8>sk.sk_state);
+  // "Report meaningful fields for all TCP states, including listeners": the pacing rates
+  // (sk_pacing_rate is ~0UL until the handshake's last ACK sets it; there is no
+  // SO_MAX_PACING_RATE, so sk_max_pacing_rate stays ~0UL and never caps it), reordering
+  // and cwnd.
+  store<f64>(out + TCPI_PACING_RATE, tp.pacing_rate_set != 0 ? <f64>tcp_pacing_rate(tp) : U64_MAX_F64);
+  store<f64>(out + TCPI_MAX_PACING_RATE, U64_MAX_F64);
+  store<u32>(out + TCPI_REORDERING, tp.reordering);
+  store<u32>(out + TCPI_SND_CWND, tp.snd_cwnd);
+  if (sk.sk_state == <u32>TCP_LISTEN) {
+    // A listener aliases two members and stops there: tcpi_unacked is the accept queue's
+    // length (sk_ack_backlog), tcpi_sacked the backlog listen() settled (sk_max_ack_backlog).
+    store<u32>(out + TCPI_UNACKED, tp.accept_qlen);
+    store<u32>(out + TCPI_SACKED, tp.max_ack_backlog);
+    return SIZEOF_TCP_INFO;
+  }
   store<u8>(out + TCPI_CA_STATE, <u8>tp.ca_state);
   store<u8>(out + TCPI_RETRANSMITS, <u8>tp.retransmits);
   store<u8>(out + TCPI_PROBES, <u8>tp.probes_out);
@@ -886,20 +953,14 @@ function tcp_get_info(sk: Sock, tp: TcpSock, out: usize): i32 {
   store<u32>(out + TCPI_LAST_DATA_SENT, now - tp.last_data_sent);
   store<u32>(out + TCPI_LAST_DATA_RECV, now - tp.last_data_recv);
   store<u32>(out + TCPI_LAST_ACK_RECV, now - tp.last_ack_recv);
-  store<u32>(out + TCPI_PMTU, 1500);
+  store<u32>(out + TCPI_PMTU, tp.pmtu_cookie);
   store<u32>(out + TCPI_RCV_SSTHRESH, tp.rcv_ssthresh);
   store<u32>(out + TCPI_RTT, tp.srtt_us >> 3);
   store<u32>(out + TCPI_RTTVAR, tp.mdev_us >> 2);
   store<u32>(out + TCPI_SND_SSTHRESH, tp.snd_ssthresh);
-  store<u32>(out + TCPI_SND_CWND, tp.snd_cwnd);
   store<u32>(out + TCPI_ADVMSS, tp.advmss);
-  store<u32>(out + TCPI_REORDERING, tp.reordering);
   store<u32>(out + TCPI_RCV_SPACE, tp.rcvq_space);
   store<u32>(out + TCPI_TOTAL_RETRANS, tp.total_retrans);
-  // sk_pacing_rate is ~0UL (unlimited) until the handshake's last ACK sets it; there is
-  // no SO_MAX_PACING_RATE, so sk_max_pacing_rate stays ~0UL and never caps it.
-  store<f64>(out + TCPI_PACING_RATE, tp.pacing_rate_set != 0 ? <f64>tcp_pacing_rate(tp) : U64_MAX_F64);
-  store<f64>(out + TCPI_MAX_PACING_RATE, U64_MAX_F64);
   store<f64>(out + TCPI_BYTES_ACKED, tp.bytes_acked);
   store<f64>(out + TCPI_BYTES_RECEIVED, tp.bytes_received);
   store<u32>(out + TCPI_SEGS_OUT, tp.segs_out);

@@ -9,7 +9,7 @@ import { rb_link_node, rb_insert_color, rb_erase, rb_first, rb_next, rb_left, rb
 import { minmax_running_min } from "../lib/win_minmax";
 import { jiffies, ktime_ns, HZ } from "../kernel/clock";
 import { del_timer, mod_timer, timer_pending } from "../kernel/timer";
-import { SNMP_INC_STATS, LINUX_MIB_TCPABORTONDATA, LINUX_MIB_TCPCHALLENGEACK, LINUX_MIB_TCPSYNCHALLENGE, LINUX_MIB_PAWSESTAB, LINUX_MIB_TCPOFOQUEUE, LINUX_MIB_TCPRCVQDROP, LINUX_MIB_TCPZEROWINDOWDROP, LINUX_MIB_TCPRENORECOVERY, LINUX_MIB_TCPFASTRETRANS, LINUX_MIB_DELAYEDACKLOST, LINUX_MIB_TCPPUREACKS, LINUX_MIB_TCPHPACKS, LINUX_MIB_TCPDSACKOLDSENT, LINUX_MIB_TCPDSACKOFOSENT, LINUX_MIB_TCPOFOMERGE, LINUX_MIB_TCPDSACKRECV, LINUX_MIB_TCPDSACKUNDO, LINUX_MIB_TCPSACKRENEGING, LINUX_MIB_TCPSACKRECOVERY, LINUX_MIB_TCPFULLUNDO, LINUX_MIB_TCPPARTIALUNDO, LINUX_MIB_TCPLOSSUNDO, LINUX_MIB_TCPSPURIOUSRTOS, LINUX_MIB_DELAYEDACKS, LINUX_MIB_TCPLOSSPROBERECOVERY } from "../kernel/mib";
+import { SNMP_INC_STATS, SNMP_ADD_STATS, LINUX_MIB_TCPABORTONDATA, LINUX_MIB_TCPCHALLENGEACK, LINUX_MIB_TCPSYNCHALLENGE, LINUX_MIB_PAWSESTAB, LINUX_MIB_TCPOFOQUEUE, LINUX_MIB_TCPRCVQDROP, LINUX_MIB_TCPZEROWINDOWDROP, LINUX_MIB_TCPRENORECOVERY, LINUX_MIB_TCPFASTRETRANS, LINUX_MIB_DELAYEDACKLOST, LINUX_MIB_TCPPUREACKS, LINUX_MIB_TCPHPACKS, LINUX_MIB_TCPDSACKOLDSENT, LINUX_MIB_TCPDSACKOFOSENT, LINUX_MIB_TCPOFOMERGE, LINUX_MIB_TCPDSACKRECV, LINUX_MIB_TCPDSACKOFORECV, LINUX_MIB_TCPDSACKRECVSEGS, LINUX_MIB_TCPDSACKIGNOREDDUBIOUS, LINUX_MIB_TCPDSACKUNDO, LINUX_MIB_TCPSACKRENEGING, LINUX_MIB_TCPSACKRECOVERY, LINUX_MIB_TCPFULLUNDO, LINUX_MIB_TCPPARTIALUNDO, LINUX_MIB_TCPLOSSUNDO, LINUX_MIB_TCPSPURIOUSRTOS, LINUX_MIB_DELAYEDACKS, LINUX_MIB_TCPLOSSPROBERECOVERY } from "../kernel/mib";
 import { SKB_DROP_REASON_NOT_SPECIFIED, SKB_DROP_REASON_SOCKET_RCVBUFF } from "../kernel/drop_reason";
 import { consume_skb, kfree_skb_reason, SkBuff, skb_cb, skb_pull, skb_trim, SKB_CB_OFF, skb_cloned, skb_tailroom, skb_put, skb_copybreak, SKB_SMALL_SIZE, SKB_TRUESIZE } from "../core/skbuff";
 import { skb_peek, skb_peek_tail, skb_queue_tail, skb_unlink, skb_dequeue } from "../core/skb_queue";
@@ -127,9 +127,24 @@ function tcp_ack_update_rtt(tp: TcpSock, seq_rtt_us: i32, ca_rtt_us: i32, maybe_
   if (seq_rtt_us < 0) return;
   // ca_rtt_us is taken whenever seq_rtt_us is (the same segment age or timestamp).
   tcp_update_rtt_min(tp, <u32>ca_rtt_us, maybe_delayed);
-  tcp_rtt_estimator(tp, seq_rtt_us < 1 ? 1 : seq_rtt_us);
+  // A 0 µs segment age goes in as it is: the estimator keeps srtt_us at least 1 (so
+  // tcpi_rtt reads 0), and the RTO is then rto_min exactly.
+  tcp_rtt_estimator(tp, seq_rtt_us);
   tcp_set_rto(tp);
   tp.backoff = 0;
+}
+
+/**
+ * tcp_rtt_tsopt_us(): the RTT (µs) a timestamp echo measures on the ms clock, or -1 when the
+ * echo is from the future or too old. An echo from this same ms counts as min_delta ms:
+ * tcp_ack_update_rtt asks for 1 (Linux 6.16 on), so an RTT sample from timestamps alone is
+ * never below 1 ms (0 ms would read as no RTT at all).
+ */
+export function tcp_rtt_tsopt_us(tp: TcpSock, tsecr: u32, min_delta: u32): i32 {
+  let delta = tcp_time_stamp(tp) - tsecr;
+  if (delta >= <u32>(0x7fffffff / 1000)) return -1;
+  if (delta == 0) delta = min_delta;
+  return <i32>(delta * 1000);
 }
 
 /** tcp_synack_rtt_meas(): a passive child's first RTT sample, from its request's SYN-ACK. */
@@ -222,9 +237,8 @@ function tcp_clean_rtx_queue(sk: Sock, tp: TcpSock, ack: u32, skb_in: SkBuff): u
     ca_rtt_us = <i32>((ktime_ns - last_tx) / 1000);
   }
   // RFC 7323 §4.1: with timestamps, the echoed value measures even retransmitted data.
-  if ((cb_opts(skb_in) & OPT_TSTAMP) != 0 && tp.tstamp_ok != 0 && cb_ts_ecr(skb_in) != 0 && acked > 0) {
-    const ts_rtt = <i32>(tcp_time_stamp(tp) - cb_ts_ecr(skb_in));
-    if (rtt_us < 0 && ts_rtt >= 0) rtt_us = ca_rtt_us = ts_rtt * 1000;
+  if (rtt_us < 0 && (cb_opts(skb_in) & OPT_TSTAMP) != 0 && tp.tstamp_ok != 0 && cb_ts_ecr(skb_in) != 0 && acked > 0) {
+    rtt_us = ca_rtt_us = tcp_rtt_tsopt_us(tp, cb_ts_ecr(skb_in), 1);
   }
   if (acked > 0) {
     // FLAG_ACK_MAYBE_DELAYED: the ACK of one lone runt, nothing SACKed, may have waited
@@ -535,6 +549,29 @@ function tcp_try_undo_dsack(sk: Sock, tp: TcpSock): bool {
 // @ts-ignore: decorator
 @inline const FLAG_DSACK_TLP: u32 = 0x20000;
 
+/** tcp_dsack_seen()'s FLAG_DSACK_TLP: one segment's worth (or less), ending where the loss
+ *  probe ended, is the probe's duplicate — the original got through too. */
+function tcp_dsack_tlp_flag(tp: TcpSock, start: u32, end: u32): u32 {
+  return before(start, end) && end - start <= tp.mss_cache && tp.tlp_high_seq != 0 && tp.tlp_high_seq == end ? FLAG_DSACK_TLP : 0;
+}
+
+/**
+ * tcp_dsack_seen(): the segments a D-SACK block covers (tcpi_dsack_dups counts them all),
+ * or 0 when it is dubious — reversed, longer than the peer's largest window, or claiming
+ * more duplicates than this side ever retransmitted (a duplicate made by the network,
+ * say): such a block has no say in undo.
+ */
+function tcp_dsack_seen(tp: TcpSock, start: u32, end: u32): u32 {
+  if (!before(start, end)) return 0;
+  const len = end - start;
+  if (len > tp.max_window) return 0;
+  const mss = tp.mss_cache;
+  const dup_segs: u32 = len > mss && mss != 0 ? (len + mss - 1) / mss : 1;
+  tp.dsack_dups += dup_segs;
+  if (tp.dsack_dups > tp.total_retrans) return 0;
+  return dup_segs;
+}
+
 /**
  * tcp_sacktag_write_queue(): the SACK blocks of an ACK (RFC 2018) onto the scoreboard.
  * A first block below the ACK, or inside the second, is a D-SACK (RFC 2883 §4): a
@@ -552,29 +589,38 @@ function tcp_sacktag_write_queue(sk: Sock, tp: TcpSock, ack_skb: SkBuff, prior_s
   const ack = cb_ack_seq(ack_skb);
   const s0 = ld32be(p + 2);
   const e0 = ld32be(p + 6);
+  // tcp_check_dsack(): a first block below the ACK (TCPDSACKRecv), or inside the second
+  // (TCPDSACKOfoRecv), reports a duplicate.
   let dup = false;
-  if (before(s0, ack)) dup = true;
-  else if (n > 1) {
+  if (before(s0, ack)) {
+    SNMP_INC_STATS(LINUX_MIB_TCPDSACKRECV);
+    dup = true;
+  } else if (n > 1) {
     const s1 = ld32be(p + 10);
     const e1 = ld32be(p + 14);
-    if (!after(e0, e1) && !before(s0, s1)) dup = true;
+    if (!after(e0, e1) && !before(s0, s1)) {
+      SNMP_INC_STATS(LINUX_MIB_TCPDSACKOFORECV);
+      dup = true;
+    }
   }
   if (dup) {
-    SNMP_INC_STATS(LINUX_MIB_TCPDSACKRECV);
-    flag |= FLAG_DSACKING_ACK;
-    // tcp_dsack_seen(): tcpi_dsack_dups counts the segments the block covers (a block
-    // longer than the peer's largest window is dubious and ignored).
-    if (before(s0, e0) && e0 - s0 <= tp.max_window) {
-      const len = e0 - s0;
-      const mss = tp.mss_cache;
-      tp.dsack_dups += len > mss && mss != 0 ? (len + mss - 1) / mss : 1;
+    flag |= tcp_dsack_tlp_flag(tp, s0, e0);
+    const dup_segs = tcp_dsack_seen(tp, s0, e0);
+    if (dup_segs == 0) {
+      // Dubious: the block is taken for an ordinary (and so discarded) one.
+      SNMP_INC_STATS(LINUX_MIB_TCPDSACKIGNOREDDUBIOUS);
+      dup = false;
+    } else {
+      // TCPDSACKRecvSegs: the segments the accepted D-SACKs covered.
+      SNMP_ADD_STATS(LINUX_MIB_TCPDSACKRECVSEGS, dup_segs);
+      flag |= FLAG_DSACKING_ACK;
+      // A D-SACK wholly below the old snd_una still proves that many spurious
+      // retransmissions of this episode ("dumb counting").
+      if (tp.undo_marker != 0 && tp.undo_retrans > 0 && !after(e0, prior_snd_una) && after(e0, tp.undo_marker)) {
+        const left = tp.undo_retrans - dup_segs;
+        tp.undo_retrans = left > 0 ? left : 0;
+      }
     }
-    // tcp_check_dsack(): a D-SACK wholly below the old snd_una still proves one spurious
-    // retransmission of this episode.
-    if (tp.undo_marker != 0 && tp.undo_retrans > 0 && !after(e0, prior_snd_una) && after(e0, tp.undo_marker)) tp.undo_retrans--;
-    // tcp_dsack_seen(): one segment's worth, ending where the loss probe ended, is the
-    // probe's duplicate — the original got through too.
-    if (before(s0, e0) && e0 - s0 <= tp.mss_cache && tp.tlp_high_seq != 0 && tp.tlp_high_seq == e0) flag |= FLAG_DSACK_TLP;
   }
   for (let i: u32 = 0; i < n; i++) {
     const start = ld32be(p + 2 + 8 * i);
@@ -1518,7 +1564,10 @@ function tcp_validate_incoming(sk: Sock, skb: SkBuff): bool {
 /** Adopts the options of the peer's SYN or SYN-ACK (tcp_parse_options results). */
 export function tcp_apply_syn_options(tp: TcpSock, skb: SkBuff, our_ts: bool, our_sack: bool, our_ws: bool): void {
   const opts = cb_opts(skb);
-  tp.mss_clamp = (opts & OPT_MSS) != 0 && cb_mss(skb) != 0 ? cb_mss(skb) : 536;
+  let mss_clamp = (opts & OPT_MSS) != 0 && cb_mss(skb) != 0 ? cb_mss(skb) : 536;
+  // tcp_parse_options(): TCP_MAXSEG set before connect() caps the peer's MSS as well.
+  if (tp.user_mss != 0 && tp.user_mss < mss_clamp) mss_clamp = tp.user_mss;
+  tp.mss_clamp = mss_clamp;
   if ((opts & OPT_WSCALE) != 0 && our_ws) {
     tp.wscale_ok = 1;
     let ws = cb_wscale(skb);
@@ -1579,7 +1628,11 @@ function tcp_init_buffer_space(sk: Sock, tp: TcpSock): void {
  * with the first data received (tcp_event_data_recv, ato still 0), not here.
  */
 export function tcp_init_transfer(sk: Sock, tp: TcpSock): void {
-  tp.snd_cwnd = TCP_INIT_CWND; // RFC 6928
+  // RFC 6928's initial window — or 1 when the handshake timed out more than once: RFC 5681
+  // §3.1 cuts the window to one segment after a lost SYN or SYN-ACK, and Linux, whose
+  // initial RTO is RFC 6298's 1 s, forgives a single retransmission (it may be spurious).
+  // undo_marker is non-zero once a SYN/SYN-ACK timeout started an undo episode.
+  tp.snd_cwnd = tp.total_retrans > 1 && tp.undo_marker != 0 ? 1 : TCP_INIT_CWND;
   // The handshake's last ACK ran tcp_update_pacing_rate (tcp_cong_control on the SYN-ACK,
   // tcp_rcv_state_process for SYN_RECV): sk_pacing_rate follows cwnd/srtt from now on.
   tp.pacing_rate_set = 1;

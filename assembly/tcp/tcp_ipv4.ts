@@ -26,7 +26,7 @@ import { TcpSock, tcp_sk, keepalive_timer, TCP_TIMEWAIT_LEN, TCP_TIMEOUT_INIT } 
 import { cb_set_seq, cb_set_end_seq, cb_set_ack_seq, cb_set_flags, cb_set_wnd, cb_set_opts, cb_set_mss, cb_set_ts_val, cb_set_ts_ecr, cb_set_wscale, cb_set_sacked, cb_seq, cb_end_seq, cb_ack_seq, cb_flags, cb_opts, cb_ts_val, cb_ts_ecr, cb_mss, cb_wscale, OPT_MSS, OPT_WSCALE, OPT_SACK_PERM, OPT_TSTAMP, OPT_SACK } from "./tcp_skb_cb";
 import { tcph_doff, tcph_flags, tcph_seq, tcph_ack_seq, tcph_window, tcph_source, tcph_dest, tcph_fill, TCPH_LEN_MIN, TCPH_CHECK, TCPHDR_ACK, TCPHDR_FIN, TCPHDR_RST, TCPHDR_SYN, TCPOPT_EOL, TCPOPT_NOP, TCPOPT_MSS, TCPOPT_WINDOW, TCPOPT_SACK_PERM, TCPOPT_SACK, TCPOPT_TIMESTAMP } from "./tcphdr";
 import { inet_lookup_established, inet_lookup_listener, inet_ehash_insert, inet_bhash_add, inet_tuple_taken, inet_port_used, inet_bucket_connect_only, inet_bucket_set_connect, table_perturb, INET_TABLE_PERTURB_SIZE } from "./inet_hashtables";
-import { tcp_rcv_state_process, tcp_apply_syn_options, tcp_input_register, tcp_input_register_reset, tcp_synack_rtt_meas } from "./tcp_input";
+import { tcp_rcv_state_process, tcp_apply_syn_options, tcp_input_register, tcp_input_register_reset, tcp_synack_rtt_meas, tcp_rtt_tsopt_us } from "./tcp_input";
 import { tcp_send_ack, tcp_send_active_reset, tcp_select_initial_window, tcp_update_mss, tcp_advmss_for, tcp_connect, tcp_alloc_skb, tcp_full_space, tcp_clamp_window_to_locked_rcvbuf } from "./tcp_output";
 import { tcp_set_state, tcp_done, tcp_flush_puts } from "./tcp_state";
 import { TcpTimewaitSock, tcp_twsk, inet_twsk_schedule, inet_twsk_deschedule_put } from "./tcp_timewait";
@@ -373,6 +373,7 @@ function tcp_v4_syn_recv_sock(listenerp: usize, skbp: usize, reqp: usize): usize
   // tcp_create_openreq_child(): SYN-ACK timeouts were one RTO episode, from the first
   // SYN-ACK until this ACK (Linux 6.7's RTO statistics).
   if (req.num_timeout != 0) {
+    cp.undo_marker = req.snt_isn; // tcp_init_transfer: cwnd 1 after 2+ SYN-ACK retransmissions
     cp.total_rto = req.num_timeout;
     cp.total_rto_recoveries = 1;
     // tcp_clock_ms() - snt_synack in ms, both rounded down (in f64: no wrap to trap on).
@@ -382,12 +383,13 @@ function tcp_v4_syn_recv_sock(listenerp: usize, skbp: usize, reqp: usize): usize
   cp.delivered = 1;
   // tcp_synack_rtt_meas(): a sample from a SYN-ACK sent once (Karn).
   if (req.num_retrans == 0 && req.syncookie == 0) tcp_synack_rtt_meas(cp, <i32>((ktime_ns - req.snt_synack_ns) / 1000.0));
-  // A cookie child has no SYN-ACK time: tcp_rcv_state_process's tcp_synack_rtt_meas(sk,
-  // NULL) falls back on the echoed timestamp, which is the cookie's (rounded down by up
-  // to 63 ms), as tcp_ack_update_rtt does with rcv_tsecr.
-  else if (req.syncookie != 0 && req.tstamp_ok != 0 && (cb_opts(skb) & OPT_TSTAMP) != 0 && cb_ts_ecr(skb) != 0) {
-    const delta = jiffies - (cb_ts_ecr(skb) - req.ts_off);
-    if (delta < 0x7fffffff / 1000) tcp_synack_rtt_meas(cp, <i32>((delta != 0 ? delta : 1) * 1000));
+  // A retransmitted SYN-ACK gives no sample, and a cookie child has no SYN-ACK time:
+  // tcp_rcv_state_process's tcp_synack_rtt_meas(sk, NULL) falls back on the echoed
+  // timestamp — the last SYN-ACK's, or the cookie's (rounded down by up to 63 ms) — as
+  // tcp_ack_update_rtt does with rcv_tsecr, at least 1 ms.
+  else if (req.tstamp_ok != 0 && (cb_opts(skb) & OPT_TSTAMP) != 0 && cb_ts_ecr(skb) != 0) {
+    const rtt_us = tcp_rtt_tsopt_us(cp, cb_ts_ecr(skb), 1);
+    if (rtt_us >= 0) tcp_synack_rtt_meas(cp, rtt_us);
   }
   child.inet_id = prandom_u32() & 0xffff;
   child.sk_socket_state = 3; // SS_CONNECTED once accepted

@@ -15,7 +15,7 @@ import { Sock, sysctl_rmem_max, SOCK_RCVBUF_LOCK } from "../core/sock";
 import { ip_build_and_send_rt, IP_PMTUDISC_WANT } from "../ip/ip_output";
 import { fib_lookup, fib_dev, FibEntry } from "../ip/route";
 import { NetDevice } from "../link/netdevice";
-import { IPDEFTTL } from "../ip/iphdr";
+import { IPDEFTTL, IP_MAX_MTU } from "../ip/iphdr";
 import { IPPROTO_TCP } from "../abi/in";
 import { TCP_SYN_SENT, TCP_SYN_RECV, TCP_ESTABLISHED, TCP_CLOSE_WAIT, TCP_FIN_WAIT1, TCP_LAST_ACK, TCP_CLOSING } from "../abi/tcp_states";
 import { TcpSock, tcp_sk, tp_sk, retransmit_timer, delack_timer, ICSK_TIME_RETRANS, ICSK_TIME_PROBE0, ICSK_TIME_LOSS_PROBE, TCP_TIMEOUT_MIN_US, TCP_TIMEOUT_INIT, ICSK_ACK_SCHED, ICSK_ACK_TIMER, ICSK_ACK_PUSHED, TCP_RTO_MAX, TCP_RTO_MIN, TCP_MAX_WSCALE, MAX_TCP_WINDOW, TCP_ATO_MIN, TCP_DELACK_MIN, TCP_DELACK_MAX, inet_csk_ack_scheduled, inet_csk_in_pingpong_mode, inet_csk_inc_pingpong_cnt, TCP_INIT_CWND, sack_start, sack_end, TCP_FIN_QUEUED, TCP_FIN_OWED, TCP_RESOURCE_PROBE_INTERVAL } from "./tcp_sock";
@@ -43,20 +43,29 @@ export function tcp_skb_truesize(len: u32): u32 { return SKB_TRUESIZE(MAX_TCP_HE
 
 export function tcp_route(sk: Sock): FibEntry | null { return fib_lookup(sk.inet_daddr); }
 
-/** ipv4_default_advmss(): MTU - 40, never above 65535 - 40 (IPV4_MAX_PMTU). */
-export function tcp_advmss_for(sk: Sock): u32 {
+/**
+ * dst_mtu() toward the peer (ipv4_mtu): the route's device MTU, never above IP_MAX_MTU — so
+ * 65535 over loopback, whose device MTU is 65536.
+ */
+export function tcp_path_mtu(sk: Sock): u32 {
   const rt = fib_lookup(sk.inet_daddr);
   const dev: NetDevice | null = rt === null ? null : fib_dev(rt);
-  const mtu = dev === null ? 576 : dev.mtu;
-  let mss = mtu - 40;
-  if (mss > 65535 - 40) mss = 65535 - 40;
-  return mss;
+  const mtu: u32 = dev === null ? 576 : <u32>dev.mtu;
+  return mtu < IP_MAX_MTU ? mtu : IP_MAX_MTU;
 }
 
-/** tcp_sync_mss()/tcp_current_mss(): data per segment after options. */
+/** ipv4_default_advmss(): the path MTU - 40 (at most 65535 - 40). */
+export function tcp_advmss_for(sk: Sock): u32 { return tcp_path_mtu(sk) - 40; }
+
+/**
+ * tcp_sync_mss()/tcp_current_mss(): data per segment after options. Like tcp_sync_mss it
+ * remembers the MTU it sized the segments for (icsk_pmtu_cookie, tcpi_pmtu).
+ */
 export function tcp_update_mss(tp: TcpSock): void {
   const sk = tp_sk(tp);
-  let mss = tcp_advmss_for(sk);
+  const pmtu = tcp_path_mtu(sk);
+  tp.pmtu_cookie = pmtu;
+  let mss = pmtu - 40;
   if (tp.mss_clamp != 0 && mss > tp.mss_clamp) mss = tp.mss_clamp;
   if (tp.tstamp_ok != 0) mss -= 12;
   // tcp_bound_to_half_wnd(): never more than half the largest window the peer offered

@@ -40,6 +40,8 @@ import { kmem_cache_zalloc, kmem_cache_free, kmem_cache_inuse, SIZEOF_KMEM_CACHE
   mss_clamp: u32;
   user_mss: u32;
   rcv_mss: u32;
+  /** icsk_pmtu_cookie: the path MTU the MSS was last synced to (tcp_sync_mss; tcpi_pmtu). */
+  pmtu_cookie: u32;
   // ── options negotiated (rx_opt) ──
   snd_wscale: u32;
   rcv_wscale: u32;

@@ -156,6 +156,12 @@ function tcp_retransmit_timer(sk: Sock, tp: TcpSock): void {
   if (sk.sk_state != <u32>TCP_SYN_SENT && sk.sk_state != <u32>TCP_SYN_RECV) {
     SNMP_INC_STATS(LINUX_MIB_TCPTIMEOUTS);
     tcp_enter_loss(sk, tp);
+  } else if (tp.retransmits == 0) {
+    // Linux runs tcp_enter_loss for a SYN timeout too; kstack keeps the handshake Open but
+    // takes the tcp_init_undo() of its first timeout, which tcp_init_transfer reads (cwnd 1
+    // after two or more SYN retransmissions).
+    tp.undo_marker = tp.snd_una;
+    tp.undo_retrans = tp.retrans_out != 0 ? <i32>tp.retrans_out : -1;
   }
   if (tp.retrans_stamp == 0) tp.retrans_stamp = jiffies;
   tcp_retransmit_skb(sk, head);

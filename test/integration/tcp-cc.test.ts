@@ -372,8 +372,9 @@ describe('undo of spurious reductions (tcp_try_undo_*)', () => {
     // Undone to the window before recovery (10), which the same full ACK then grows in slow
     // start (tcp_cong_control runs after tcp_fastretrans_alert): 11.
     expect(after).toMatchObject({ tcpi_ca_state: 0, tcpi_snd_cwnd: 11, tcpi_snd_ssthresh: 0x7fffffff });
-    // The needless retransmission comes back as a D-SACK.
-    expect(tcpext(a)).toMatchObject({ TCPSackRecovery: 1, TCPFullUndo: 1, TCPDSACKRecv: 1, TCPTimeouts: 0 });
+    // The needless retransmission comes back as a D-SACK of one segment (tcp_dsack_seen:
+    // TCPDSACKRecvSegs adds the segments an accepted D-SACK covers).
+    expect(tcpext(a)).toMatchObject({ TCPSackRecovery: 1, TCPFullUndo: 1, TCPDSACKRecv: 1, TCPDSACKRecvSegs: 1, TCPDSACKIgnoredDubious: 0, TCPTimeouts: 0 });
     expect(tcpext(b).TCPDSACKOldSent).toBe(1);
     await expectNoLeaks(net);
   });
@@ -400,7 +401,7 @@ describe('undo of spurious reductions (tcp_try_undo_*)', () => {
     // Recovery ended with cwnd = ssthresh (7); the D-SACK then restored the prior window.
     expect(after).toMatchObject({ tcpi_ca_state: 0, tcpi_snd_ssthresh: 0x7fffffff });
     expect(after!.tcpi_snd_cwnd).toBeGreaterThanOrEqual(10);
-    expect(tcpext(a)).toMatchObject({ TCPSackRecovery: 1, TCPDSACKUndo: 1, TCPFullUndo: 0, TCPDSACKRecv: 1 });
+    expect(tcpext(a)).toMatchObject({ TCPSackRecovery: 1, TCPDSACKUndo: 1, TCPFullUndo: 0, TCPDSACKRecv: 1, TCPDSACKRecvSegs: 1 });
     expect(tcpext(b).TCPDSACKOldSent).toBe(1);
     await expectNoLeaks(net);
   });
@@ -429,7 +430,7 @@ describe('undo of spurious reductions (tcp_try_undo_*)', () => {
     expect(after).toMatchObject({ tcpi_ca_state: 0, tcpi_snd_cwnd: 10, tcpi_snd_ssthresh: 0x7fffffff });
     // The D-SACK (and the echoed timestamp) undo it before F-RTO has anything to decide:
     // TCPSpuriousRTOs, counted only on F-RTO's own path, stays 0, as in Linux.
-    expect(tcpext(a)).toMatchObject({ TCPTimeouts: 1, TCPLossUndo: 1, TCPDSACKRecv: 1, TCPSpuriousRTOs: 0 });
+    expect(tcpext(a)).toMatchObject({ TCPTimeouts: 1, TCPLossUndo: 1, TCPDSACKRecv: 1, TCPDSACKRecvSegs: 1, TCPSpuriousRTOs: 0 });
     await expectNoLeaks(net);
   });
 });

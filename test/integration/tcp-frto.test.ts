@@ -150,6 +150,8 @@ describe('F-RTO on a spurious timeout (a delay spike on the ACK path)', () => {
     expect(resent(ev)).toEqual(Array.from({ length: 11 }, (_, k) => k * mss));
     expect(a.counters().Tcp.RetransSegs).toBe(11);
     expect(tcpext(a)).toMatchObject({ TCPTimeouts: 1, TCPSpuriousRTOs: 0, TCPLossUndo: 0, TCPSlowStartRetrans: 10, TCPDSACKUndo: 1 });
+    // Each needless retransmission is D-SACKed, one segment per block: all 11 are counted.
+    expect(tcpext(a)).toMatchObject({ TCPDSACKRecv: 11, TCPDSACKRecvSegs: 11, TCPDSACKIgnoredDubious: 0 });
     // Loss ends when the ACKs catch up with the RTO's snd_nxt, still with the cut
     // ssthresh: the undo comes later, in Open.
     expect(ca.map((s) => s.state)).toEqual([0, 4, 0]);

@@ -2,12 +2,15 @@
 // through python3's socket module and on one kstack host, and the members that do not
 // depend on real time must agree — the struct's length (280), the ~0 markers of an
 // unconnected socket, the zero counters of a clean connection (no ECN/AccECN on either
-// side here), and the RTO statistics of a connect whose SYNs meet a full accept queue.
+// side here), the path MTU, and the RTO statistics, cwnd and timestamp-only RTT sample of
+// a connect whose SYNs meet a full accept queue; a listener's few members (its queue in
+// tcpi_unacked/tcpi_sacked); and what connect(AF_UNSPEC) resets (tcp_disconnect).
 // RTTs, pacing rates and times in ms are real-time on Linux, so only their kind is
-// compared (a sample taken or not; the RTO episode in whole seconds).
+// compared (a sample taken or not; the RTO episode in whole seconds), except the RTT of
+// the timed-out connect: a timestamp echo of the same millisecond, which is 1 ms.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { constants as C } from '../../build/host/index.js';
+import { constants as C, type TcpInfo } from '../../build/host/index.js';
 import { expectNoLeaks, pair } from '../helpers/machine.js';
 import { tcpInfo } from '../helpers/tcp.js';
 
@@ -20,12 +23,15 @@ interface Facts {
   pacing_unset: boolean; max_pacing_unset: boolean; min_rtt_unset: boolean;
   total_rto: number; total_rto_recoveries: number; total_rto_seconds: number; rehash: number;
   dsack_dups: number; reord_seen: number; delivered_ce: number; ecn: number[];
+  pmtu: number; snd_cwnd: number; total_retrans: number;
+  /** [tcpi_rtt, tcpi_rttvar], asked for where they do not depend on real time. */
+  ts_rtt?: number[];
 }
 
 // Linux's side: raw struct tcp_info bytes, decoded at the offsets of include/uapi/linux/tcp.h.
 const PY = String.raw`
 import socket, struct, time, select, json
-def facts(s):
+def facts(s, ts_rtt=False):
     b = s.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 512)
     u16 = lambda o: struct.unpack_from('<H', b, o)[0]
     u32 = lambda o: struct.unpack_from('<I', b, o)[0]
@@ -34,7 +40,8 @@ def facts(s):
         max_pacing_unset=u64(112) == 2**64 - 1, min_rtt_unset=u32(148) == 2**32 - 1,
         total_rto=u16(240), total_rto_recoveries=u16(242), total_rto_seconds=round(u32(244) / 1000),
         rehash=u32(236), dsack_dups=u32(216), reord_seen=u32(220), delivered_ce=u32(196),
-        ecn=[u32(o) for o in range(248, 276, 4)] + [u16(276), u16(278)])
+        ecn=[u32(o) for o in range(248, 276, 4)] + [u16(276), u16(278)],
+        pmtu=u32(60), snd_cwnd=u32(80), total_retrans=u32(100), **({'ts_rtt': [u32(68), u32(72)]} if ts_rtt else {}))
 out = {}
 u = socket.socket(); out['unconnected'] = facts(u); u.close()
 l = socket.socket(); l.bind(('127.0.0.1', 0)); l.listen(0)
@@ -45,7 +52,7 @@ c2 = socket.socket(); c2.setblocking(False); c2.connect_ex(l.getsockname())
 time.sleep(1.5)
 a1, _ = l.accept(); out['server'] = facts(a1)
 select.select([], [c2], [], 5)
-out['syn_timeouts'] = facts(c2)
+out['syn_timeouts'] = facts(c2, True)
 a2, _ = l.accept()
 for s in (c1, c2, a1, a2, l): s.close()
 print(json.dumps(out))
@@ -61,7 +68,7 @@ async function kstackFacts(): Promise<Record<string, Facts>> {
   const out: Record<string, Facts> = {};
   const p = a.spawn(async (sys) => {
     const pid = await sys.getpid();
-    const facts = async (fd: number): Promise<Facts> => {
+    const facts = async (fd: number, ts_rtt = false): Promise<Facts> => {
       const len = a.kernel.x.sys_getsockopt(pid, fd, C.IPPROTO_TCP, C.TCP_INFO);
       const i = await tcpInfo(sys, fd);
       return {
@@ -73,6 +80,8 @@ async function kstackFacts(): Promise<Record<string, Facts>> {
         dsack_dups: i.tcpi_dsack_dups, reord_seen: i.tcpi_reord_seen, delivered_ce: i.tcpi_delivered_ce,
         ecn: [i.tcpi_received_ce, i.tcpi_delivered_e1_bytes, i.tcpi_delivered_e0_bytes, i.tcpi_delivered_ce_bytes,
           i.tcpi_received_e1_bytes, i.tcpi_received_e0_bytes, i.tcpi_received_ce_bytes, i.tcpi_accecn_fail_mode, i.tcpi_accecn_opt_seen],
+        pmtu: i.tcpi_pmtu, snd_cwnd: i.tcpi_snd_cwnd, total_retrans: i.tcpi_total_retrans,
+        ...(ts_rtt ? { ts_rtt: [i.tcpi_rtt, i.tcpi_rttvar] } : {}),
       };
     };
     const u = await sys.socket(C.AF_INET, C.SOCK_STREAM, 0);
@@ -93,7 +102,7 @@ async function kstackFacts(): Promise<Record<string, Facts>> {
     const ep = await sys.epoll_create1(0);
     await sys.epoll_ctl(ep, C.EPOLL_CTL_ADD, c2, { events: C.EPOLLOUT, data: 0 });
     await sys.epoll_wait(ep, 1, 5000);
-    out.syn_timeouts = await facts(c2);
+    out.syn_timeouts = await facts(c2, true);
     const a2 = await sys.accept(l);
     for (const fd of [ep, c1, c2, a1, a2, l]) await sys.close(fd);
   });
@@ -103,20 +112,162 @@ async function kstackFacts(): Promise<Record<string, Facts>> {
   return out;
 }
 
+// A listener (listen(5), two connections not accepted yet), and a connection reset by
+// connect(AF_UNSPEC) after some data each way (TCP_MAXSEG 1000 set before connect): the
+// members of struct tcp_info by name, decoded at include/uapi/linux/tcp.h's offsets.
+const PY_MORE = String.raw`
+import socket, struct, time, ctypes, json
+libc = ctypes.CDLL(None, use_errno=True)
+U8 = ['state', 'ca_state', 'retransmits', 'probes', 'backoff', 'options', 'wscale']
+U32 = ['rto', 'ato', 'snd_mss', 'rcv_mss', 'unacked', 'sacked', 'lost', 'retrans', 'pmtu', 'rcv_ssthresh',
+       'rtt', 'rttvar', 'snd_ssthresh', 'snd_cwnd', 'advmss', 'reordering', 'rcv_space', 'total_retrans']
+OFF = dict(rto=8, ato=12, snd_mss=16, rcv_mss=20, unacked=24, sacked=28, lost=32, retrans=36, pmtu=60,
+           rcv_ssthresh=64, rtt=68, rttvar=72, snd_ssthresh=76, snd_cwnd=80, advmss=84, reordering=88,
+           rcv_space=96, total_retrans=100, segs_out=136, segs_in=140, notsent_bytes=144, min_rtt=148,
+           data_segs_in=152, data_segs_out=156, delivered=192, dsack_dups=216, rcv_ooopack=224, snd_wnd=228)
+def info(s):
+    b = s.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 512)
+    d = {n: b[i] for i, n in enumerate(U8)}
+    d.update({n: struct.unpack_from('<I', b, o)[0] for n, o in OFF.items()})
+    q = lambda o: struct.unpack_from('<Q', b, o)[0]
+    d.update(pacing_unset=q(104) == 2**64 - 1, max_pacing_unset=q(112) == 2**64 - 1, bytes_acked=q(120),
+             bytes_received=q(128), bytes_sent=q(200), bytes_retrans=q(208))
+    return d
+out = {}
+l = socket.socket(); l.bind(('127.0.0.1', 0)); l.listen(5)
+c1 = socket.socket(); c1.connect(l.getsockname())
+c2 = socket.socket(); c2.connect(l.getsockname())
+out['listener'] = info(l)
+l2 = socket.socket(); l2.bind(('127.0.0.1', 0)); l2.listen(5)
+c = socket.socket(); c.setsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG, 1000); c.connect(l2.getsockname())
+a, _ = l2.accept()
+c.send(b'x' * 3000); n = 0
+while n < 3000: n += len(a.recv(5000))
+a.send(b'y' * 100); c.recv(100); time.sleep(0.05)
+out['before'] = info(c)
+libc.connect(c.fileno(), ctypes.c_char_p(bytes(16)), 16)
+out['disconnected'] = info(c)
+out['maxseg'] = c.getsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG)
+for s in (c1, c2, c, a, l, l2): s.close()
+print(json.dumps(out))
+`;
+
+type Info = Record<string, number | boolean>;
+
+/** The same members as kstack's TcpInfo names them. */
+function infoOf(i: TcpInfo): Info {
+  const d: Info = {
+    state: i.tcpi_state, ca_state: i.tcpi_ca_state, retransmits: i.tcpi_retransmits, probes: i.tcpi_probes, backoff: i.tcpi_backoff,
+    options: i.tcpi_options, wscale: i.tcpi_snd_wscale | (i.tcpi_rcv_wscale << 4),
+    pacing_unset: BigInt(i.tcpi_pacing_rate) >= U64_MAX, max_pacing_unset: BigInt(i.tcpi_max_pacing_rate) >= U64_MAX,
+    bytes_acked: i.tcpi_bytes_acked, bytes_received: i.tcpi_bytes_received, bytes_sent: i.tcpi_bytes_sent, bytes_retrans: i.tcpi_bytes_retrans,
+  };
+  for (const n of ['rto', 'ato', 'snd_mss', 'rcv_mss', 'unacked', 'sacked', 'lost', 'retrans', 'pmtu', 'rcv_ssthresh', 'rtt', 'rttvar',
+    'snd_ssthresh', 'snd_cwnd', 'advmss', 'reordering', 'rcv_space', 'total_retrans', 'segs_out', 'segs_in', 'notsent_bytes',
+    'min_rtt', 'data_segs_in', 'data_segs_out', 'delivered', 'dsack_dups', 'rcv_ooopack', 'snd_wnd']) {
+    d[n] = (i as unknown as Record<string, number>)[`tcpi_${n}`]!;
+  }
+  return d;
+}
+
+/** The same scenario on one kstack host's loopback. */
+async function kstackMore(): Promise<Record<string, Info | number>> {
+  const { net, a } = await pair();
+  const out: Record<string, Info | number> = {};
+  const p = a.spawn(async (sys) => {
+    const info = async (fd: number) => infoOf(await tcpInfo(sys, fd));
+    const l = await sys.socket(C.AF_INET, C.SOCK_STREAM, 0);
+    expect(await sys.bind(l, { addr: '127.0.0.1', port: 0 })).toBe(0);
+    expect(await sys.listen(l, 5)).toBe(0);
+    const addr = (await sys.getsockname(l)) as { addr: string; port: number };
+    const fds: number[] = [];
+    for (let k = 0; k < 2; k++) {
+      fds.push(await sys.socket(C.AF_INET, C.SOCK_STREAM, 0));
+      expect(await sys.connect(fds[k]!, addr)).toBe(0);
+    }
+    out.listener = await info(l);
+    const l2 = await sys.socket(C.AF_INET, C.SOCK_STREAM, 0);
+    expect(await sys.bind(l2, { addr: '127.0.0.1', port: 0 })).toBe(0);
+    expect(await sys.listen(l2, 5)).toBe(0);
+    const c = await sys.socket(C.AF_INET, C.SOCK_STREAM, 0);
+    expect(await sys.setsockopt(c, C.IPPROTO_TCP, C.TCP_MAXSEG, 1000)).toBe(0);
+    expect(await sys.connect(c, (await sys.getsockname(l2)) as { addr: string; port: number })).toBe(0);
+    const s = await sys.accept(l2);
+    expect(await sys.send(c, new Uint8Array(3000))).toBe(3000);
+    const buf = new Uint8Array(5000);
+    for (let n = 0; n < 3000;) n += await sys.recv(s, buf, 0);
+    expect(await sys.send(s, new Uint8Array(100))).toBe(100);
+    expect(await sys.recv(c, buf.subarray(0, 100), 0)).toBe(100);
+    await sys.nanosleep(50);
+    out.before = await info(c);
+    // connect(2) with sa_family AF_UNSPEC (0): tcp_disconnect.
+    expect(await sys.connect(c, { family: 0, addr: '0.0.0.0', port: 0 })).toBe(0);
+    out.disconnected = await info(c);
+    out.maxseg = (await sys.getsockopt(c, C.IPPROTO_TCP, C.TCP_MAXSEG)) as number;
+    for (const fd of [...fds, c, s, l, l2]) await sys.close(fd);
+  });
+  await net.run({ untilIdle: true });
+  expect(await p.exited).toEqual({ code: 0 });
+  await expectNoLeaks(net);
+  return out;
+}
+
 describe.skipIf(!onLinux)('TCP_INFO: kstack vs Linux', () => {
-  it('struct tcp_info is 280 bytes; unconnected, established and after SYN timeouts the time-independent members agree', async () => {
+  it('struct tcp_info is 280 bytes; unconnected, established and after SYN timeouts the time-independent members agree (tcpi_pmtu the loopback route\'s 65535; cwnd 1 and a 1 ms timestamp RTT after two SYN retransmissions)', async () => {
     const linux = linuxFacts();
     // Linux's answers, pinned: a change of this machine's kernel shows here first.
     const clean = { len: 280, state: 1, ca_state: 0, pacing_unset: false, max_pacing_unset: true, min_rtt_unset: false,
-      total_rto: 0, total_rto_recoveries: 0, total_rto_seconds: 0, rehash: 0, dsack_dups: 0, reord_seen: 0, delivered_ce: 0, ecn: Array(9).fill(0) };
+      total_rto: 0, total_rto_recoveries: 0, total_rto_seconds: 0, rehash: 0, dsack_dups: 0, reord_seen: 0, delivered_ce: 0, ecn: Array(9).fill(0),
+      // dst_mtu() of the loopback route: lo's MTU 65536 capped at IP_MAX_MTU.
+      pmtu: 65535, snd_cwnd: 10, total_retrans: 0 };
     expect(linux).toEqual({
-      unconnected: { ...clean, state: 7, pacing_unset: true, min_rtt_unset: true },
+      // No route yet: icsk_pmtu_cookie is 0; cwnd is tcp_init_sock's TCP_INIT_CWND.
+      unconnected: { ...clean, state: 7, pacing_unset: true, min_rtt_unset: true, pmtu: 0 },
       client: clean,
       server: clean,
       // Dropped SYN at 1 s, accepted one at 2 s: two timeouts (each rehashing the flow),
-      // one episode of about a second.
-      syn_timeouts: { ...clean, total_rto: 2, total_rto_recoveries: 1, total_rto_seconds: 1, rehash: 2 },
+      // one episode of about a second. Two retransmitted SYNs: tcp_init_transfer starts at
+      // cwnd 1 (RFC 5681 §3.1; one alone is forgiven, RFC 6298's 1 s initial RTO). Karn:
+      // no sample from the SYN's age; the SYN-ACK's echo of the last SYN's timestamp is
+      // 0 ms old, counted as 1 ms (tcp_rtt_tsopt_us(tp, 1)): srtt 1000 µs, mdev 2000 µs.
+      syn_timeouts: { ...clean, total_rto: 2, total_rto_recoveries: 1, total_rto_seconds: 1, rehash: 2, snd_cwnd: 1, total_retrans: 2, ts_rtt: [1000, 500] },
     });
     expect(await kstackFacts()).toEqual(linux);
+  }, 60_000);
+
+  it('a listener reports its accept queue in tcpi_unacked and its backlog in tcpi_sacked, and besides only cwnd, reordering and the pacing rates', async () => {
+    const linux = JSON.parse(execFileSync('python3', ['-c', PY_MORE], { encoding: 'utf8', timeout: 30_000 })) as Record<string, Info>;
+    const zero = Object.fromEntries(Object.keys(linux.listener!).map((k) => [k, 0]));
+    // tcp_get_info(): "listeners aliased fields"; everything else stays memset 0.
+    expect(linux.listener).toEqual({ ...zero, state: 10, unacked: 2, sacked: 5, snd_cwnd: 10, reordering: 3, pacing_unset: true, max_pacing_unset: true });
+    expect((await kstackMore()).listener).toEqual(linux.listener);
+  }, 60_000);
+
+  it('connect(AF_UNSPEC) resets what tcp_disconnect resets: the options, RTT/RTO, cwnd, delayed-ACK state, TCP_MAXSEG and the per-connection counters, and moves write_seq a window on', async () => {
+    const linux = JSON.parse(execFileSync('python3', ['-c', PY_MORE], { encoding: 'utf8', timeout: 30_000 })) as Record<string, Info | number>;
+    const ks = await kstackMore();
+    // Reset (tcp_disconnect's list), as Linux shows it.
+    const reset = {
+      state: 7, ca_state: 0, retransmits: 0, probes: 0, backoff: 0, options: 0, wscale: 0,
+      rto: 1_000_000, ato: 0, rcv_mss: 88, unacked: 0, sacked: 0, lost: 0, retrans: 0, rtt: 0, rttvar: 250_000,
+      snd_ssthresh: 0x7fffffff, snd_cwnd: 10, total_retrans: 0, segs_out: 0, segs_in: 0, data_segs_in: 0, data_segs_out: 0,
+      delivered: 0, dsack_dups: 0, rcv_ooopack: 0, bytes_acked: 0, bytes_received: 0, bytes_sent: 0, bytes_retrans: 0,
+    };
+    const pick = (i: Info) => Object.fromEntries(Object.keys(reset).map((k) => [k, i[k]]));
+    // Kept: the path MTU, the MSS, min_rtt and the pacing rate of the connection just gone.
+    const kept = (i: Info) => ({ pmtu: i.pmtu, snd_mss: i.snd_mss, min_rtt_set: i.min_rtt !== 0xffffffff, pacing_unset: i.pacing_unset });
+    // write_seq += max_window + 2: tcpi_notsent_bytes (write_seq - snd_nxt) is the peer's
+    // largest window (its last one here) + 2.
+    const seqJump = (i: Info) => (i.notsent_bytes as number) - (i.snd_wnd as number);
+    for (const side of [linux, ks]) {
+      const before = side.before as Info;
+      const after = side.disconnected as Info;
+      expect(before).toMatchObject({ state: 1, options: 7, bytes_sent: 3000, bytes_received: 100, data_segs_out: 4, snd_mss: 988 });
+      expect(pick(after)).toEqual(reset);
+      expect(kept(after)).toEqual({ pmtu: 65535, snd_mss: 988, min_rtt_set: true, pacing_unset: false });
+      expect(seqJump(after)).toBe(2);
+      // rx_opt.user_mss is cleared too: TCP_MAXSEG reads mss_cache again, not the 1000 set.
+      expect(side.maxseg).toBe(988);
+    }
   }, 60_000);
 });
