@@ -56,8 +56,8 @@ export function inet_getpeer_v4(daddr: u32): InetPeer {
   victim.in_use = 1;
   victim.dtime = jiffies;
   victim.rate_tokens = 0;
-  // inet_getpeer: "60*HZ is arbitrary, but chosen enough high so that the first
-  // calculation of tokens is at its maximum" (a full burst for a new peer).
+  // As inet_getpeer: a last-refill time a minute back, far enough that the first refill
+  // fills the bucket to its cap (a new peer starts with a full burst).
   victim.rate_last = jiffies - 60 * HZ;
   return victim;
 }

@@ -206,7 +206,7 @@ function tcp_disconnect(skp: usize): i32 {
   tp.total_retrans = 0;
   tp.retransmits = 0;
   // inet_csk_delack_init(): the delayed-ACK state (pingpong too) is zeroed, then rcv_mss is
-  // TCP_MIN_MSS "to avoid division by 0 issue in __tcp_select_window()".
+  // TCP_MIN_MSS, so that __tcp_select_window() never divides by zero.
   tp.ack_pending = 0;
   tp.ack_ato = 0;
   tp.ack_quick = 0;
@@ -916,7 +916,7 @@ export function tcp_diag_get_info(skp: usize, out: usize): i32 {
 function tcp_get_info(sk: Sock, tp: TcpSock, out: usize): i32 {
   memory.fill(out, 0, SIZEOF_TCP_INFO);
   store<u8>(out + TCPI_STATE, <u8>sk.sk_state);
-  // "Report meaningful fields for all TCP states, including listeners": the pacing rates
+  // Filled in whatever the state, listeners included (as tcp_get_info does): the pacing rates
   // (sk_pacing_rate is ~0UL until the handshake's last ACK sets it; there is no
   // SO_MAX_PACING_RATE, so sk_max_pacing_rate stays ~0UL and never caps it), reordering
   // and cwnd.
