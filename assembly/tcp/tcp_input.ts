@@ -1668,6 +1668,9 @@ function tcp_rcv_synsent(sk: Sock, skb: SkBuff): void {
     // The window of a SYN-ACK is not scaled (RFC 7323 §2.2): snd_wnd stays as tcp_ack set it.
     tp.snd_wnd = cb_wnd(skb);
     tcp_update_mss(tp);
+    // tcp_rcv_synsent_state_process(): with timestamps every segment carries 12 option
+    // bytes, so advmss (tcpi_advmss, the autotuning's unit) drops by TCPOLEN_TSTAMP_ALIGNED.
+    if (tp.tstamp_ok != 0) tp.advmss -= TCPOLEN_TSTAMP_ALIGNED;
     tcp_set_state(sk, TCP_ESTABLISHED);
     tcp_init_transfer(sk, tp);
     if ((sk.sk_flags & SOCK_DEAD) == 0) sk_state_change(sk);
@@ -1768,6 +1771,9 @@ export function tcp_rcv_state_process(sk: Sock, skb: SkBuff): void {
       tp.snd_wl1 = cb_seq(skb);
       // A simultaneous open's SYN timeouts: the episode ends with the handshake, as above.
       tcp_update_rto_time(tp);
+      // tcp_rcv_state_process(), TCP_SYN_RECV: the passive (and simultaneous) side takes the
+      // timestamp option's bytes off advmss here, before tcp_init_transfer sizes rcv_space.
+      if (tp.tstamp_ok != 0) tp.advmss -= TCPOLEN_TSTAMP_ALIGNED;
       tcp_set_state(sk, TCP_ESTABLISHED);
       tcp_init_transfer(sk, tp);
       tp.ack_pingpong = 0;

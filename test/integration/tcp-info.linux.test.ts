@@ -369,6 +369,22 @@ describe.skipIf(!onLinux)('TCP_INFO: kstack vs Linux', () => {
   const pick = (side: Record<string, Info>, keys: string[]) =>
     Object.fromEntries(SCENES.map((n) => [n, Object.fromEntries(keys.map((k) => [k, side[n]![k]]))]));
 
+  it('after the handshake tcpi_advmss is less the timestamp option (65483 on loopback, 988 under TCP_MAXSEG 1000), and rcv_space is min(rcv_wnd, 10 of those)', async () => {
+    const { linux, ks } = await handshake();
+    // Linux's answers, pinned: tcp_rcv_synsent_state_process and tcp_rcv_state_process's
+    // SYN_RECV case take TCPOLEN_TSTAMP_ALIGNED off advmss before tcp_init_transfer, whose
+    // tcp_init_buffer_space sets rcv_space = min(rcv_wnd, TCP_INIT_CWND * advmss).
+    const want = (advmss: number, client: number, child: number) => ({ unconnected: { advmss: 0, rcv_space: 0 },
+      client: { advmss, rcv_space: client }, child: { advmss, rcv_space: child } });
+    const w0 = want(65483, 65495, 65483);
+    const w1 = want(988, 9880, 9880);
+    expect(pick(linux, ['advmss', 'rcv_space'])).toEqual({
+      unconnected0: w0.unconnected, client0: w0.client, child0: w0.child, client_rr0: w0.client, child_rr0: w0.child,
+      unconnected1000: w1.unconnected, client1000: w1.client, child1000: w1.child, client_rr1000: w1.client, child_rr1000: w1.child,
+    });
+    expect(pick(ks, ['advmss', 'rcv_space'])).toEqual(pick(linux, ['advmss', 'rcv_space']));
+  }, 60_000);
+
   it('tcpi_delivery_rate_app_limited is set before any rate sample and stays set after a small request/response (an app-limited sample)', async () => {
     const { linux, ks } = await handshake();
     // tcp_init_sock: rate_app_limited = 1 ("a bubble in the pipe until at least the first
