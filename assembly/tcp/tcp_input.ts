@@ -198,7 +198,6 @@ function tcp_clean_rtx_queue(sk: Sock, tp: TcpSock, ack: u32, skb_in: SkBuff): u
           cb_set_seq(skb, ack);
           sk.sk_wmem_queued -= <i32>n;
           skb.truesize -= n;
-          tp.bytes_acked += <f64>n;
         }
       }
       break;
@@ -217,7 +216,6 @@ function tcp_clean_rtx_queue(sk: Sock, tp: TcpSock, ack: u32, skb_in: SkBuff): u
     let data = cb_end_seq(skb) - cb_seq(skb);
     if ((flags & TCPHDR_SYN) != 0) data--;
     if ((flags & TCPHDR_FIN) != 0) data--;
-    tp.bytes_acked += <f64>data;
     runt = data < tp.mss_cache && (flags & TCPHDR_SYN) == 0;
     const sacked = cb_sacked(skb);
     if ((sacked & TCPCB_SACKED_RETRANS) != 0 && tp.retrans_out > 0) tp.retrans_out--;
@@ -873,6 +871,9 @@ function tcp_ack(sk: Sock, skb: SkBuff): i32 {
   if (datalen != 0) flag |= FLAG_DATA;
   if (after(ack, prior_snd_una)) {
     flag |= FLAG_SND_UNA_ADVANCED;
+    // tcp_snd_una_update(): tcpi_bytes_acked is how far snd_una moved, so the SYN and the
+    // FIN count a byte each, as their sequence numbers do (1 right after connect()).
+    tp.bytes_acked += <f64>(ack - prior_snd_una);
     tp.snd_una = ack;
     tp.retransmits = 0;
     tp.probes_out = 0;

@@ -357,6 +357,7 @@ function tcp_v4_syn_recv_sock(listenerp: usize, skbp: usize, reqp: usize): usize
   cp.window_clamp = req.rsk_window_clamp;
   cp.rcv_ssthresh = req.rsk_rcv_wnd;
   cp.rcv_nxt = req.rcv_isn + 1;
+  cp.segs_in = 1; // tcp_create_openreq_child(): the SYN was this connection's first segment
   cp.rcv_wup = cp.rcv_nxt;
   cp.copied_seq = cp.rcv_nxt;
   cp.snd_wl1 = req.rcv_isn;

@@ -385,6 +385,23 @@ describe.skipIf(!onLinux)('TCP_INFO: kstack vs Linux', () => {
     expect(pick(ks, ['advmss', 'rcv_space'])).toEqual(pick(linux, ['advmss', 'rcv_space']));
   }, 60_000);
 
+  it('the SYN counts: bytes_acked is 1 after connect (the SYN-ACK acks its sequence number) and a passive child\'s segs_in is 2 (the SYN and the final ACK)', async () => {
+    const { linux, ks } = await handshake();
+    const keys = ['bytes_acked', 'bytes_received', 'segs_out', 'segs_in', 'data_segs_in', 'data_segs_out', 'delivered'];
+    const zero = Object.fromEntries(keys.map((k) => [k, 0]));
+    // tcp_snd_una_update: bytes_acked is how far snd_una moved. The SYN-ACK went from the
+    // request sock (child segs_out 0); tcp_create_openreq_child sets segs_in = 1.
+    const counts = {
+      unconnected: zero,
+      client: { ...zero, bytes_acked: 1, segs_out: 2, segs_in: 1, delivered: 1 },
+      child: { ...zero, segs_in: 2, delivered: 1 },
+      client_rr: { bytes_acked: 6, bytes_received: 5, segs_out: 4, segs_in: 3, data_segs_in: 1, data_segs_out: 1, delivered: 2 },
+      child_rr: { bytes_acked: 5, bytes_received: 5, segs_out: 2, segs_in: 4, data_segs_in: 1, data_segs_out: 1, delivered: 2 },
+    };
+    expect(pick(linux, keys)).toEqual(Object.fromEntries(SCENES.map((n) => [n, counts[n.replace(/\d+$/, '') as keyof typeof counts]])));
+    expect(pick(ks, keys)).toEqual(pick(linux, keys));
+  }, 60_000);
+
   it('tcpi_delivery_rate_app_limited is set before any rate sample and stays set after a small request/response (an app-limited sample)', async () => {
     const { linux, ks } = await handshake();
     // tcp_init_sock: rate_app_limited = 1 ("a bubble in the pipe until at least the first
