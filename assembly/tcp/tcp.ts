@@ -16,7 +16,7 @@ import { Sock, Proto, sock_hold, sock_put, sk_state_change, SOCK_DEAD, SOCK_DONE
 import { register_proto } from "../core/proto_table";
 import { sk_stream_closing } from "../core/stream";
 import { ip_local_port_low, ip_local_port_high } from "../ip/inet_common";
-import { EAGAIN, EINVAL, ENOTCONN, EPIPE, EISCONN, ENOPROTOOPT, EADDRINUSE, ENOENT, EOPNOTSUPP } from "../abi/errno";
+import { EAGAIN, EINVAL, ENOTCONN, EPIPE, EISCONN, ENOPROTOOPT, EADDRINUSE, ENOENT, EOPNOTSUPP, ECONNRESET } from "../abi/errno";
 import { ENOIOCTLCMD, KSTACK_MSG_CONT } from "../abi/syscall";
 import { IPPROTO_TCP } from "../abi/in";
 import { SOL_SOCKET, SOL_TCP, SO_KEEPALIVE, MSG_PEEK, MSG_DONTWAIT, MSG_WAITALL, MSG_MORE, MSG_OOB, MSG_TRUNC, SOCK_STREAM } from "../abi/socket";
@@ -153,13 +153,27 @@ function tcp_connect_op(skp: usize, daddr: u32, dport: u32): i32 {
   return tcp_v4_connect(changetype<Sock>(skp), daddr, dport);
 }
 
+/** tcp_need_reset(): the states that "need RST on ABORT according to RFC793". */
+function tcp_need_reset(state: u32): bool {
+  return ((1 << state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT | TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2 | TCPF_SYN_RECV)) != 0;
+}
+
 /** tcp_disconnect(): back to CLOSE, as after a failed connect or AF_UNSPEC. */
 function tcp_disconnect(skp: usize): i32 {
   const sk = changetype<Sock>(skp);
   const tp = tcp_sk(sk);
   const old = sk.sk_state;
   if (old != <u32>TCP_CLOSE) {
-    if (old != <u32>TCP_LISTEN && old != <u32>TCP_SYN_SENT) tcp_send_active_reset(sk);
+    // RFC 9293's ABORT: a RST where the peer may still hold the connection, and in CLOSING
+    // or LAST_ACK only while data or our FIN is still unsent ("the last check adjusts for
+    // discrepancy of Linux wrt. RFC states"); the socket then reads ECONNRESET from
+    // SO_ERROR. A connect still in SYN_SENT sends nothing but is reset all the same.
+    if (tcp_need_reset(old) || (tp.snd_nxt != tp.write_seq && ((1 << old) & (TCPF_CLOSING | TCPF_LAST_ACK)) != 0)) {
+      tcp_send_active_reset(sk);
+      sk.sk_err = ECONNRESET;
+    } else if (old == <u32>TCP_SYN_SENT) {
+      sk.sk_err = ECONNRESET;
+    }
     tcp_set_state(sk, TCP_CLOSE);
     // A listener disconnected (shutdown(SHUT_RD), connect(AF_UNSPEC)): inet_csk_listen_stop.
     if (old == <u32>TCP_LISTEN) tcp_listen_stop(sk);
@@ -304,11 +318,7 @@ function tcp_listen_stop(sk: Sock): void {
     const child = tcp_accept_dequeue(sk);
     if (child === null) break;
     child.sk_flags |= SOCK_DEAD;
-    const st = child.sk_state;
-    // tcp_need_reset(): ESTABLISHED, CLOSE_WAIT, FIN_WAIT1/2, SYN_RECV.
-    if (st == <u32>TCP_ESTABLISHED || st == <u32>TCP_CLOSE_WAIT || st == <u32>TCP_FIN_WAIT1 || st == <u32>TCP_FIN_WAIT2 || st == <u32>TCP_SYN_RECV) {
-      tcp_send_active_reset(child);
-    }
+    if (tcp_need_reset(child.sk_state)) tcp_send_active_reset(child);
     tcp_set_state(child, TCP_CLOSE);
     tcp_done(child);
     sock_put(child); // the queue's owner reference
