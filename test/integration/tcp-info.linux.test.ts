@@ -410,6 +410,14 @@ describe.skipIf(!onLinux)('TCP_INFO: kstack vs Linux', () => {
     expect(pick(ks, ['app_limited'])).toEqual(pick(linux, ['app_limited']));
   }, 60_000);
 
+  it('connect() after connect(AF_UNSPEC) starts from write_seq, max_window + 2 past the last connection (a fresh socket disconnected once: ISN 2)', async () => {
+    const { linux, ks } = await handshake();
+    // tcp_disconnect: write_seq += max_window + 2; tcp_v4_connect picks secure_tcp_seq()
+    // only "if (!tp->write_seq)".
+    expect(linux.reconnect).toEqual({ jump: 2, fresh_isn: 2 });
+    expect(ks.reconnect).toEqual(linux.reconnect);
+  }, 60_000);
+
   it('connect(AF_UNSPEC) resets what tcp_disconnect resets: the options, RTT/RTO, cwnd, delayed-ACK state, TCP_MAXSEG and the per-connection counters, and moves write_seq a window on', async () => {
     const linux = JSON.parse(execFileSync('python3', ['-c', PY_MORE], { encoding: 'utf8', timeout: 30_000 })) as Record<string, Info | number>;
     const ks = await kstackMore();
