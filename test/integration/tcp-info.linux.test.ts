@@ -4,7 +4,9 @@
 // unconnected socket, the zero counters of a clean connection (no ECN/AccECN on either
 // side here), the path MTU, and the RTO statistics, cwnd and timestamp-only RTT sample of
 // a connect whose SYNs meet a full accept queue; a listener's few members (its queue in
-// tcpi_unacked/tcpi_sacked); and what connect(AF_UNSPEC) resets (tcp_disconnect).
+// tcpi_unacked/tcpi_sacked); what connect(AF_UNSPEC) resets (tcp_disconnect) and where the
+// next connect() starts; and what the handshake sets (advmss, rcv_space, the SYN in the
+// byte and segment counts, delivery_rate_app_limited).
 // RTTs, pacing rates and times in ms are real-time on Linux, so only their kind is
 // compared (a sample taken or not; the RTO episode in whole seconds), except the RTT of
 // the timed-out connect: a timestamp echo of the same millisecond, which is 1 ms.
