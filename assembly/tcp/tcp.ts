@@ -16,19 +16,20 @@ import { Sock, Proto, sock_hold, sock_put, sk_state_change, SOCK_DEAD, SOCK_DONE
 import { register_proto } from "../core/proto_table";
 import { sk_stream_closing } from "../core/stream";
 import { ip_local_port_low, ip_local_port_high } from "../ip/inet_common";
-import { EAGAIN, EINVAL, ENOTCONN, EPIPE, EISCONN, ENOPROTOOPT, EADDRINUSE, ENOENT, EOPNOTSUPP } from "../abi/errno";
+import { EAGAIN, EINVAL, ENOTCONN, EPIPE, EISCONN, ENOPROTOOPT, EADDRINUSE, ENOENT, EOPNOTSUPP, ECONNRESET } from "../abi/errno";
 import { ENOIOCTLCMD, KSTACK_MSG_CONT } from "../abi/syscall";
 import { IPPROTO_TCP } from "../abi/in";
 import { SOL_SOCKET, SOL_TCP, SO_KEEPALIVE, MSG_PEEK, MSG_DONTWAIT, MSG_WAITALL, MSG_MORE, MSG_OOB, MSG_TRUNC, SOCK_STREAM } from "../abi/socket";
 import { SIOCINQ, SIOCOUTQ, SIOCOUTQNSD } from "../abi/ioctl";
 import { TCP_CONGESTION, TCP_NODELAY, TCP_MAXSEG, TCP_CORK, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT, TCP_SYNCNT, TCP_LINGER2, TCP_DEFER_ACCEPT, TCP_INFO, TCP_QUICKACK, TCP_USER_TIMEOUT, TCP_NOTSENT_LOWAT, TCP_WINDOW_CLAMP, TCPI_OPT_TIMESTAMPS, TCPI_OPT_SACK, TCPI_OPT_WSCALE } from "../abi/tcp";
-import { SIZEOF_TCP_INFO, TCPI_STATE, TCPI_CA_STATE, TCPI_RETRANSMITS, TCPI_PROBES, TCPI_BACKOFF, TCPI_OPTIONS, TCPI_SND_WSCALE, TCPI_RTO, TCPI_ATO, TCPI_SND_MSS, TCPI_RCV_MSS, TCPI_UNACKED, TCPI_SACKED, TCPI_LOST, TCPI_RETRANS, TCPI_LAST_DATA_SENT, TCPI_LAST_DATA_RECV, TCPI_LAST_ACK_RECV, TCPI_PMTU, TCPI_RCV_SSTHRESH, TCPI_RTT, TCPI_RTTVAR, TCPI_SND_SSTHRESH, TCPI_SND_CWND, TCPI_ADVMSS, TCPI_REORDERING, TCPI_RCV_SPACE, TCPI_TOTAL_RETRANS, TCPI_PACING_RATE, TCPI_MAX_PACING_RATE, TCPI_BYTES_ACKED, TCPI_BYTES_RECEIVED, TCPI_SEGS_OUT, TCPI_SEGS_IN, TCPI_NOTSENT_BYTES, TCPI_MIN_RTT, TCPI_DATA_SEGS_IN, TCPI_DATA_SEGS_OUT, TCPI_DELIVERY_RATE, TCPI_DELIVERED, TCPI_BYTES_SENT, TCPI_BYTES_RETRANS, TCPI_DSACK_DUPS, TCPI_RCV_OOOPACK, TCPI_SND_WND, TCPI_RCV_WND, TCPI_REHASH, TCPI_TOTAL_RTO, TCPI_TOTAL_RTO_RECOVERIES, TCPI_TOTAL_RTO_TIME } from "../abi/tcp_info";
-import { TCP_ESTABLISHED, TCP_SYN_SENT, TCP_SYN_RECV, TCP_FIN_WAIT1, TCP_FIN_WAIT2, TCP_TIME_WAIT, TCP_CLOSE, TCP_CLOSE_WAIT, TCP_LAST_ACK, TCP_LISTEN, TCP_CLOSING } from "../abi/tcp_states";
+import { SIZEOF_TCP_INFO, TCPI_STATE, TCPI_CA_STATE, TCPI_RETRANSMITS, TCPI_PROBES, TCPI_BACKOFF, TCPI_OPTIONS, TCPI_SND_WSCALE, TCPI_RTO, TCPI_ATO, TCPI_SND_MSS, TCPI_RCV_MSS, TCPI_UNACKED, TCPI_SACKED, TCPI_LOST, TCPI_RETRANS, TCPI_LAST_DATA_SENT, TCPI_LAST_DATA_RECV, TCPI_LAST_ACK_RECV, TCPI_PMTU, TCPI_RCV_SSTHRESH, TCPI_RTT, TCPI_RTTVAR, TCPI_SND_SSTHRESH, TCPI_SND_CWND, TCPI_ADVMSS, TCPI_REORDERING, TCPI_RCV_SPACE, TCPI_TOTAL_RETRANS, TCPI_PACING_RATE, TCPI_MAX_PACING_RATE, TCPI_BYTES_ACKED, TCPI_BYTES_RECEIVED, TCPI_SEGS_OUT, TCPI_SEGS_IN, TCPI_NOTSENT_BYTES, TCPI_MIN_RTT, TCPI_DATA_SEGS_IN, TCPI_DATA_SEGS_OUT, TCPI_DELIVERY_RATE, TCPI_DELIVERY_RATE_APP_LIMITED, TCPI_DELIVERED, TCPI_BYTES_SENT, TCPI_BYTES_RETRANS, TCPI_DSACK_DUPS, TCPI_RCV_OOOPACK, TCPI_SND_WND, TCPI_RCV_WND, TCPI_REHASH, TCPI_TOTAL_RTO, TCPI_TOTAL_RTO_RECOVERIES, TCPI_TOTAL_RTO_TIME } from "../abi/tcp_info";
+import { TCP_ESTABLISHED, TCP_SYN_SENT, TCP_SYN_RECV, TCP_FIN_WAIT1, TCP_FIN_WAIT2, TCP_TIME_WAIT, TCP_CLOSE, TCP_CLOSE_WAIT, TCP_LAST_ACK, TCP_LISTEN, TCP_CLOSING, TCPF_ESTABLISHED, TCPF_CLOSE_WAIT, TCPF_FIN_WAIT1, TCPF_FIN_WAIT2, TCPF_SYN_RECV, TCPF_CLOSING, TCPF_LAST_ACK } from "../abi/tcp_states";
 import { TcpSock, tcp_sk, tcp_min_rtt, rtt_min_filter, tcp_sock_alloc, tcp_sock_free, retransmit_timer, delack_timer, keepalive_timer, TCP_TIMEOUT_INIT, TCP_RTO_MAX, TCP_INIT_CWND, TCP_INFINITE_SSTHRESH, TCP_MSS_DEFAULT, TCP_MIN_MSS, MAX_TCP_KEEPIDLE, MAX_TCP_KEEPINTVL, MAX_TCP_KEEPCNT, ICSK_ACK_SCHED, ICSK_ACK_PUSHED, ICSK_ACK_PUSHED2, TCP_TIMEWAIT_LEN, inet_csk_ack_scheduled, inet_csk_in_pingpong_mode, inet_csk_enter_pingpong_mode, inet_csk_exit_pingpong_mode } from "./tcp_sock";
 import { cb_seq, cb_end_seq, cb_flags, cb_set_seq, cb_set_end_seq, cb_set_flags, cb_set_sacked } from "./tcp_skb_cb";
 import { TCPHDR_ACK, TCPHDR_FIN, TCPHDR_PSH, TCPHDR_SYN } from "./tcphdr";
 import { tcp_alloc_skb, tcp_queue_skb, tcp_push, tcp_write_xmit, tcp_send_fin, tcp_send_active_reset, tcp_send_ack, __tcp_select_window, tcp_receive_window, tcp_skb_truesize, tcp_update_mss, tcp_advmss_for, tcp_win_from_space, tcp_set_window_clamp, tcp_stream_memory_free, tcp_mark_push, forced_push, tcp_push_pending_frames, TCP_NAGLE_NORMAL, TCP_NAGLE_CORK, TCP_NAGLE_PUSH } from "./tcp_output";
 import { tcp_set_state, tcp_done, tcp_clear_xmit_timers, tcp_flush_puts, tcp_time_wait, tcp_state_init } from "./tcp_state";
+import { tcp_rate_check_app_limited } from "./tcp_rate";
 import { tcp_write_queue_purge, tcp_ooo_purge, tcp_write_space } from "./tcp_input";
 import { tcp_v4_connect, tcp_ipv4_init, tcp_ipv4_register_init, tcp_accept_dequeue } from "./tcp_ipv4";
 import { tcp_write_timer, tcp_delack_timer, tcp_keepalive_timer } from "./tcp_timer";
@@ -62,6 +63,10 @@ function tcp_init_sock(skp: usize): void {
   tp.snd_cwnd_clamp = 0xffffffff;
   tp.reordering = TCP_REORDERING; // sysctl_tcp_reordering
   minmax_reset(rtt_min_filter(tp), jiffies, 0xffffffff); // no RTT sample yet: tcpi_min_rtt ~0U
+  // "There's a bubble in the pipe until at least the first ACK": app-limited until data
+  // flows (tcpi_delivery_rate_app_limited reads 1 before any sample).
+  tp.app_limited = 0xffffffff;
+  tp.rate_app_limited = 1;
   tcp_assign_congestion_control(tp);
   sk.sk_sndbuf = <i32>tcp_wmem_def;
   sk.sk_rcvbuf = <i32>tcp_rmem_def;
@@ -148,13 +153,27 @@ function tcp_connect_op(skp: usize, daddr: u32, dport: u32): i32 {
   return tcp_v4_connect(changetype<Sock>(skp), daddr, dport);
 }
 
+/** tcp_need_reset(): the states that "need RST on ABORT according to RFC793". */
+function tcp_need_reset(state: u32): bool {
+  return ((1 << state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT | TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2 | TCPF_SYN_RECV)) != 0;
+}
+
 /** tcp_disconnect(): back to CLOSE, as after a failed connect or AF_UNSPEC. */
 function tcp_disconnect(skp: usize): i32 {
   const sk = changetype<Sock>(skp);
   const tp = tcp_sk(sk);
   const old = sk.sk_state;
   if (old != <u32>TCP_CLOSE) {
-    if (old != <u32>TCP_LISTEN && old != <u32>TCP_SYN_SENT) tcp_send_active_reset(sk);
+    // RFC 9293's ABORT: a RST where the peer may still hold the connection, and in CLOSING
+    // or LAST_ACK only while data or our FIN is still unsent ("the last check adjusts for
+    // discrepancy of Linux wrt. RFC states"); the socket then reads ECONNRESET from
+    // SO_ERROR. A connect still in SYN_SENT sends nothing but is reset all the same.
+    if (tcp_need_reset(old) || (tp.snd_nxt != tp.write_seq && ((1 << old) & (TCPF_CLOSING | TCPF_LAST_ACK)) != 0)) {
+      tcp_send_active_reset(sk);
+      sk.sk_err = ECONNRESET;
+    } else if (old == <u32>TCP_SYN_SENT) {
+      sk.sk_err = ECONNRESET;
+    }
     tcp_set_state(sk, TCP_CLOSE);
     // A listener disconnected (shutdown(SHUT_RD), connect(AF_UNSPEC)): inet_csk_listen_stop.
     if (old == <u32>TCP_LISTEN) tcp_listen_stop(sk);
@@ -242,6 +261,8 @@ function tcp_disconnect(skp: usize): i32 {
   tp.dsack_end = 0;
   tp.dsack_dups = 0; // (timeout_rehash stays: tcp_disconnect clears only plb_rehash)
   tp.tlp_high_seq = 0; // no loss probe episode carries over to the next connection
+  tp.app_limited = 0xffffffff; // a bubble until the next connection's first ACK, as at init
+  tp.rate_app_limited = 1;
   tp.rcv_ooopack = 0;
   tcp_flush_puts();
   return 0;
@@ -297,11 +318,7 @@ function tcp_listen_stop(sk: Sock): void {
     const child = tcp_accept_dequeue(sk);
     if (child === null) break;
     child.sk_flags |= SOCK_DEAD;
-    const st = child.sk_state;
-    // tcp_need_reset(): ESTABLISHED, CLOSE_WAIT, FIN_WAIT1/2, SYN_RECV.
-    if (st == <u32>TCP_ESTABLISHED || st == <u32>TCP_CLOSE_WAIT || st == <u32>TCP_FIN_WAIT1 || st == <u32>TCP_FIN_WAIT2 || st == <u32>TCP_SYN_RECV) {
-      tcp_send_active_reset(child);
-    }
+    if (tcp_need_reset(child.sk_state)) tcp_send_active_reset(child);
     tcp_set_state(child, TCP_CLOSE);
     tcp_done(child);
     sock_put(child); // the queue's owner reference
@@ -324,6 +341,9 @@ export function tcp_sendmsg(skp: usize, buf: usize, len: u32, flags: u32, daddr:
   const sk = changetype<Sock>(skp);
   const tp = tcp_sk(sk);
   if ((flags & <u32>MSG_OOB) != 0) return -EOPNOTSUPP;
+  // tcp_sendmsg_locked(): "is sending application-limited?" — once per sendmsg, not for
+  // the syscall layer's continuations of the same one.
+  if ((flags & <u32>KSTACK_MSG_CONT) == 0) tcp_rate_check_app_limited(tp);
   const state = sk.sk_state;
   if (state != <u32>TCP_ESTABLISHED && state != <u32>TCP_CLOSE_WAIT) {
     // sk_stream_wait_connect(): an error, or a connection that is not coming.
@@ -973,6 +993,9 @@ function tcp_get_info(sk: Sock, tp: TcpSock, out: usize): i32 {
   let rate: f64 = 0;
   if (tp.rate_interval_us != 0) rate = <f64>tp.rate_delivered * <f64>tp.mss_cache * 1e6 / <f64>tp.rate_interval_us;
   store<f64>(out + TCPI_DELIVERY_RATE, Math.floor(rate));
+  // tcpi_delivery_rate_app_limited:1, the low bit of byte 7 (tcpi_fastopen_client_fail
+  // above it stays 0: no Fast Open here).
+  store<u8>(out + TCPI_DELIVERY_RATE_APP_LIMITED, <u8>(tp.rate_app_limited != 0 ? 1 : 0));
   store<u32>(out + TCPI_DELIVERED, tp.delivered);
   store<f64>(out + TCPI_BYTES_SENT, tp.bytes_sent);
   store<f64>(out + TCPI_BYTES_RETRANS, tp.bytes_retrans);

@@ -18,9 +18,10 @@ import { ECONNREFUSED, ECONNRESET, EPIPE } from "../abi/errno";
 import { TCP_ESTABLISHED, TCP_SYN_SENT, TCP_SYN_RECV, TCP_FIN_WAIT1, TCP_FIN_WAIT2, TCP_TIME_WAIT, TCP_CLOSE, TCP_CLOSE_WAIT, TCP_LAST_ACK, TCP_CLOSING } from "../abi/tcp_states";
 import { TcpSock, tcp_sk, tp_sk, rtt_min_filter, tcp_min_rtt, keepalive_timer, ICSK_TIME_PROBE0, ICSK_TIME_RETRANS, ICSK_ACK_SCHED, ICSK_ACK_NOW, ICSK_ACK_PUSHED, ICSK_ACK_PUSHED2, ICSK_ACK_TIMER, TCP_DELACK_MAX, TCP_MSS_DEFAULT, TCP_MIN_MSS, inet_csk_in_pingpong_mode, inet_csk_enter_pingpong_mode, inet_csk_exit_pingpong_mode, delack_timer, TCP_RTO_MIN, TCP_RTO_MAX, TCP_ATO_MIN, TCP_TIMEWAIT_LEN, TCP_INIT_CWND, TCP_INFINITE_SSTHRESH, sack_start, sack_end, sack_set, TCP_NUM_SACKS, TCP_FIN_QUEUED } from "./tcp_sock";
 import { cb_set_end_seq, cb_seq, cb_end_seq, cb_ack_seq, cb_flags, cb_wnd, cb_opts, cb_ts_val, cb_ts_ecr, cb_mss, cb_wscale, cb_tx_time, cb_retrans, cb_set_seq, OPT_MSS, OPT_WSCALE, OPT_SACK_PERM, OPT_TSTAMP, cb_sacked, cb_set_sacked, TCPCB_SACKED_ACKED, TCPCB_SACKED_RETRANS, TCPCB_LOST, TCPCB_EVER_RETRANS } from "./tcp_skb_cb";
-import { TCPHDR_ACK, TCPHDR_FIN, TCPHDR_RST, TCPHDR_SYN, TCPHDR_PSH, TCPHDR_URG } from "./tcphdr";
+import { TCPHDR_ACK, TCPHDR_FIN, TCPHDR_RST, TCPHDR_SYN, TCPHDR_PSH, TCPHDR_URG, TCPOLEN_TSTAMP_ALIGNED } from "./tcphdr";
 import { tcp_send_ack, tcp_send_delayed_ack, tcp_write_xmit, tcp_rearm_rto, tcp_clear_xmit_timer, tcp_retransmit_skb, tcp_rtx_head, tcp_update_mss, tcp_select_initial_window, tcp_win_from_space, tcp_space, tcp_full_space, tcp_set_window_clamp, tcp_receive_window, __tcp_select_window, tcp_time_stamp, tcp_send_fin, tcp_stream_memory_free, tcp_notsent_lowat, TCP_NAGLE_NORMAL, TCP_NAGLE_OFF, tcp_packets_in_flight, tcp_in_cwnd_reduction, tcp_current_ssthresh, tcp_mark_skb_lost, tcp_xmit_retransmit_queue, tcp_rtx_next, tcp_schedule_loss_probe } from "./tcp_output";
 import { tcp_set_state, tcp_done, tcp_time_wait, tcp_clear_xmit_timers } from "./tcp_state";
+import { tcp_rate_update } from "./tcp_rate";
 import { tcp_ca_ssthresh, tcp_ca_undo_cwnd, tcp_ca_event, tcp_cong_avoid, tcp_ca_pkts_acked, tcp_init_congestion_control, tcp_set_ca_state, CA_EVENT_COMPLETE_CWR } from "./tcp_cong";
 import { fib_lookup, fib_nexthop } from "../ip/route";
 import { neigh_confirm } from "../link/neighbour";
@@ -197,7 +198,6 @@ function tcp_clean_rtx_queue(sk: Sock, tp: TcpSock, ack: u32, skb_in: SkBuff): u
           cb_set_seq(skb, ack);
           sk.sk_wmem_queued -= <i32>n;
           skb.truesize -= n;
-          tp.bytes_acked += <f64>n;
         }
       }
       break;
@@ -216,7 +216,6 @@ function tcp_clean_rtx_queue(sk: Sock, tp: TcpSock, ack: u32, skb_in: SkBuff): u
     let data = cb_end_seq(skb) - cb_seq(skb);
     if ((flags & TCPHDR_SYN) != 0) data--;
     if ((flags & TCPHDR_FIN) != 0) data--;
-    tp.bytes_acked += <f64>data;
     runt = data < tp.mss_cache && (flags & TCPHDR_SYN) == 0;
     const sacked = cb_sacked(skb);
     if ((sacked & TCPCB_SACKED_RETRANS) != 0 && tp.retrans_out > 0) tp.retrans_out--;
@@ -833,25 +832,6 @@ function tcp_process_tlp_ack(sk: Sock, tp: TcpSock, ack: u32, flag: u32): void {
 }
 
 /**
- * tcp_rate_gen(), simplified: one delivery-rate sample per round trip — segments delivered
- * since the round began over its duration (tcpi_delivery_rate). kstack: Linux samples per
- * ACK from each skb's delivered/delivered_mstamp snapshot.
- */
-function tcp_rate_update(tp: TcpSock): void {
-  const now_us: u32 = jiffies * 1000;
-  if (tp.rate_mark_us == 0 || !before(tp.snd_una, tp.rate_mark_seq)) {
-    const interval = now_us - tp.rate_mark_us;
-    if (tp.rate_mark_us != 0 && interval > 0 && tp.delivered != tp.rate_mark_delivered) {
-      tp.rate_delivered = tp.delivered - tp.rate_mark_delivered;
-      tp.rate_interval_us = interval;
-    }
-    tp.rate_mark_seq = tp.snd_nxt;
-    tp.rate_mark_delivered = tp.delivered;
-    tp.rate_mark_us = now_us == 0 ? 1 : now_us;
-  }
-}
-
-/**
  * tcp_xmit_recovery(): with cwnd updated, send what loss recovery decided. F-RTO's new data
  * goes regardless of Nagle; if none could go after all, F-RTO gives way to the conventional
  * recovery.
@@ -891,6 +871,9 @@ function tcp_ack(sk: Sock, skb: SkBuff): i32 {
   if (datalen != 0) flag |= FLAG_DATA;
   if (after(ack, prior_snd_una)) {
     flag |= FLAG_SND_UNA_ADVANCED;
+    // tcp_snd_una_update(): tcpi_bytes_acked is how far snd_una moved, so the SYN and the
+    // FIN count a byte each, as their sequence numbers do (1 right after connect()).
+    tp.bytes_acked += <f64>(ack - prior_snd_una);
     tp.snd_una = ack;
     tp.retransmits = 0;
     tp.probes_out = 0;
@@ -1686,6 +1669,9 @@ function tcp_rcv_synsent(sk: Sock, skb: SkBuff): void {
     // The window of a SYN-ACK is not scaled (RFC 7323 §2.2): snd_wnd stays as tcp_ack set it.
     tp.snd_wnd = cb_wnd(skb);
     tcp_update_mss(tp);
+    // tcp_rcv_synsent_state_process(): with timestamps every segment carries 12 option
+    // bytes, so advmss (tcpi_advmss, the autotuning's unit) drops by TCPOLEN_TSTAMP_ALIGNED.
+    if (tp.tstamp_ok != 0) tp.advmss -= TCPOLEN_TSTAMP_ALIGNED;
     tcp_set_state(sk, TCP_ESTABLISHED);
     tcp_init_transfer(sk, tp);
     if ((sk.sk_flags & SOCK_DEAD) == 0) sk_state_change(sk);
@@ -1786,6 +1772,9 @@ export function tcp_rcv_state_process(sk: Sock, skb: SkBuff): void {
       tp.snd_wl1 = cb_seq(skb);
       // A simultaneous open's SYN timeouts: the episode ends with the handshake, as above.
       tcp_update_rto_time(tp);
+      // tcp_rcv_state_process(), TCP_SYN_RECV: the passive (and simultaneous) side takes the
+      // timestamp option's bytes off advmss here, before tcp_init_transfer sizes rcv_space.
+      if (tp.tstamp_ok != 0) tp.advmss -= TCPOLEN_TSTAMP_ALIGNED;
       tcp_set_state(sk, TCP_ESTABLISHED);
       tcp_init_transfer(sk, tp);
       tp.ack_pingpong = 0;

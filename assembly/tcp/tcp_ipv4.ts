@@ -357,6 +357,7 @@ function tcp_v4_syn_recv_sock(listenerp: usize, skbp: usize, reqp: usize): usize
   cp.window_clamp = req.rsk_window_clamp;
   cp.rcv_ssthresh = req.rsk_rcv_wnd;
   cp.rcv_nxt = req.rcv_isn + 1;
+  cp.segs_in = 1; // tcp_create_openreq_child(): the SYN was this connection's first segment
   cp.rcv_wup = cp.rcv_nxt;
   cp.copied_seq = cp.rcv_nxt;
   cp.snd_wl1 = req.rcv_isn;
@@ -947,8 +948,12 @@ export function tcp_v4_connect(sk: Sock, daddr: u32, dport: u32): i32 {
   tcp_clamp_window_to_locked_rcvbuf(tp); // tcp_connect_init()
   tcp_select_initial_window(tp, tp.advmss, tp.wscale_ok != 0);
   tp.rcv_ssthresh = tp.rcv_wnd;
-  // A TIME_WAIT takeover (tcp_twsk_unique) chose write_seq already.
-  tp.write_seq = connect_tw_seq != 0 ? connect_tw_seq : secure_tcp_seq(sk.inet_saddr, sk.inet_daddr, sk.inet_sport, sk.inet_dport);
+  // A TIME_WAIT takeover (tcp_twsk_unique) chose write_seq already. Otherwise a fresh ISN
+  // only for a socket that never had one: after tcp_disconnect (connect(AF_UNSPEC), a
+  // failed connect) write_seq sits max_window + 2 past the last connection's, and the next
+  // SYN starts there (tcp_v4_connect: "if (!tp->write_seq)").
+  if (connect_tw_seq != 0) tp.write_seq = connect_tw_seq;
+  else if (tp.write_seq == 0) tp.write_seq = secure_tcp_seq(sk.inet_saddr, sk.inet_daddr, sk.inet_sport, sk.inet_dport);
   connect_tw_seq = 0;
   if (tp.tstamp_ok != 0) tp.tsoffset = secure_tcp_ts_off(sk.inet_saddr, sk.inet_daddr);
   sk.inet_id = prandom_u32() & 0xffff;

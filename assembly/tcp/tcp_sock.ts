@@ -107,6 +107,12 @@ import { kmem_cache_zalloc, kmem_cache_free, kmem_cache_inuse, SIZEOF_KMEM_CACHE
   rate_mark_seq: u32;
   rate_mark_delivered: u32;
   rate_mark_us: u32;
+  /** tp->app_limited: the delivered count at which the application's last bubble ends (0: none). */
+  app_limited: u32;
+  /** tp->rate_app_limited: the kept sample (rate_delivered/rate_interval_us) was app-limited. */
+  rate_app_limited: u32;
+  /** The round being sampled carried app-limited data (Linux: tx.is_app_limited per skb). */
+  rate_round_app_limited: u32;
   // ── SACK (RFC 2018 / RFC 2883), receiver side: rx_opt.num_sacks, dsack ──
   num_sacks: u32;
   dsack: u32;

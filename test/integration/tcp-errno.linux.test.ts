@@ -54,6 +54,59 @@ const cases: PinnedCase[] = [
     linux: ['fd', 0],
   },
 
+  // ---- connect(AF_UNSPEC) on a connection: tcp_disconnect's ABORT ----
+  // A RST goes where tcp_need_reset(state) says (ESTABLISHED, CLOSE_WAIT, FIN_WAIT1/2,
+  // SYN_RECV), and in CLOSING or LAST_ACK while something is still unsent; the socket then
+  // reads ECONNRESET from SO_ERROR. The peer's SO_ERROR shows whether the RST came
+  // (tcp_reset: EPIPE in CLOSE_WAIT, ECONNRESET elsewhere). Unsent data: s's receive
+  // buffer (SO_RCVBUF 2048, inherited from l) takes far less than c's 8000 bytes.
+  {
+    name: 'connect AF_UNSPEC in ESTABLISHED: RST, ECONNRESET on both sockets',
+    steps: [...established(), ['connect', 'c', 'AF_UNSPEC'], ['getsockopt', 'c', 'SOL_SOCKET', 'SO_ERROR'], ['sleep', 50], ['getsockopt', 's', 'SOL_SOCKET', 'SO_ERROR'], ['getsockopt', 'c', 'SOL_SOCKET', 'SO_ERROR']],
+    linux: [...EST, 0, 104, 0, 104, 0],
+  },
+  {
+    name: 'connect AF_UNSPEC in CLOSE_WAIT: RST (the peer in FIN_WAIT2 reads ECONNRESET)',
+    steps: [...established(), ['shutdown', 's', 'SHUT_WR'], ['sleep', 50], ['connect', 'c', 'AF_UNSPEC'], ['getsockopt', 'c', 'SOL_SOCKET', 'SO_ERROR'], ['sleep', 50], ['getsockopt', 's', 'SOL_SOCKET', 'SO_ERROR']],
+    linux: [...EST, 0, 0, 0, 104, 0, 104],
+  },
+  {
+    name: 'connect AF_UNSPEC in FIN_WAIT2: RST (the peer in CLOSE_WAIT reads EPIPE)',
+    steps: [...established(), ['shutdown', 'c', 'SHUT_WR'], ['sleep', 50], ['connect', 'c', 'AF_UNSPEC'], ['getsockopt', 'c', 'SOL_SOCKET', 'SO_ERROR'], ['sleep', 50], ['getsockopt', 's', 'SOL_SOCKET', 'SO_ERROR']],
+    linux: [...EST, 0, 0, 0, 104, 0, 32],
+  },
+  {
+    // FIN_WAIT2 + the peer's FIN: the timewait sock takes over, the socket itself is CLOSE.
+    name: 'connect AF_UNSPEC after both FINs (TIME_WAIT): no RST, no error',
+    steps: [...established(), ['shutdown', 'c', 'SHUT_WR'], ['sleep', 50], ['shutdown', 's', 'SHUT_WR'], ['sleep', 50], ['connect', 'c', 'AF_UNSPEC'], ['getsockopt', 'c', 'SOL_SOCKET', 'SO_ERROR'], ['sleep', 50], ['getsockopt', 's', 'SOL_SOCKET', 'SO_ERROR']],
+    linux: [...EST, 0, 0, 0, 0, 0, 0, 0, 0],
+  },
+  {
+    name: 'connect AF_UNSPEC in FIN_WAIT1 with data unsent: RST',
+    steps: [tcp('l'), ['setsockopt', 'l', 'SOL_SOCKET', 'SO_RCVBUF', 2048], ['bind', 'l', LO, 0], ['listen', 'l', 8], tcp('c'), ['connect', 'c', LO, '$portof:l'], ['accept', 'l', 's'],
+      ['send', 'c', 8000, 'MSG_DONTWAIT'], ['sleep', 50], ['shutdown', 'c', 'SHUT_WR'], ['connect', 'c', 'AF_UNSPEC'], ['getsockopt', 'c', 'SOL_SOCKET', 'SO_ERROR'], ['sleep', 50], ['getsockopt', 's', 'SOL_SOCKET', 'SO_ERROR']],
+    linux: ['fd', 0, 0, 0, 'fd', 0, 'fd', 8000, 0, 0, 0, 104, 0, 104],
+  },
+  {
+    name: 'connect AF_UNSPEC in LAST_ACK with data unsent: RST',
+    steps: [tcp('l'), ['setsockopt', 'l', 'SOL_SOCKET', 'SO_RCVBUF', 2048], ['bind', 'l', LO, 0], ['listen', 'l', 8], tcp('c'), ['connect', 'c', LO, '$portof:l'], ['accept', 'l', 's'],
+      ['shutdown', 's', 'SHUT_WR'], ['sleep', 50], ['send', 'c', 8000, 'MSG_DONTWAIT'], ['sleep', 50], ['shutdown', 'c', 'SHUT_WR'], ['connect', 'c', 'AF_UNSPEC'], ['getsockopt', 'c', 'SOL_SOCKET', 'SO_ERROR'], ['sleep', 50], ['getsockopt', 's', 'SOL_SOCKET', 'SO_ERROR']],
+    linux: ['fd', 0, 0, 0, 'fd', 0, 'fd', 0, 0, 8000, 0, 0, 0, 104, 0, 104],
+  },
+  {
+    // c's FIN waits behind its data when s's FIN arrives: FIN_WAIT1 → CLOSING.
+    name: 'connect AF_UNSPEC in CLOSING with data unsent: RST',
+    steps: [tcp('l'), ['setsockopt', 'l', 'SOL_SOCKET', 'SO_RCVBUF', 2048], ['bind', 'l', LO, 0], ['listen', 'l', 8], tcp('c'), ['connect', 'c', LO, '$portof:l'], ['accept', 'l', 's'],
+      ['send', 'c', 8000, 'MSG_DONTWAIT'], ['sleep', 50], ['shutdown', 'c', 'SHUT_WR'], ['shutdown', 's', 'SHUT_WR'], ['sleep', 50], ['connect', 'c', 'AF_UNSPEC'], ['getsockopt', 'c', 'SOL_SOCKET', 'SO_ERROR'], ['sleep', 50], ['getsockopt', 's', 'SOL_SOCKET', 'SO_ERROR']],
+    linux: ['fd', 0, 0, 0, 'fd', 0, 'fd', 8000, 0, 0, 0, 0, 0, 104, 0, 104],
+  },
+  {
+    // The accept queue (backlog 0) holds a, so c's SYN is dropped and c stays in SYN_SENT.
+    name: 'connect AF_UNSPEC in SYN_SENT: no RST, but SO_ERROR reads ECONNRESET once',
+    steps: [...listener('l', 0), tcp('a'), ['connect', 'a', LO, '$portof:l'], tcp('c', 'SOCK_NONBLOCK'), ['connect', 'c', LO, '$portof:l'], ['sleep', 50], ['connect', 'c', 'AF_UNSPEC'], ['getsockopt', 'c', 'SOL_SOCKET', 'SO_ERROR'], ['getsockopt', 'c', 'SOL_SOCKET', 'SO_ERROR']],
+    linux: ['fd', 0, 0, 'fd', 0, 'fd', '-EINPROGRESS', 0, 0, 104, 0],
+  },
+
   // ---- listen, accept, bind ----
   {
     name: 'accept on a socket that is not listening: EINVAL',

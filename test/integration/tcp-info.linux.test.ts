@@ -4,7 +4,9 @@
 // unconnected socket, the zero counters of a clean connection (no ECN/AccECN on either
 // side here), the path MTU, and the RTO statistics, cwnd and timestamp-only RTT sample of
 // a connect whose SYNs meet a full accept queue; a listener's few members (its queue in
-// tcpi_unacked/tcpi_sacked); and what connect(AF_UNSPEC) resets (tcp_disconnect).
+// tcpi_unacked/tcpi_sacked); what connect(AF_UNSPEC) resets (tcp_disconnect) and where the
+// next connect() starts; and what the handshake sets (advmss, rcv_space, the SYN in the
+// byte and segment counts, delivery_rate_app_limited).
 // RTTs, pacing rates and times in ms are real-time on Linux, so only their kind is
 // compared (a sample taken or not; the RTO episode in whole seconds), except the RTT of
 // the timed-out connect: a timestamp echo of the same millisecond, which is 1 ms.
@@ -12,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { constants as C, type TcpInfo } from '../../build/host/index.js';
 import { expectNoLeaks, pair } from '../helpers/machine.js';
-import { tcpInfo } from '../helpers/tcp.js';
+import { hostTrace, segs, tcpInfo } from '../helpers/tcp.js';
 
 const onLinux = process.platform === 'linux';
 const U64_MAX = 2n ** 64n - 1n;
@@ -212,6 +214,121 @@ async function kstackMore(): Promise<Record<string, Info | number>> {
   return out;
 }
 
+// The handshake and one small request/response (5 bytes each way), with and without
+// TCP_MAXSEG 1000 on both ends: the members the handshake sets. Then the ISN a connect()
+// after connect(AF_UNSPEC) starts from, read on Linux through TCP_REPAIR's TCP_QUEUE_SEQ
+// (write_seq; root on this machine) and on kstack from the SYNs of the host's capture.
+const PY_HANDSHAKE = String.raw`
+import socket, struct, time, ctypes, json
+libc = ctypes.CDLL(None, use_errno=True)
+def info(s):
+    b = s.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 512)
+    u32 = lambda o: struct.unpack_from('<I', b, o)[0]
+    q = lambda o: struct.unpack_from('<Q', b, o)[0]
+    return dict(advmss=u32(84), rcv_space=u32(96), bytes_acked=q(120), bytes_received=q(128), segs_out=u32(136),
+                segs_in=u32(140), data_segs_in=u32(152), data_segs_out=u32(156), delivered=u32(192), app_limited=b[7] & 1)
+def write_seq(s):
+    s.setsockopt(socket.IPPROTO_TCP, 19, 1)   # TCP_REPAIR on
+    s.setsockopt(socket.IPPROTO_TCP, 20, 2)   # TCP_REPAIR_QUEUE = TCP_SEND_QUEUE
+    v = struct.unpack('<I', s.getsockopt(socket.IPPROTO_TCP, 21, 4))[0]   # TCP_QUEUE_SEQ
+    s.setsockopt(socket.IPPROTO_TCP, 19, -1)  # TCP_REPAIR_OFF_NO_WP
+    return v
+def unspec(s): return libc.connect(s.fileno(), ctypes.c_char_p(bytes(16)), 16)
+out = {}
+for maxseg in (0, 1000):
+    k = str(maxseg)
+    l = socket.socket(); l.bind(('127.0.0.1', 0)); l.listen(5)
+    c = socket.socket()
+    if maxseg:
+        l.setsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG, maxseg); c.setsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG, maxseg)
+    out['unconnected' + k] = info(c)
+    c.connect(l.getsockname()); a, _ = l.accept()
+    out['client' + k] = info(c); out['child' + k] = info(a)
+    c.send(b'hello'); a.recv(100); a.send(b'world'); c.recv(100); time.sleep(0.05)
+    out['client_rr' + k] = info(c); out['child_rr' + k] = info(a)
+    for s in (c, a, l): s.close()
+l = socket.socket(); l.bind(('127.0.0.1', 0)); l.listen(5)
+c = socket.socket(); c.connect(l.getsockname()); a, _ = l.accept()
+isn1 = write_seq(c) - 1
+c.send(b'x' * 3000); n = 0
+while n < 3000: n += len(a.recv(5000))
+time.sleep(0.05)
+snd_wnd = struct.unpack_from('<I', c.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 512), 228)[0]
+unspec(c); c.connect(l.getsockname()); a2, _ = l.accept()
+isn2 = write_seq(c) - 1
+f = socket.socket(); unspec(f); f.connect(l.getsockname()); a3, _ = l.accept()
+out['reconnect'] = dict(jump=(isn2 - (isn1 + 1 + 3000) - snd_wnd) % 2**32, fresh_isn=write_seq(f) - 1)
+for s in (c, a, a2, f, a3, l): s.close()
+print(json.dumps(out))
+`;
+
+/** The same scenario on one kstack host's loopback. */
+async function kstackHandshake(): Promise<Record<string, Info>> {
+  const { net, a } = await pair();
+  const out: Record<string, Info> = {};
+  const p = a.spawn(async (sys) => {
+    const info = async (fd: number): Promise<Info> => {
+      const i = await tcpInfo(sys, fd);
+      return { advmss: i.tcpi_advmss, rcv_space: i.tcpi_rcv_space, bytes_acked: i.tcpi_bytes_acked, bytes_received: i.tcpi_bytes_received,
+        segs_out: i.tcpi_segs_out, segs_in: i.tcpi_segs_in, data_segs_in: i.tcpi_data_segs_in, data_segs_out: i.tcpi_data_segs_out,
+        delivered: i.tcpi_delivered, app_limited: i.tcpi_delivery_rate_app_limited };
+    };
+    const listenOn = async () => {
+      const l = await sys.socket(C.AF_INET, C.SOCK_STREAM, 0);
+      expect(await sys.bind(l, { addr: '127.0.0.1', port: 0 })).toBe(0);
+      expect(await sys.listen(l, 5)).toBe(0);
+      return { l, addr: (await sys.getsockname(l)) as { addr: string; port: number } };
+    };
+    const buf = new Uint8Array(5000);
+    for (const maxseg of [0, 1000]) {
+      const { l, addr } = await listenOn();
+      const c = await sys.socket(C.AF_INET, C.SOCK_STREAM, 0);
+      if (maxseg) {
+        expect(await sys.setsockopt(l, C.IPPROTO_TCP, C.TCP_MAXSEG, maxseg)).toBe(0);
+        expect(await sys.setsockopt(c, C.IPPROTO_TCP, C.TCP_MAXSEG, maxseg)).toBe(0);
+      }
+      out[`unconnected${maxseg}`] = await info(c);
+      expect(await sys.connect(c, addr)).toBe(0);
+      const s = await sys.accept(l);
+      out[`client${maxseg}`] = await info(c);
+      out[`child${maxseg}`] = await info(s);
+      expect(await sys.send(c, 'hello')).toBe(5);
+      expect(await sys.recv(s, buf, 0)).toBe(5);
+      expect(await sys.send(s, 'world')).toBe(5);
+      expect(await sys.recv(c, buf, 0)).toBe(5);
+      await sys.nanosleep(50);
+      out[`client_rr${maxseg}`] = await info(c);
+      out[`child_rr${maxseg}`] = await info(s);
+      for (const fd of [c, s, l]) await sys.close(fd);
+    }
+    const { l, addr } = await listenOn();
+    const c = await sys.socket(C.AF_INET, C.SOCK_STREAM, 0);
+    expect(await sys.connect(c, addr)).toBe(0);
+    const s = await sys.accept(l);
+    expect(await sys.send(c, new Uint8Array(3000))).toBe(3000);
+    for (let n = 0; n < 3000;) n += await sys.recv(s, buf, 0);
+    await sys.nanosleep(50);
+    const snd_wnd = (await tcpInfo(sys, c)).tcpi_snd_wnd;
+    const unspec = { family: 0, addr: '0.0.0.0', port: 0 };
+    expect(await sys.connect(c, unspec)).toBe(0);
+    expect(await sys.connect(c, addr)).toBe(0);
+    const s2 = await sys.accept(l);
+    const f = await sys.socket(C.AF_INET, C.SOCK_STREAM, 0);
+    expect(await sys.connect(f, unspec)).toBe(0);
+    expect(await sys.connect(f, addr)).toBe(0);
+    const s3 = await sys.accept(l);
+    // The SYNs in order: c's first connect, c's second, f's.
+    const syns = segs(hostTrace(a)).filter((g) => g.flags === 'S' && g.dport === addr.port).map((g) => g.seq!);
+    expect(syns).toHaveLength(3);
+    out.reconnect = { jump: (syns[1]! - (syns[0]! + 1 + 3000) - snd_wnd) >>> 0, fresh_isn: syns[2]! };
+    for (const fd of [c, s, s2, f, s3, l]) await sys.close(fd);
+  });
+  await net.run({ untilIdle: true });
+  expect(await p.exited).toEqual({ code: 0 });
+  await expectNoLeaks(net);
+  return out;
+}
+
 describe.skipIf(!onLinux)('TCP_INFO: kstack vs Linux', () => {
   it('struct tcp_info is 280 bytes; unconnected, established and after SYN timeouts the time-independent members agree (tcpi_pmtu the loopback route\'s 65535; cwnd 1 and a 1 ms timestamp RTT after two SYN retransmissions)', async () => {
     const linux = linuxFacts();
@@ -241,6 +358,66 @@ describe.skipIf(!onLinux)('TCP_INFO: kstack vs Linux', () => {
     // tcp_get_info(): "listeners aliased fields"; everything else stays memset 0.
     expect(linux.listener).toEqual({ ...zero, state: 10, unacked: 2, sacked: 5, snd_cwnd: 10, reordering: 3, pacing_unset: true, max_pacing_unset: true });
     expect((await kstackMore()).listener).toEqual(linux.listener);
+  }, 60_000);
+
+  // One run of each side serves the four cases below.
+  let both: Promise<{ linux: Record<string, Info>; ks: Record<string, Info> }> | undefined;
+  const handshake = () => (both ??= (async () => ({
+    linux: JSON.parse(execFileSync('python3', ['-c', PY_HANDSHAKE], { encoding: 'utf8', timeout: 30_000 })) as Record<string, Info>,
+    ks: await kstackHandshake(),
+  }))());
+  const SCENES = ['unconnected', 'client', 'child', 'client_rr', 'child_rr'].flatMap((n) => [`${n}0`, `${n}1000`]);
+  /** The named members of every scene, as one side reports them. */
+  const pick = (side: Record<string, Info>, keys: string[]) =>
+    Object.fromEntries(SCENES.map((n) => [n, Object.fromEntries(keys.map((k) => [k, side[n]![k]]))]));
+
+  it('after the handshake tcpi_advmss is less the timestamp option (65483 on loopback, 988 under TCP_MAXSEG 1000), and rcv_space is min(rcv_wnd, 10 of those)', async () => {
+    const { linux, ks } = await handshake();
+    // Linux's answers, pinned: tcp_rcv_synsent_state_process and tcp_rcv_state_process's
+    // SYN_RECV case take TCPOLEN_TSTAMP_ALIGNED off advmss before tcp_init_transfer, whose
+    // tcp_init_buffer_space sets rcv_space = min(rcv_wnd, TCP_INIT_CWND * advmss).
+    const want = (advmss: number, client: number, child: number) => ({ unconnected: { advmss: 0, rcv_space: 0 },
+      client: { advmss, rcv_space: client }, child: { advmss, rcv_space: child } });
+    const w0 = want(65483, 65495, 65483);
+    const w1 = want(988, 9880, 9880);
+    expect(pick(linux, ['advmss', 'rcv_space'])).toEqual({
+      unconnected0: w0.unconnected, client0: w0.client, child0: w0.child, client_rr0: w0.client, child_rr0: w0.child,
+      unconnected1000: w1.unconnected, client1000: w1.client, child1000: w1.child, client_rr1000: w1.client, child_rr1000: w1.child,
+    });
+    expect(pick(ks, ['advmss', 'rcv_space'])).toEqual(pick(linux, ['advmss', 'rcv_space']));
+  }, 60_000);
+
+  it('the SYN counts: bytes_acked is 1 after connect (the SYN-ACK acks its sequence number) and a passive child\'s segs_in is 2 (the SYN and the final ACK)', async () => {
+    const { linux, ks } = await handshake();
+    const keys = ['bytes_acked', 'bytes_received', 'segs_out', 'segs_in', 'data_segs_in', 'data_segs_out', 'delivered'];
+    const zero = Object.fromEntries(keys.map((k) => [k, 0]));
+    // tcp_snd_una_update: bytes_acked is how far snd_una moved. The SYN-ACK went from the
+    // request sock (child segs_out 0); tcp_create_openreq_child sets segs_in = 1.
+    const counts = {
+      unconnected: zero,
+      client: { ...zero, bytes_acked: 1, segs_out: 2, segs_in: 1, delivered: 1 },
+      child: { ...zero, segs_in: 2, delivered: 1 },
+      client_rr: { bytes_acked: 6, bytes_received: 5, segs_out: 4, segs_in: 3, data_segs_in: 1, data_segs_out: 1, delivered: 2 },
+      child_rr: { bytes_acked: 5, bytes_received: 5, segs_out: 2, segs_in: 4, data_segs_in: 1, data_segs_out: 1, delivered: 2 },
+    };
+    expect(pick(linux, keys)).toEqual(Object.fromEntries(SCENES.map((n) => [n, counts[n.replace(/\d+$/, '') as keyof typeof counts]])));
+    expect(pick(ks, keys)).toEqual(pick(linux, keys));
+  }, 60_000);
+
+  it('tcpi_delivery_rate_app_limited is set before any rate sample and stays set after a small request/response (an app-limited sample)', async () => {
+    const { linux, ks } = await handshake();
+    // tcp_init_sock: rate_app_limited = 1 ("a bubble in the pipe until at least the first
+    // ACK"); tcp_rate_gen keeps an app-limited sample's flag.
+    expect(pick(linux, ['app_limited'])).toEqual(Object.fromEntries(SCENES.map((n) => [n, { app_limited: 1 }])));
+    expect(pick(ks, ['app_limited'])).toEqual(pick(linux, ['app_limited']));
+  }, 60_000);
+
+  it('connect() after connect(AF_UNSPEC) starts from write_seq, max_window + 2 past the last connection (a fresh socket disconnected once: ISN 2)', async () => {
+    const { linux, ks } = await handshake();
+    // tcp_disconnect: write_seq += max_window + 2; tcp_v4_connect picks secure_tcp_seq()
+    // only "if (!tp->write_seq)".
+    expect(linux.reconnect).toEqual({ jump: 2, fresh_isn: 2 });
+    expect(ks.reconnect).toEqual(linux.reconnect);
   }, 60_000);
 
   it('connect(AF_UNSPEC) resets what tcp_disconnect resets: the options, RTT/RTO, cwnd, delayed-ACK state, TCP_MAXSEG and the per-connection counters, and moves write_seq a window on', async () => {

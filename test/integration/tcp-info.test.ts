@@ -340,6 +340,33 @@ describe('TCP_INFO: min_rtt and dsack_dups', () => {
   });
 });
 
+describe('TCP_INFO: delivery_rate_app_limited (tcp_rate.c)', () => {
+  it('a cwnd-limited bulk send clears the bit; a later small request is an app-limited sample of lower rate, which does not replace the kept one', async () => {
+    const { net, a, b } = await pairWithLink({ delayMs: 10, rateBps: 10e6 });
+    const seen: Info[] = [];
+    const BULK = 400 * MSS;
+    await exchange(net, a, b, BULK + 10, async (sys, fd) => {
+      seen.push(await tcpInfo(sys, fd));
+      // One write larger than what cwnd lets out: no bubble while it drains.
+      expect(await sys.send(fd, new Uint8Array(BULK))).toBe(BULK);
+      await sys.nanosleep(2000);
+      seen.push(await tcpInfo(sys, fd));
+      // Idle, then a small write: tcp_rate_check_app_limited marks the bubble, and the
+      // round it starts is app-limited.
+      expect(await sys.send(fd, new Uint8Array(10))).toBe(10);
+      await sys.nanosleep(500);
+      seen.push(await tcpInfo(sys, fd));
+    });
+    // Set after the handshake (no sample yet), clear once a cwnd-limited round was sampled,
+    // and still clear after the app-limited one: its rate is lower (tcp_rate_gen keeps "the
+    // last non-app-limited or the highest app-limited bw").
+    expect(seen.map((i) => i.tcpi_delivery_rate_app_limited)).toEqual([1, 0, 0]);
+    expect(seen[1]!.tcpi_delivery_rate).toBeGreaterThan(0);
+    expect(seen[2]!.tcpi_delivery_rate).toBe(seen[1]!.tcpi_delivery_rate);
+    await expectNoLeaks(net);
+  });
+});
+
 /** An epoll fd watching fd for EPOLLOUT (the nonblocking connect's completion). */
 async function epollOut(sys: Sys, fd: number): Promise<number> {
   const ep = await sys.epoll_create1(0);

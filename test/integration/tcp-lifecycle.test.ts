@@ -424,7 +424,9 @@ describe('TCP_INFO', () => {
       expect(info).toMatchObject({
         tcpi_state: 1, tcpi_ca_state: 0, tcpi_retransmits: 0, tcpi_snd_mss: 1448, tcpi_rcv_mss: 536, tcpi_snd_cwnd: 10,
         tcpi_options: C.TCPI_OPT_TIMESTAMPS | C.TCPI_OPT_SACK | C.TCPI_OPT_WSCALE, tcpi_snd_wscale: 10, tcpi_rcv_wscale: 10,
-        tcpi_advmss: 1460, tcpi_pmtu: 1500, tcpi_unacked: 0, tcpi_total_retrans: 0, tcpi_rcv_space: 14600,
+        // advmss less the timestamp option's 12 bytes (tcp_rcv_synsent_state_process), and
+        // rcv_space TCP_INIT_CWND of those: Linux's familiar 1448 / 14480 on Ethernet.
+        tcpi_advmss: 1448, tcpi_pmtu: 1500, tcpi_unacked: 0, tcpi_total_retrans: 0, tcpi_rcv_space: 14480,
         // The SYN waited 10 ms for ARP: its RTT sample (taken at tcp_transmit_skb) is 20 ms, rto 220 ms.
         tcpi_rtt: 20000, tcpi_rto: 220000,
         // tcp_rcv_synsent_state_process: snd_wnd = ntohs(th->window) — a SYN-ACK's window is never scaled.
