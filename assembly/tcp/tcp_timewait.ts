@@ -13,6 +13,7 @@
 //  36 tw_tstamp_ok │ 40 tw_kill │ 44 tw_substate │ 48 sk │ 52 tw_timer (24)   (a kmem_cache object)
 // An orphan in FIN_WAIT2 lives in one too (tw_substate FIN_WAIT2; ss shows the substate)
 // unless its timeout is longer than TCP_TIMEWAIT_LEN.
+import { SIZEOF_TCP_INFO } from "../abi/tcp_info";
 import { jiffies } from "../kernel/clock";
 import { mod_timer, del_timer, timer_pending, timer_setup, TimerList, SIZEOF_TIMER_LIST } from "../kernel/timer";
 import { SNMP_INC_STATS, LINUX_MIB_TW, LINUX_MIB_TWKILLED } from "../kernel/mib";
@@ -180,6 +181,6 @@ export function inet_twsk_diag_fill(sk: Sock, out: usize): void {
     store<f64>(out, <f64>(<i32>(tw_timer(tw).expires - jiffies)), 32);
   }
   store<u32>(out, tw.tw_substate); // inet_twsk_diag_fill: idiag_state = tw_substate
-  memory.fill(out + 128, 0, 232);
+  memory.fill(out + 128, 0, <usize>SIZEOF_TCP_INFO); // all of it: the area still holds the previous row
   store<u8>(out + 128, <u8>tw.tw_substate);
 }

@@ -113,6 +113,29 @@ describe('TIME_WAIT', () => {
     await expectNoLeaks(net);
   });
 
+  it('ss: a TIME_WAIT row’s tcp_info is all zeros but the state, whatever row was filled before it', async () => {
+    const { net, a, b } = await pair({ delayMs: 1 });
+    const server = passiveServer(b, '0.0.0.0', 2);
+    const client = a.spawn(async (sys) => {
+      await sys.nanosleep(1);
+      expect(typeof (await activeClose(sys, '10.0.0.2'))).toBe('number');
+      const open = await sys.socket(C.AF_INET, C.SOCK_STREAM, 0);
+      expect(await sys.connect(open, { addr: '10.0.0.2', port: 80 })).toBe(0);
+      await sys.nanosleep(1000);
+      await sys.close(open);
+    });
+    await net.run({ untilMs: 500 });
+    // Twice: the second pass fills the TIME_WAIT row over whatever the first left behind.
+    a.ss();
+    const rows = a.ss();
+    expect(rows.find((e) => e.state === 'ESTAB')?.info?.tcpi_rcv_wnd).toBeGreaterThan(0);
+    const row = rows.find((e) => e.state === 'TIME-WAIT');
+    expect(row?.info).toMatchObject({ tcpi_rcv_wnd: 0, tcpi_snd_wnd: 0, tcpi_rehash: 0, tcpi_total_rto_time: 0 });
+    await net.run({ untilMs: 2000 });
+    expect(await client.exited).toEqual({ code: 0 });
+    expect(await server.exited).toEqual({ code: 0 });
+  });
+
   it('tcp_max_tw_buckets: a connection past the limit closes at once (TCPTimeWaitOverflow)', async () => {
     const { net, a, b } = await pair({ delayMs: 1 });
     a.sysctl('net.ipv4.tcp_max_tw_buckets', 2);
