@@ -121,7 +121,7 @@ function icmp_global_consume(): void {
 /** icmpv4_mask_allow(): true for messages no limiter applies to. */
 function icmpv4_mask_allow(type: u32, code: u32): bool {
   if (type > NR_ICMP_TYPES) return true;
-  // Don't limit PMTU discovery.
+  // Fragmentation needed is always allowed: PMTU discovery must not be starved.
   if (type == ICMP_DEST_UNREACH && code == ICMP_FRAG_NEEDED) return true;
   return ((1 << type) & icmp_ratemask) == 0;
 }
@@ -212,8 +212,8 @@ export function icmp_send(skb_in: SkBuff, type: u32, code: u32, info: u32): void
     if (avail < ihl + 1) return;
     if (icmp_is_error(ld8(h + ihl))) return;
   }
-  // The host-wide limit, unless the datagram came in on loopback (icmp_send: "Check
-  // global sysctl_icmp_msgs_per_sec ratelimit, unless incoming dev is loopback").
+  // The host-wide limit (icmp_msgs_per_sec), except for a datagram that arrived on
+  // loopback, which icmp_send exempts before it looks at the global bucket.
   const in_dev = dev_get_by_index(skb_in.dev);
   if (in_dev !== null && (in_dev.flags & IFF_LOOPBACK) != 0) apply_ratelimit = false;
   else if (!icmpv4_global_allow(type, code)) return;

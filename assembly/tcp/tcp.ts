@@ -63,8 +63,8 @@ function tcp_init_sock(skp: usize): void {
   tp.snd_cwnd_clamp = 0xffffffff;
   tp.reordering = TCP_REORDERING; // sysctl_tcp_reordering
   minmax_reset(rtt_min_filter(tp), jiffies, 0xffffffff); // no RTT sample yet: tcpi_min_rtt ~0U
-  // "There's a bubble in the pipe until at least the first ACK": app-limited until data
-  // flows (tcpi_delivery_rate_app_limited reads 1 before any sample).
+  // As tcp_init_sock: nothing is in flight before the first ACK, so the connection counts
+  // as app-limited until data flows (tcpi_delivery_rate_app_limited reads 1 before any sample).
   tp.app_limited = 0xffffffff;
   tp.rate_app_limited = 1;
   tcp_assign_congestion_control(tp);
@@ -153,7 +153,7 @@ function tcp_connect_op(skp: usize, daddr: u32, dport: u32): i32 {
   return tcp_v4_connect(changetype<Sock>(skp), daddr, dport);
 }
 
-/** tcp_need_reset(): the states that "need RST on ABORT according to RFC793". */
+/** tcp_need_reset(): the states where RFC 793's ABORT call sends the peer a RST. */
 function tcp_need_reset(state: u32): bool {
   return ((1 << state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT | TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2 | TCPF_SYN_RECV)) != 0;
 }
@@ -165,8 +165,8 @@ function tcp_disconnect(skp: usize): i32 {
   const old = sk.sk_state;
   if (old != <u32>TCP_CLOSE) {
     // RFC 9293's ABORT: a RST where the peer may still hold the connection, and in CLOSING
-    // or LAST_ACK only while data or our FIN is still unsent ("the last check adjusts for
-    // discrepancy of Linux wrt. RFC states"); the socket then reads ECONNRESET from
+    // or LAST_ACK only while data or our FIN is still unsent (Linux's own addition: its
+    // FIN may still be queued there, unlike the RFC's); the socket then reads ECONNRESET from
     // SO_ERROR. A connect still in SYN_SENT sends nothing but is reset all the same.
     if (tcp_need_reset(old) || (tp.snd_nxt != tp.write_seq && ((1 << old) & (TCPF_CLOSING | TCPF_LAST_ACK)) != 0)) {
       tcp_send_active_reset(sk);
@@ -341,7 +341,7 @@ export function tcp_sendmsg(skp: usize, buf: usize, len: u32, flags: u32, daddr:
   const sk = changetype<Sock>(skp);
   const tp = tcp_sk(sk);
   if ((flags & <u32>MSG_OOB) != 0) return -EOPNOTSUPP;
-  // tcp_sendmsg_locked(): "is sending application-limited?" — once per sendmsg, not for
+  // tcp_sendmsg_locked() checks for an application-limited gap once per sendmsg, not for
   // the syscall layer's continuations of the same one.
   if ((flags & <u32>KSTACK_MSG_CONT) == 0) tcp_rate_check_app_limited(tp);
   const state = sk.sk_state;

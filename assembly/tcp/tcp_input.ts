@@ -1678,7 +1678,7 @@ function tcp_rcv_synsent(sk: Sock, skb: SkBuff): void {
     // tcp_rcv_synsent_state_process(): sk_wake_async(SOCK_WAKE_IO, POLL_OUT).
     if ((sk.sk_flags & SOCK_DEAD) == 0) sk_wake_async_io(sk, 0x104); // EPOLLOUT | EPOLLWRNORM
     if (tp.defer_accept != 0 || inet_csk_in_pingpong_mode(tp)) {
-      // TCP_DEFER_ACCEPT or TCP_QUICKACK 0 before connect(): "save one ACK" — the
+      // TCP_DEFER_ACCEPT or TCP_QUICKACK 0 before connect(): no ACK of its own — the
       // handshake's ACK waits up to TCP_DELACK_MAX to ride on the first data
       // (tcp_rcv_synsent_state_process).
       tp.ack_pending |= ICSK_ACK_SCHED;

@@ -31,9 +31,10 @@ export function tcp_rate_check_app_limited(tp: TcpSock): void {
 /**
  * tcp_rate_gen(), per ACK that acknowledged something with data in flight: the bubble is
  * gone once delivered passes its end; a round that ends makes a sample. As Linux, an
- * app-limited sample replaces the last one only when its rate is at least as high ("record
- * the last non-app-limited or the highest app-limited bw"), and tp->rate_app_limited says
- * which kind the kept sample is (1 until the first: tcp_init_sock, tcp_disconnect).
+ * app-limited sample replaces the last one only when its rate is at least as high (the kept
+ * sample is the latest non-app-limited one or the fastest app-limited one), and
+ * tp->rate_app_limited says which kind it is (1 until the first: tcp_init_sock,
+ * tcp_disconnect).
  */
 export function tcp_rate_update(tp: TcpSock): void {
   if (tp.app_limited != 0 && after(tp.delivered, tp.app_limited)) tp.app_limited = 0;
