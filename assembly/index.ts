@@ -416,11 +416,12 @@ export function stat_heap_top(): usize { const p = heap.alloc(0); heap.free(p); 
 /** thash_entries= (boot parameter): the ehash size before any connection; 0 or -errno. */
 export function kstack_thash_entries(entries: u32): i32 { return inet_ehash_set_entries(entries); }
 
-// ───── skb pool fault injection (tests of pool exhaustion) ─────
-/** Takes up to n skbs out of the pool; returns how many were free. */
+// ───── skb pool: growth ceilings, and fault injection (tests of pool exhaustion) ─────
 /** Ceilings the skb headers and small buffers may grow to (at least what kernel_init carved); 0 if memory refuses. */
 export function kstack_pool_max(nskb_max: u32, nsmall_max: u32): i32 { return skb_pool_set_max(nskb_max, nsmall_max) ? 1 : 0; }
+/** skb headers carved so far: the boot pool plus growth. */
 export function stat_skb_total(): u32 { return skb_pool_total(); }
+/** Takes up to n skbs out of the pool; returns how many were free. */
 export function kstack_skb_hold(n: u32): u32 { return skb_pool_hold(n); }
 /** Gives them back; returns how many. */
 export function kstack_skb_release(): u32 { return skb_pool_release(); }

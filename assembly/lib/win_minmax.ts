@@ -10,9 +10,6 @@
 // rescan. t is wrap-safe u32 time (jiffies): only differences are compared.
 
 // @ts-ignore: decorator
-@inline export const SIZEOF_MINMAX: usize = 24;
-
-// @ts-ignore: decorator
 @inline function mm_t(m: usize, i: usize): u32 { return load<u32>(m + (i << 3)); }
 // @ts-ignore: decorator
 @inline function mm_v(m: usize, i: usize): u32 { return load<u32>(m + (i << 3), 4); }

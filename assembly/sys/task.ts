@@ -5,7 +5,7 @@
 // remembers its armed timeout across those retries; any final answer clears it.
 // Linux: include/linux/sched.h, kernel/sched/wait.c (prepare_to_wait/finish_wait).
 import { KSTACK_EBLOCK, ERESTART_RESTARTBLOCK } from "../abi/syscall";
-import { EAGAIN, EINTR } from "../abi/errno";
+import { EAGAIN, EINTR, ESRCH } from "../abi/errno";
 import { jiffies } from "../kernel/clock";
 import { TimerList, timer_setup, mod_timer, del_timer, timer_pending } from "../kernel/timer";
 import { HrTimer, hrtimer_setup, hrtimer_start, hrtimer_cancel } from "../kernel/hrtimer";
@@ -126,7 +126,7 @@ export function task_signal_wake(t: Task): void {
 /** The host's wait4() sleeps (on) or ends (off) for pid; -ESRCH for an unknown task. */
 export function task_set_host_wait(pid: u32, on: u32): i32 {
   const t = task_get(pid);
-  if (t === null) return -3;
+  if (t === null) return -ESRCH;
   t.host_wait = on != 0 ? 1 : 0;
   return 0;
 }

@@ -47,7 +47,7 @@ export function tcp_route(sk: Sock): FibEntry | null { return fib_lookup(sk.inet
  * dst_mtu() toward the peer (ipv4_mtu): the route's device MTU, never above IP_MAX_MTU — so
  * 65535 over loopback, whose device MTU is 65536.
  */
-export function tcp_path_mtu(sk: Sock): u32 {
+function tcp_path_mtu(sk: Sock): u32 {
   const rt = fib_lookup(sk.inet_daddr);
   const dev: NetDevice | null = rt === null ? null : fib_dev(rt);
   const mtu: u32 = dev === null ? 576 : <u32>dev.mtu;
