@@ -187,6 +187,9 @@ function small_grow(): bool {
  */
 export function skb_pool_set_max(nskb_max: u32, nsmall_max: u32): bool {
   const smax = max(nsmall_max, small_total);
+  // A stack of 4-byte slots: a ceiling whose stack would pass 4 GiB wraps in wasm32's
+  // usize, and a stack smaller than the buffers put on it would be overrun.
+  if (smax > <u32>0xffffffff >> 2) return false;
   if (smax > small_max) {
     const st = kmalloc_try(<usize>smax << 2);
     if (st == 0) return false;

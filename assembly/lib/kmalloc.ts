@@ -6,8 +6,15 @@
 // cannot be had) becomes a null, which the caller counts as an allocation failure, as
 // Linux's kmalloc returns NULL under GFP_ATOMIC.
 
+// The stub allocator's largest block (its BLOCK_MAXSIZE, 1 GiB less its header): a larger
+// request makes heap.alloc throw, so it is refused here first, as KMALLOC_MAX_SIZE bounds
+// Linux's kmalloc.
+// @ts-ignore: decorator
+@inline const KMALLOC_MAX_SIZE: usize = (1 << 30) - 64;
+
 /** Allocates `bytes` from the heap, or returns 0 when memory cannot grow that far. */
 export function kmalloc_try(bytes: usize): usize {
+  if (bytes > KMALLOC_MAX_SIZE) return 0;
   // The stub allocator's top: an empty allocation there, given back at once (the stub
   // frees the last block by moving its top back).
   const top = heap.alloc(0);

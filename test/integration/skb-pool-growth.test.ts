@@ -85,3 +85,22 @@ describe('skb pool growth', () => {
     await expectNoLeaks(net);
   });
 });
+
+describe('skb pool ceilings out of range', () => {
+  // The small-buffer stack is sized for smallMax (4 bytes a buffer) when the host boots:
+  // 2^29 asks for 2 GiB, past what the heap hands out in one block, and 2^30 for 4 GiB,
+  // which wraps to 0 in wasm32. Either ceiling is refused (it stays at the boot size)
+  // rather than trapping at boot or carving a stack too small for the buffers put on it.
+  for (const smallMax of [2 ** 29, 2 ** 30]) {
+    it(`smallMax ${smallMax}: refused, the host boots and runs pinned at its boot size`, async () => {
+      const { net, a, b } = await pair({}, { pools: { ...POOLS, smallMax } });
+      const res = unreadBurst(a, b);
+      await net.run({ untilIdle: true });
+      const r = await res;
+      expect(r.read).toBeLessThan(M);
+      expect(r.err).toBe(-C.EAGAIN);
+      expect(b.stats().skbTotal).toBe(POOLS.skbs);
+      await expectNoLeaks(net);
+    });
+  }
+});
