@@ -126,29 +126,31 @@ function icmpv4_mask_allow(type: u32, code: u32): bool {
   return ((1 << type) & icmp_ratemask) == 0;
 }
 
-// Set by icmpv4_global_allow when the message is one the limiters apply to (Linux's
-// apply_ratelimit out-parameter); read by icmpv4_xrlim_allow for the same message.
-let apply_ratelimit = false;
+// icmpv4_global_allow's verdicts. RL_APPLY is Linux's apply_ratelimit out-parameter: the
+// message passed the host-wide bucket and still faces the per-destination one. A return
+// value rather than a module global, so that no state outlives the message it is about.
+// @ts-ignore: decorator
+@inline const RL_DENY: u32 = 0;
+// @ts-ignore: decorator
+@inline const RL_EXEMPT: u32 = 1;
+// @ts-ignore: decorator
+@inline const RL_APPLY: u32 = 2;
 
 /** icmpv4_global_allow(): the host-wide check, made before any route lookup. */
-function icmpv4_global_allow(type: u32, code: u32): bool {
-  apply_ratelimit = false;
-  if (icmpv4_mask_allow(type, code)) return true;
-  if (icmp_global_allow()) {
-    apply_ratelimit = true;
-    return true;
-  }
+function icmpv4_global_allow(type: u32, code: u32): u32 {
+  if (icmpv4_mask_allow(type, code)) return RL_EXEMPT;
+  if (icmp_global_allow()) return RL_APPLY;
   SNMP_INC_STATS(ICMP_MIB_OUTRATELIMITGLOBAL);
-  return false;
+  return RL_DENY;
 }
 
 /**
  * icmpv4_xrlim_allow(): the per-destination check on the route the message takes. No limit
  * on loopback. A message allowed here is the one that consumes global credit (Linux 6.10,
  * "icmp: change the order of rate limits": a host-limited message costs no global credit).
+ * Only for a message icmpv4_global_allow answered RL_APPLY.
  */
 function icmpv4_xrlim_allow(rt: FibEntry, daddr: u32): bool {
-  if (!apply_ratelimit) return true;
   let rc = true;
   const dev = fib_dev(rt);
   if (dev === null || (dev.flags & IFF_LOOPBACK) == 0) rc = inet_peer_xrlim_allow(inet_getpeer_v4(daddr), icmp_ratelimit);
@@ -215,14 +217,17 @@ export function icmp_send(skb_in: SkBuff, type: u32, code: u32, info: u32): void
   // The host-wide limit (icmp_msgs_per_sec), except for a datagram that arrived on
   // loopback, which icmp_send exempts before it looks at the global bucket.
   const in_dev = dev_get_by_index(skb_in.dev);
-  if (in_dev !== null && (in_dev.flags & IFF_LOOPBACK) != 0) apply_ratelimit = false;
-  else if (!icmpv4_global_allow(type, code)) return;
+  let rl = RL_EXEMPT;
+  if (in_dev === null || (in_dev.flags & IFF_LOOPBACK) == 0) {
+    rl = icmpv4_global_allow(type, code);
+    if (rl == RL_DENY) return;
+  }
   // icmp_route_lookup(): no route back to the source, no error.
   const rt = fib_lookup(saddr);
   if (rt === null) return;
   // Source: the address the datagram was sent to, if it is ours; else the route's.
   const src = ip_is_local(daddr) ? daddr : fib_saddr(rt, saddr);
-  if (!icmpv4_xrlim_allow(rt, saddr)) return;
+  if (rl == RL_APPLY && !icmpv4_xrlim_allow(rt, saddr)) return;
   // Quote as much of the datagram as fits in 576 bytes (RFC 1812 §4.3.2.3, Linux).
   let qlen = <u32>(skb_in.tail - h);
   const room: u32 = 576 - IPH_LEN_MIN - ICMPH_LEN;
@@ -248,8 +253,9 @@ function icmp_echo(skb: SkBuff): void {
   // without the loopback exemption on the way in; the route's loopback one still holds.
   const p = skb.data;
   const saddr = iph_saddr(h);
-  if (!icmpv4_global_allow(ICMP_ECHOREPLY, 0)) { consume_skb(skb); return; }
-  if (apply_ratelimit) {
+  const rl = icmpv4_global_allow(ICMP_ECHOREPLY, 0);
+  if (rl == RL_DENY) { consume_skb(skb); return; }
+  if (rl == RL_APPLY) {
     const rt = fib_lookup(saddr);
     if (rt !== null && !icmpv4_xrlim_allow(rt, saddr)) { consume_skb(skb); return; }
   }
