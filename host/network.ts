@@ -149,7 +149,9 @@ export class Network {
   wake(host: Host, pid: number): void {
     const p = host.processes.get(pid);
     if (!p || p.state === 'exited') return;
-    // Asleep in waitpid (the host's wait, not a kernel one): only a signal wakes it there.
+    // Asleep in waitpid (the host's wait, not a kernel one): the kernel wakes it there only
+    // for a signal; the wait then answers -ERESTARTSYS, which the signal decides (and a
+    // wake with no signal left to deliver simply restarts it).
     if (p.hostWait) { p.interruptHostWait?.(); return; }
     if (p.woken) return;
     // A wake can come while the process is still inside the syscall that is about to
