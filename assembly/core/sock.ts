@@ -6,6 +6,7 @@
 // Buffers follow Linux: sk_rcvbuf/sk_sndbuf bound sk_rmem_alloc/sk_wmem_alloc, which
 // are charged with skb->truesize (data plus struct overhead), so many small datagrams
 // fill a buffer faster than their payload suggests.
+import { EPOLLIN, EPOLLOUT, EPOLLERR, EPOLLHUP, EPOLLRDNORM, EPOLLWRNORM, EPOLLWRBAND, EPOLLRDHUP } from "../abi/epoll";
 import { init_waitqueue_head, __wake_up, waitqueue_active } from "../kernel/wait";
 import { skb_queue_head_init, skb_dequeue, skb_queue_purge_reason, SIZEOF_SKB_QUEUE } from "./skb_queue";
 import { kfree_skb_reason, skb_destruct, SkBuff } from "./skbuff";
@@ -250,22 +251,6 @@ export function sk_free(sk: Sock): void {
 
 // ───── wake-ups (sk_data_ready, sk_write_space, sk_state_change, sk_error_report) ─────
 // The poll key carries the events, so epoll items can filter as ep_poll_callback does.
-// @ts-ignore: decorator
-@inline const EPOLLIN: u32 = 0x1;
-// @ts-ignore: decorator
-@inline const EPOLLOUT: u32 = 0x4;
-// @ts-ignore: decorator
-@inline const EPOLLERR: u32 = 0x8;
-// @ts-ignore: decorator
-@inline const EPOLLHUP: u32 = 0x10;
-// @ts-ignore: decorator
-@inline const EPOLLRDNORM: u32 = 0x40;
-// @ts-ignore: decorator
-@inline const EPOLLWRNORM: u32 = 0x100;
-// @ts-ignore: decorator
-@inline const EPOLLWRBAND: u32 = 0x200;
-// @ts-ignore: decorator
-@inline const EPOLLRDHUP: u32 = 0x2000;
 
 /** The socket layer registers how to raise SIGIO for O_ASYNC sockets (sk_wake_async). */
 let wake_async_fn: u32 = 0;

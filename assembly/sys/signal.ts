@@ -19,6 +19,7 @@ import {
   KSTACK_SIGACT_NONE, KSTACK_SIGACT_HANDLER, KSTACK_SIGACT_TERMINATE,
 } from "../abi/signal";
 import { SOCK_STREAM } from "../abi/socket";
+import { EPOLLOUT } from "../abi/epoll";
 import { Sock, sk_set_wake_async } from "../core/sock";
 import { Task, task_get, task_signal_wake, signal_pending, MAX_TASKS } from "./task";
 
@@ -357,8 +358,6 @@ export function signal_exit(t: Task): void {
 // @ts-ignore: decorator
 @inline export const SOCKWQ_ASYNC_NOSPACE: u32 = 1 << 16;
 
-// @ts-ignore: decorator
-@inline const EPOLLOUT: u32 = 0x4;
 // SOCK_WAKE_SPACE comes as EPOLLOUT alone; a completed connect as EPOLLOUT | EPOLLWRNORM.
 
 /**

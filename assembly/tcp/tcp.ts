@@ -19,6 +19,7 @@ import { ip_local_port_low, ip_local_port_high } from "../ip/inet_common";
 import { EAGAIN, EINVAL, ENOTCONN, EPIPE, EISCONN, ENOPROTOOPT, EADDRINUSE, ENOENT, EOPNOTSUPP, ECONNRESET } from "../abi/errno";
 import { ENOIOCTLCMD, KSTACK_MSG_CONT } from "../abi/syscall";
 import { IPPROTO_TCP } from "../abi/in";
+import { EPOLLIN, EPOLLOUT, EPOLLERR, EPOLLHUP, EPOLLRDNORM, EPOLLWRNORM, EPOLLRDHUP } from "../abi/epoll";
 import { SOL_SOCKET, SOL_TCP, SO_KEEPALIVE, MSG_PEEK, MSG_DONTWAIT, MSG_WAITALL, MSG_MORE, MSG_OOB, MSG_TRUNC, SOCK_STREAM } from "../abi/socket";
 import { SIOCINQ, SIOCOUTQ, SIOCOUTQNSD } from "../abi/ioctl";
 import { TCP_CONGESTION, TCP_NODELAY, TCP_MAXSEG, TCP_CORK, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT, TCP_SYNCNT, TCP_LINGER2, TCP_DEFER_ACCEPT, TCP_INFO, TCP_QUICKACK, TCP_USER_TIMEOUT, TCP_NOTSENT_LOWAT, TCP_WINDOW_CLAMP, TCPI_OPT_TIMESTAMPS, TCPI_OPT_SACK, TCPI_OPT_WSCALE } from "../abi/tcp";
@@ -675,22 +676,22 @@ function tcp_poll(skp: usize): u32 {
   const sk = changetype<Sock>(skp);
   const tp = tcp_sk(sk);
   const state = sk.sk_state;
-  if (state == <u32>TCP_LISTEN) return tp.accept_head != 0 ? 0x1 | 0x40 : 0;
+  if (state == <u32>TCP_LISTEN) return tp.accept_head != 0 ? EPOLLIN | EPOLLRDNORM : 0;
   let mask: u32 = 0;
   const shutdown = sk.sk_shutdown;
-  if (shutdown == (RCV_SHUTDOWN | SEND_SHUTDOWN) || state == <u32>TCP_CLOSE) mask |= 0x10; // EPOLLHUP
-  if ((shutdown & RCV_SHUTDOWN) != 0) mask |= 0x1 | 0x40 | 0x2000; // IN | RDNORM | RDHUP
+  if (shutdown == (RCV_SHUTDOWN | SEND_SHUTDOWN) || state == <u32>TCP_CLOSE) mask |= EPOLLHUP;
+  if ((shutdown & RCV_SHUTDOWN) != 0) mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
   if (state != <u32>TCP_SYN_SENT && state != <u32>TCP_SYN_RECV) {
     let target = sk.sk_rcvlowat;
     if (target == 0) target = 1;
-    if (tcp_inq(sk, tp) >= target) mask |= 0x1 | 0x40;
+    if (tcp_inq(sk, tp) >= target) mask |= EPOLLIN | EPOLLRDNORM;
     if ((shutdown & SEND_SHUTDOWN) == 0) {
-      if (tcp_stream_is_writeable(sk, tp)) mask |= 0x4 | 0x100;
+      if (tcp_stream_is_writeable(sk, tp)) mask |= EPOLLOUT | EPOLLWRNORM;
     } else {
-      mask |= 0x4 | 0x100;
+      mask |= EPOLLOUT | EPOLLWRNORM;
     }
   }
-  if (sk.sk_err != 0) mask |= 0x8;
+  if (sk.sk_err != 0) mask |= EPOLLERR;
   return mask;
 }
 

@@ -13,8 +13,9 @@ import { ld16be, ld8, st16be } from "../lib/bytes";
 import { SNMP_INC_STATS, ICMP_MIB_OUTMSGS, ICMP_MIB_OUTECHOS, IPSTATS_MIB_OUTNOROUTES } from "../kernel/mib";
 import { SKB_DROP_REASON_NO_SOCKET, SKB_DROP_REASON_SOCKET_RCVBUFF } from "../kernel/drop_reason";
 import { alloc_skb, consume_skb, kfree_skb_reason, SkBuff, skb_cb, skb_put, skb_reserve, MAX_HEADER } from "../core/skbuff";
-import { skb_peek, skb_queue_len, skb_queue_tail, skb_unlink } from "../core/skb_queue";
-import { Sock, Proto, sk_data_ready, sk_error_report, sock_error, skb_set_owner_r, skb_set_owner_w, sock_writeable, SEND_SHUTDOWN, RCV_SHUTDOWN, SOCK_BROADCAST } from "../core/sock";
+import { skb_peek, skb_queue_tail, skb_unlink } from "../core/skb_queue";
+import { datagram_poll } from "../core/datagram";
+import { Sock, Proto, sk_data_ready, sk_error_report, sock_error, skb_set_owner_r, skb_set_owner_w, SEND_SHUTDOWN, SOCK_BROADCAST } from "../core/sock";
 import { register_proto } from "../core/proto_table";
 import { ip_build_and_send_rt, IP_PMTUDISC_DO, IP_PMTUDISC_PROBE } from "../ip/ip_output";
 import { fib_dev, fib_lookup, fib_saddr } from "../ip/route";
@@ -212,15 +213,8 @@ function ping_err(skbp: usize, type: u32, code: u32, info: u32, inner: usize): v
 
 function ping_disconnect(skp: usize): i32 { return __udp_disconnect(changetype<Sock>(skp), ping_unhash); }
 
-function ping_poll(skp: usize): u32 {
-  const sk = changetype<Sock>(skp);
-  let mask: u32 = 0;
-  if (sk.sk_err != 0) mask |= 0x8;
-  if ((sk.sk_shutdown & RCV_SHUTDOWN) != 0) mask |= 0x2000 | 0x1 | 0x40;
-  if (skb_queue_len(sk.sk_receive_queue) != 0) mask |= 0x1 | 0x40;
-  if (sock_writeable(sk)) mask |= 0x4 | 0x100 | 0x200;
-  return mask;
-}
+/** Ping sockets poll as UDP's (inet_dgram_ops.poll = udp_poll, i.e. datagram_poll). */
+function ping_poll(skp: usize): u32 { return datagram_poll(changetype<Sock>(skp)); }
 
 function ping_ioctl(skp: usize, cmd: u32): i32 {
   const sk = changetype<Sock>(skp);

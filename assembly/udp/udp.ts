@@ -15,8 +15,9 @@ import { reuseport_alloc, reuseport_add_sock, reuseport_detach_sock, reuseport_s
 import { SNMP_INC_STATS, UDP_MIB_INDATAGRAMS, UDP_MIB_NOPORTS, UDP_MIB_INERRORS, UDP_MIB_OUTDATAGRAMS, UDP_MIB_RCVBUFERRORS, UDP_MIB_SNDBUFERRORS, UDP_MIB_INCSUMERRORS, IPSTATS_MIB_OUTNOROUTES } from "../kernel/mib";
 import { SKB_DROP_REASON_NO_SOCKET, SKB_DROP_REASON_PKT_TOO_SMALL, SKB_DROP_REASON_UDP_CSUM, SKB_DROP_REASON_SOCKET_RCVBUFF } from "../kernel/drop_reason";
 import { alloc_skb, consume_skb, kfree_skb_reason, SkBuff, skb_cb, skb_put, skb_push, skb_reserve, skb_trim, MAX_HEADER, PACKET_HOST, SKB_TRUESIZE } from "../core/skbuff";
-import { skb_peek, skb_queue_len, skb_queue_tail, skb_unlink } from "../core/skb_queue";
-import { Sock, Proto, sk_data_ready, sk_error_report, sock_error, skb_set_owner_r, skb_set_owner_w, sock_writeable, SEND_SHUTDOWN, RCV_SHUTDOWN, SOCK_BINDADDR_LOCK, SOCK_BINDPORT_LOCK, SOCK_BROADCAST } from "../core/sock";
+import { skb_peek, skb_queue_tail, skb_unlink } from "../core/skb_queue";
+import { datagram_poll } from "../core/datagram";
+import { Sock, Proto, sk_data_ready, sk_error_report, sock_error, skb_set_owner_r, skb_set_owner_w, SEND_SHUTDOWN, RCV_SHUTDOWN, SOCK_BINDADDR_LOCK, SOCK_BINDPORT_LOCK, SOCK_BROADCAST } from "../core/sock";
 import { register_proto } from "../core/proto_table";
 import { inet_add_protocol } from "../ip/protocol";
 import { ip_build_and_send_rt, IP_PMTUDISC_DO, IP_PMTUDISC_PROBE } from "../ip/ip_output";
@@ -357,16 +358,7 @@ export function __udp_disconnect(sk: Sock, unhash: (sk: Sock) => void): i32 {
 function udp_disconnect(skp: usize): i32 { return __udp_disconnect(changetype<Sock>(skp), udp_unhash); }
 
 /** udp_poll() via datagram_poll(). */
-function udp_poll(skp: usize): u32 {
-  const sk = changetype<Sock>(skp);
-  let mask: u32 = 0;
-  if (sk.sk_err != 0) mask |= 0x8; // EPOLLERR
-  if ((sk.sk_shutdown & RCV_SHUTDOWN) != 0) mask |= 0x2000 | 0x1 | 0x40; // RDHUP | IN | RDNORM
-  if (sk.sk_shutdown == (RCV_SHUTDOWN | SEND_SHUTDOWN)) mask |= 0x10; // EPOLLHUP
-  if (skb_queue_len(sk.sk_receive_queue) != 0) mask |= 0x1 | 0x40;
-  if (sock_writeable(sk)) mask |= 0x4 | 0x100 | 0x200; // OUT | WRNORM | WRBAND
-  return mask;
-}
+function udp_poll(skp: usize): u32 { return datagram_poll(changetype<Sock>(skp)); }
 
 function udp_ioctl(skp: usize, cmd: u32): i32 {
   const sk = changetype<Sock>(skp);
