@@ -4,7 +4,6 @@
 // inet_connection_sock.c (reqsk_timer_handler, inet_csk_reqsk_queue_drop,
 // inet_rtx_syn_ack), tcp_output.c (tcp_make_synack, tcp_rtx_synack), tcp_ipv4.c
 // (tcp_v4_send_synack, tcp_v4_reqsk_send_ack), tcp_input.c (tcp_oow_rate_limited).
-import { st8, st32be } from "../lib/bytes";
 import { csum_partial, csum_tcpudp_magic } from "../lib/checksum";
 import { after, before } from "../lib/seq";
 import { jiffies, ktime_ns } from "../kernel/clock";
@@ -20,8 +19,8 @@ import { IPPROTO_TCP } from "../abi/in";
 import { TCP_LISTEN } from "../abi/tcp_states";
 import { tcp_sk, TCP_RTO_MAX } from "./tcp_sock";
 import { cb_seq, cb_end_seq, cb_ack_seq, cb_flags, cb_opts, cb_ts_val, OPT_TSTAMP } from "./tcp_skb_cb";
-import { tcph_fill, TCPH_CHECK, TCPH_LEN_MIN, TCPHDR_ACK, TCPHDR_RST, TCPHDR_SYN, TCPOPT_MSS, TCPOPT_NOP, TCPOPT_SACK_PERM, TCPOPT_TIMESTAMP, TCPOPT_WINDOW } from "./tcphdr";
-import { tcp_alloc_skb } from "./tcp_output";
+import { tcph_fill, TCPH_CHECK, TCPH_LEN_MIN, TCPHDR_ACK, TCPHDR_RST, TCPHDR_SYN } from "./tcphdr";
+import { tcp_alloc_skb, tcp_options_len, tcp_options_write } from "./tcp_output";
 import { RequestSock, rsk_timer, rsk_listener, reqsk_free, reqsk_hash_del } from "./request_sock";
 import { cookie_init_timestamp } from "./tcp_syncookies";
 import { tcp_synack_retries, tcp_abort_on_overflow } from "./tcp_sysctl";
@@ -59,15 +58,7 @@ export function reqsk_timeout(req: RequestSock, max: u32): u32 {
  */
 export function tcp_req_send(listener: Sock, req: RequestSock, flags: u32, cookie: bool): i32 {
   const syn = (flags & TCPHDR_SYN) != 0;
-  let optlen: u32 = 0;
-  if (syn) {
-    optlen = 4;
-    if (req.tstamp_ok != 0) optlen += 12;
-    else if (req.sack_ok != 0) optlen += 4;
-    if (req.wscale_ok != 0) optlen += 4;
-  } else if (req.tstamp_ok != 0) {
-    optlen = 12;
-  }
+  const optlen = tcp_options_len(syn, req.tstamp_ok, req.sack_ok, req.wscale_ok);
   const skb = tcp_alloc_skb(0);
   if (skb === null) return -105;
   const thlen = TCPH_LEN_MIN + optlen;
@@ -79,34 +70,12 @@ export function tcp_req_send(listener: Sock, req: RequestSock, flags: u32, cooki
   const wnd = req.rsk_rcv_wnd < 65535 ? req.rsk_rcv_wnd : 65535;
   const seq = syn ? req.snt_isn : req.snt_isn + 1;
   tcph_fill(h, req.ir_num, req.ir_rmt_port, seq, req.rcv_isn + 1, thlen, flags, syn ? wnd : wnd >> req.rcv_wscale);
-  let p = h + TCPH_LEN_MIN;
   let tsval = jiffies + req.ts_off;
   if (syn && cookie && req.tstamp_ok != 0) {
     tsval = cookie_init_timestamp(req.wscale_ok != 0, req.snd_wscale, req.sack_ok != 0, req.ecn_ok != 0) + req.ts_off;
   }
-  if (syn) {
-    const mss = tcp_req_advmss(listener, req.ir_rmt_addr);
-    st8(p, TCPOPT_MSS); st8(p + 1, 4); st8(p + 2, mss >> 8); st8(p + 3, mss & 255);
-    p += 4;
-    if (req.tstamp_ok != 0) {
-      if (req.sack_ok != 0) { st8(p, TCPOPT_SACK_PERM); st8(p + 1, 2); }
-      else { st8(p, TCPOPT_NOP); st8(p + 1, TCPOPT_NOP); }
-      st8(p + 2, TCPOPT_TIMESTAMP); st8(p + 3, 10);
-      st32be(p + 4, tsval);
-      st32be(p + 8, req.ts_recent);
-      p += 12;
-    } else if (req.sack_ok != 0) {
-      st8(p, TCPOPT_NOP); st8(p + 1, TCPOPT_NOP); st8(p + 2, TCPOPT_SACK_PERM); st8(p + 3, 2);
-      p += 4;
-    }
-    if (req.wscale_ok != 0) {
-      st8(p, TCPOPT_NOP); st8(p + 1, TCPOPT_WINDOW); st8(p + 2, 3); st8(p + 3, req.rcv_wscale);
-    }
-  } else if (req.tstamp_ok != 0) {
-    st8(p, TCPOPT_NOP); st8(p + 1, TCPOPT_NOP); st8(p + 2, TCPOPT_TIMESTAMP); st8(p + 3, 10);
-    st32be(p + 4, tsval);
-    st32be(p + 8, req.ts_recent);
-  }
+  const mss = syn ? tcp_req_advmss(listener, req.ir_rmt_addr) : 0;
+  tcp_options_write(h + TCPH_LEN_MIN, syn, mss, req.tstamp_ok, req.sack_ok, req.wscale_ok, req.rcv_wscale, tsval, req.ts_recent);
   store<u16>(h + TCPH_CHECK, <u16>csum_tcpudp_magic(req.ir_loc_addr, req.ir_rmt_addr, thlen, IPPROTO_TCP, csum_partial(h, <i32>thlen, 0)), 0, 1);
   SNMP_INC_STATS(TCP_MIB_OUTSEGS);
   const ttl = listener.uc_ttl < 0 ? IPDEFTTL : <u32>listener.uc_ttl;

@@ -204,50 +204,55 @@ export function tcp_select_initial_window(tp: TcpSock, mss: u32, wscale_ok: bool
 
 // ───── building and sending one segment ─────
 
-/** Options length for a segment (SYN options or the timestamp block). */
-function tcp_options_size(tp: TcpSock, flags: u32): u32 {
-  if ((flags & TCPHDR_SYN) != 0) {
+/**
+ * Options length for a segment: a SYN or SYN-ACK's options, or else the timestamp block.
+ * Shared by full sockets and request socks (tcp_synack_options), as Linux's
+ * tcp_options_write serves both through struct tcp_out_options.
+ */
+export function tcp_options_len(syn: bool, tstamp_ok: u32, sack_ok: u32, wscale_ok: u32): u32 {
+  if (syn) {
     let n: u32 = 4; // MSS
-    if (tp.tstamp_ok != 0) n += 12; // (SACK_PERM + TS) or (NOP NOP TS)
-    else if (tp.sack_ok != 0) n += 4; // NOP NOP SACK_PERM
-    if (tp.wscale_ok != 0) n += 4; // NOP WSCALE
+    if (tstamp_ok != 0) n += 12; // (SACK_PERM + TS) or (NOP NOP TS)
+    else if (sack_ok != 0) n += 4; // NOP NOP SACK_PERM
+    if (wscale_ok != 0) n += 4; // NOP WSCALE
     return n;
   }
-  return tp.tstamp_ok != 0 ? 12 : 0;
+  return tstamp_ok != 0 ? 12 : 0;
 }
 
 /**
  * tcp_options_write(): SYN options in Linux's order — mss, then sackOK with the
  * timestamp (or nop nop ts), then nop wscale — so tcpdump prints
- * `[mss 1460,sackOK,TS val … ecr 0,nop,wscale 7]`.
+ * `[mss 1460,sackOK,TS val … ecr 0,nop,wscale 7]`; any other segment carries only the
+ * timestamp block (nop nop ts). The length is tcp_options_len's.
  */
-function tcp_options_write(p: usize, tp: TcpSock, flags: u32, mss: u32): void {
-  if ((flags & TCPHDR_SYN) != 0) {
+export function tcp_options_write(p: usize, syn: bool, mss: u32, tstamp_ok: u32, sack_ok: u32, wscale_ok: u32, rcv_wscale: u32, tsval: u32, tsecr: u32): void {
+  if (syn) {
     st8(p, TCPOPT_MSS); st8(p + 1, 4); st8(p + 2, mss >> 8); st8(p + 3, mss & 255);
     p += 4;
-    if (tp.tstamp_ok != 0) {
-      if (tp.sack_ok != 0) {
+    if (tstamp_ok != 0) {
+      if (sack_ok != 0) {
         st8(p, TCPOPT_SACK_PERM); st8(p + 1, 2);
       } else {
         st8(p, TCPOPT_NOP); st8(p + 1, TCPOPT_NOP);
       }
       st8(p + 2, TCPOPT_TIMESTAMP); st8(p + 3, 10);
-      st32be(p + 4, tcp_time_stamp(tp));
-      st32be(p + 8, tp.ts_recent);
+      st32be(p + 4, tsval);
+      st32be(p + 8, tsecr);
       p += 12;
-    } else if (tp.sack_ok != 0) {
+    } else if (sack_ok != 0) {
       st8(p, TCPOPT_NOP); st8(p + 1, TCPOPT_NOP); st8(p + 2, TCPOPT_SACK_PERM); st8(p + 3, 2);
       p += 4;
     }
-    if (tp.wscale_ok != 0) {
-      st8(p, TCPOPT_NOP); st8(p + 1, TCPOPT_WINDOW); st8(p + 2, 3); st8(p + 3, tp.rcv_wscale);
+    if (wscale_ok != 0) {
+      st8(p, TCPOPT_NOP); st8(p + 1, TCPOPT_WINDOW); st8(p + 2, 3); st8(p + 3, rcv_wscale);
     }
     return;
   }
-  if (tp.tstamp_ok != 0) {
+  if (tstamp_ok != 0) {
     st8(p, TCPOPT_NOP); st8(p + 1, TCPOPT_NOP); st8(p + 2, TCPOPT_TIMESTAMP); st8(p + 3, 10);
-    st32be(p + 4, tcp_time_stamp(tp));
-    st32be(p + 8, tp.ts_recent);
+    st32be(p + 4, tsval);
+    st32be(p + 8, tsecr);
   }
 }
 
@@ -342,7 +347,8 @@ export function tcp_transmit_skb(sk: Sock, skb: SkBuff, clone_it: bool): i32 {
   }
   const flags = cb_flags(skb);
   const sacks = tcp_sack_blocks_to_send(tp, flags, out.len);
-  const opts = tcp_options_size(tp, flags) + (sacks != 0 ? 4 + 8 * sacks : 0);
+  const syn = (flags & TCPHDR_SYN) != 0;
+  const opts = tcp_options_len(syn, tp.tstamp_ok, tp.sack_ok, tp.wscale_ok) + (sacks != 0 ? 4 + 8 * sacks : 0);
   const thlen = TCPH_LEN_MIN + opts;
   const h = skb_push(out, thlen);
   skb_reset_transport_header(out);
@@ -355,7 +361,7 @@ export function tcp_transmit_skb(sk: Sock, skb: SkBuff, clone_it: bool): i32 {
   }
   const ack = (flags & TCPHDR_ACK) != 0 ? tp.rcv_nxt : 0;
   tcph_fill(h, sk.inet_sport, sk.inet_dport, cb_seq(skb), ack, thlen, flags, window);
-  tcp_options_write(h + TCPH_LEN_MIN, tp, flags, tp.advmss);
+  tcp_options_write(h + TCPH_LEN_MIN, syn, tp.advmss, tp.tstamp_ok, tp.sack_ok, tp.wscale_ok, tp.rcv_wscale, tcp_time_stamp(tp), tp.ts_recent);
   if (sacks != 0) tcp_sack_write(h + TCPH_LEN_MIN + opts - 4 - 8 * sacks, tp, sacks);
   const len = out.len;
   store<u16>(h + TCPH_CHECK, <u16>csum_tcpudp_magic(sk.inet_saddr, sk.inet_daddr, len, IPPROTO_TCP, csum_partial(h, <i32>len, 0)), 0, 1);
