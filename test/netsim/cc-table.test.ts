@@ -16,6 +16,7 @@
 import { expect, it } from 'vitest';
 import { constants as C, Network } from '../../build/host/index.js';
 import { ENGINE } from '../helpers/machine.js';
+import { serverReadAll } from '../helpers/tcp.js';
 
 const RATE = 20e6;
 const BYTES = 2_000_000;
@@ -27,22 +28,7 @@ async function flow(cc: string, loss: number, rttMs: number) {
   const b = net.addHost({ name: 'server', ip: '10.0.0.2' });
   net.link(a, b, { ab: { delayMs: rttMs / 2, rateBps: RATE, lossRate: loss, queuePackets: 200 }, ba: { delayMs: rttMs / 2 } });
   a.sysctl('net.ipv4.tcp_congestion_control', cc);
-  const server = b.spawn(async (sys) => {
-    const l = await sys.socket(C.AF_INET, C.SOCK_STREAM, 0);
-    await sys.bind(l, { addr: '0.0.0.0', port: 5001 });
-    await sys.listen(l, 1);
-    const c = await sys.accept(l);
-    const buf = new Uint8Array(65536);
-    let n = 0;
-    for (;;) {
-      const r = await sys.recv(c, buf);
-      if (r <= 0) break;
-      n += r;
-    }
-    await sys.close(c);
-    await sys.close(l);
-    return n;
-  });
+  const server = b.spawn((sys) => serverReadAll(sys, 5001));
   let ms = 0;
   const client = a.spawn(async (sys) => {
     const fd = await sys.socket(C.AF_INET, C.SOCK_STREAM, 0);
